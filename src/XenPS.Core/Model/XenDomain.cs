@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+
+namespace XenPS.Core.Model
+{
+    /// <summary>State of a domain, from the flags that xm and xl print (r, b, p, s, c, d) or its migration name.</summary>
+    public enum XenDomainState
+    {
+        /// <summary>No flag set: the domain exists but is neither running nor blocked at the moment of the query.</summary>
+        NoState,
+        Running,
+        Blocked,
+        Paused,
+        Shutdown,
+        Crashed,
+        Dying,
+
+        /// <summary>The domain is being received or sent (xm: <c>migrating-NAME</c>; xl: <c>NAME--incoming</c> / <c>NAME--migratedaway</c>).</summary>
+        Migrating,
+    }
+
+    /// <summary>Virtualisation mode of a domain.</summary>
+    public enum XenDomainType
+    {
+        Unknown,
+        PV,
+        HVM,
+        PVH,
+    }
+
+    /// <summary>A guest (or dom0) on one Xen host.</summary>
+    public sealed class XenDomain
+    {
+        public string Name { get; set; } = "";
+
+        /// <summary>Domain ID; null for a domain that is defined but not running (xm managed domains).</summary>
+        public int? Id { get; set; }
+
+        /// <summary>The host as the user named it (session ComputerName).</summary>
+        public string ComputerName { get; set; } = "";
+
+        public Toolstack Toolstack { get; set; }
+
+        public XenDomainState State { get; set; }
+
+        /// <summary>The six state characters as the toolstack printed them, e.g. <c>r-----</c> or <c>-b----</c>.</summary>
+        public string StateFlags { get; set; } = "";
+
+        public long MemoryMB { get; set; }
+
+        public long MaxMemoryMB { get; set; }
+
+        public int VCpus { get; set; }
+
+        public double CpuTimeSeconds { get; set; }
+
+        public XenDomainType Type { get; set; }
+
+        public IReadOnlyList<XenDisk> Disks { get; set; } = Array.Empty<XenDisk>();
+
+        public IReadOnlyList<XenVif> Vifs { get; set; } = Array.Empty<XenVif>();
+
+        /// <summary>PCI devices passed through, as <c>DDDD:BB:SS.F</c>.</summary>
+        public IReadOnlyList<string> PciDevices { get; set; } = Array.Empty<string>();
+
+        public string? Uuid { get; set; }
+
+        public bool IsDom0 => Id == 0 || string.Equals(Name, "Domain-0", StringComparison.Ordinal);
+
+        public override string ToString() => Name;
+    }
+
+    /// <summary>A virtual block device of a domain.</summary>
+    public sealed class XenDisk
+    {
+        /// <summary>Path of the image or device in dom0 (<c>/THECUS_NFS/com-xp1.img</c>, <c>/dev/vg/lv</c>); null for an empty cdrom drive.</summary>
+        public string? Path { get; set; }
+
+        /// <summary>Backend kind as written in the uname prefix or by libxl: <c>file</c>, <c>phy</c>, <c>tap:aio</c>, <c>qdisk</c>...</summary>
+        public string Backend { get; set; } = "";
+
+        /// <summary>Device in the guest: <c>xvda</c>, <c>hda</c>...</summary>
+        public string Target { get; set; } = "";
+
+        /// <summary><c>w</c> (read-write) or <c>r</c> (read-only).</summary>
+        public string Mode { get; set; } = "w";
+
+        public bool IsCdrom { get; set; }
+
+        public override string ToString() => $"{Backend}:{Path},{Target},{Mode}";
+    }
+
+    /// <summary>A virtual network interface of a domain.</summary>
+    public sealed class XenVif
+    {
+        public string? Bridge { get; set; }
+
+        public string? Mac { get; set; }
+
+        public string? Model { get; set; }
+
+        public override string ToString() => $"{Mac}@{Bridge}";
+    }
+}

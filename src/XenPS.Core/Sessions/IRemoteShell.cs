@@ -1,0 +1,46 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace XenPS.Core.Sessions
+{
+    /// <summary>What one remote command printed and how it ended.</summary>
+    public sealed class RemoteResult
+    {
+        public RemoteResult(int exitCode, string stdout, string stderr)
+        {
+            ExitCode = exitCode;
+            Stdout = stdout;
+            Stderr = stderr;
+        }
+
+        public int ExitCode { get; }
+
+        public string Stdout { get; }
+
+        public string Stderr { get; }
+    }
+
+    /// <summary>How a remote command runs.</summary>
+    public sealed class RemoteRunOptions
+    {
+        /// <summary>The command changes nothing, so it may be sent again once over a new connection when the first one dropped.</summary>
+        public bool ReadOnly { get; set; }
+
+        /// <summary>The command needs root: it is wrapped in <c>sudo -n</c> when the session was opened with UseSudo.</summary>
+        public bool NeedsRoot { get; set; } = true;
+
+        /// <summary>Time limit for this command; null takes the session's command timeout.</summary>
+        public TimeSpan? Timeout { get; set; }
+    }
+
+    /// <summary>A shell on one dom0. Commands are POSIX sh text built with <see cref="ShellQuote"/>.</summary>
+    public interface IRemoteShell
+    {
+        /// <summary>The host as the user named it.</summary>
+        string ComputerName { get; }
+
+        /// <summary>Runs <paramref name="command"/> with <c>sh -c</c> semantics and returns its exit code and output.</summary>
+        Task<RemoteResult> RunAsync(string command, RemoteRunOptions options, CancellationToken cancellationToken);
+    }
+}
