@@ -31,6 +31,10 @@ namespace XenPS.Core.Model
     /// <summary>A guest (or dom0) on one Xen host.</summary>
     public sealed class XenDomain
     {
+        private const string XmMigrationPrefix = "migrating-";
+
+        private static readonly string[] XlMigrationSuffixes = { "--incoming", "--migratedaway" };
+
         public string Name { get; set; } = "";
 
         /// <summary>Domain ID; null for a domain that is defined but not running (xm managed domains).</summary>
@@ -66,6 +70,24 @@ namespace XenPS.Core.Model
         public string? Uuid { get; set; }
 
         public bool IsDom0 => Id == 0 || string.Equals(Name, "Domain-0", StringComparison.Ordinal);
+
+        /// <summary>The guest's own name: <see cref="Name"/> without the decoration the toolstack adds while migrating.</summary>
+        public string GuestName => GuestNameOf(Name);
+
+        /// <summary>
+        /// Strips xm's <c>migrating-</c> prefix or xl's <c>--incoming</c> / <c>--migratedaway</c> suffix from a listed name;
+        /// any other name comes back unchanged.
+        /// </summary>
+        public static string GuestNameOf(string name)
+        {
+            if (name is null) throw new ArgumentNullException(nameof(name));
+            if (name.Length > XmMigrationPrefix.Length && name.StartsWith(XmMigrationPrefix, StringComparison.Ordinal)) return name.Substring(XmMigrationPrefix.Length);
+            foreach (var suffix in XlMigrationSuffixes)
+            {
+                if (name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal)) return name.Substring(0, name.Length - suffix.Length);
+            }
+            return name;
+        }
 
         public override string ToString() => Name;
     }

@@ -7,9 +7,10 @@ namespace XenPS.Core.Parsing
     public static class InfoParser
     {
         /// <summary>
-        /// Every line in order. The key is the text before the first <c>:</c> (trimmed); the value is the rest after
-        /// <c>": "</c>, trimmed at the end only, so values that contain colons survive. A line without a colon
-        /// continues the previous value. An xm <c>(none)</c> value is kept as printed.
+        /// Every line in order. The key is the text before the first <c>:</c>; the value is the rest after it; both are
+        /// trimmed, so values that contain colons (<c>hw_caps</c>, <c>xen_changeset</c>) survive and the trailing space after
+        /// an empty value goes. An indented line continues the previous value. Other lines without a key (anything printed
+        /// before the first key, stray text) are ignored. An xm <c>(none)</c> value is kept as printed.
         /// </summary>
         public static IReadOnlyList<KeyValuePair<string, string>> Parse(string text)
         {
@@ -22,7 +23,7 @@ namespace XenPS.Core.Parsing
                 var colon = line.IndexOf(':');
                 if (colon <= 0 || char.IsWhiteSpace(line[0]))
                 {
-                    if (result.Count > 0)
+                    if (result.Count > 0 && char.IsWhiteSpace(line[0]))
                     {
                         var last = result[result.Count - 1];
                         result[result.Count - 1] = new KeyValuePair<string, string>(last.Key, (last.Value + " " + line.Trim()).Trim());

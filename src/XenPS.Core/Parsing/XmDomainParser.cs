@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using XenPS.Core.Model;
+
+namespace XenPS.Core.Parsing
+{
+    /// <summary>Reads <c>xm list --long</c>: one <c>(domain ...)</c> S-expression per domain, concatenated.</summary>
+    public static class XmDomainParser
+    {
+        private static readonly string[] DiskDevices = { "vbd", "tap", "tap2" };
+
+        /// <summary>
+        /// Every <c>(domain ...)</c> block as a <see cref="XenDomain"/> (Toolstack Xm). VCpus is <c>online_vcpus</c> (what
+        /// <c>xm list</c> shows), else <c>vcpus</c>; MaxMemoryMB is <c>maxmem</c>, else <c>memory</c>; a block without
+        /// <c>domid</c> (a managed domain that is not running) has a null Id. Disks come from vbd, tap and tap2 devices, vifs
+        /// from vif devices, PCI addresses from pci devices. Missing or unknown fields never fail: they keep the defaults,
+        /// and stray atoms around the blocks are ignored. Blank text gives no domains.
+        /// </summary>
+        /// <exception cref="SxpParseException">The parentheses are unbalanced.</exception>
+        /// <exception cref="XenParseException">The text holds no <c>(domain ...)</c> block at all.</exception>
+        public static IReadOnlyList<XenDomain> Parse(string xmListLongText, string computerName)
+        {
+            if (xmListLongText is null) throw new ArgumentNullException(nameof(xmListLongText));
+            if (computerName is null) throw new ArgumentNullException(nameof(computerName));
+            var nodes = SxpReader.Parse(xmListLongText);
+            var domains = nodes.Where(n => n.Name == "domain").Select(n => ToDomain(n, computerName)).ToList();
+            if (domains.Count == 0 && nodes.Count > 0)
+            {
+                throw new XenParseException($"The text is not xm list --long output: it holds no (domain ...) block. It starts with: {nodes[0]}");
+            }
+            return domains;
+        }
+
+        private static XenDomain ToDomain(SxpNode domain, string computerName)
+        {
+            var name = domain.ChildValue("name") ?? "";
+            var flags = domain.ChildValue("state") ?? "";
+            var memory = Numbers.Long(domain.ChildValue("memory"));
+            var devices = domain.Children("device")
+                .Select(d => d.Items.Skip(1).FirstOrDefault(item => !item.IsAtom))
+                .OfType<SxpNode>()
+                .ToList();
+            return new XenDomain
+            {
+                Name = name,
+                Id = Numbers.Int(domain.ChildValue("domid")),
+                ComputerName = computerName,
+                Toolstack = Toolstack.Xm,
+                StateFlags = flags,
+                State = DomainStates.From(name, flags),
+                MemoryMB = memory ?? 0,
+                MaxMemoryMB = Numbers.Long(domain.ChildValue("maxmem")) ?? memory ?? 0,
+                VCpus = Numbers.Int(domain.ChildValue("online_vcpus")) ?? Numbers.Int(domain.ChildValue("vcpus")) ?? 0,
+                CpuTimeSeconds = Numbers.Double(domain.ChildValue("cpu_time")) ?? 0,
+                Type = ImageType(domain.Child("image")),
+                Uuid = domain.ChildValue("uuid"),
+                Disks = devices.Where(d => Array.IndexOf(DiskDevices, d.Name) >= 0).Select(ToDisk).ToList(),
+                Vifs = devices.Where(d => d.Name == "vif").Select(ToVif).ToList(),
+                PciDevices = devices.Where(d => d.Name == "pci").SelectMany(PciAddresses).ToList(),
+            };
+        }
+
+        /// <summary><c>(image (hvm ...))</c> is HVM, <c>(image (linux ...))</c> is PV.</summary>
+        private static XenDomainType ImageType(SxpNode? image)
+        {
+            var kind = image?.Items.Skip(1).FirstOrDefault(item => !item.IsAtom)?.Name;
+            return kind switch
+            {
+                "hvm" => XenDomainType.HVM,
+                "linux" => XenDomainType.PV,
+                _ => XenDomainType.Unknown,
+            };
+        }
+
+        private static XenDisk ToDisk(SxpNode device)
+        {
+            var (backend, path) = SplitUname(device.ChildValue("uname"));
+            var dev = (device.ChildValue("dev") ?? "").Split(':');
+            return new XenDisk
+            {
+                Path = path,
+                Backend = backend,
+                Target = dev.FirstOrDefault(part => part != "ioemu" && part != "disk" && part != "cdrom") ?? "",
+                Mode = device.ChildValue("mode") ?? "w",
+                IsCdrom = dev.Contains("cdrom"),
+            };
+        }
+
+        /// <summary>
+        /// <c>file:/img</c> → (file, /img); <c>phy:hda1</c> → (phy, hda1); <c>tap:aio:/img</c> → (tap:aio, /img);
+        /// <c>tap:tapdisk:aio:/img</c> → (tap:tapdisk:aio, /img). Only the first colon splits a file or phy path, so
+        /// paths holding colons survive. No uname (an empty cdrom drive) gives a null path.
+        /// </summary>
+        internal static (string Backend, string? Path) SplitUname(string? uname)
+        {
+            if (string.IsNullOrEmpty(uname)) return ("", null);
+            var colon = uname!.IndexOf(':');
+            if (colon < 0) return ("", uname);
+            var backend = uname.Substring(0, colon);
+            var rest = uname.Substring(colon + 1);
+            if (backend == "tap" || backend == "tap2")
+            {
+                for (var next = rest.IndexOf(':'); next > 0 && rest.Take(next).All(char.IsLetterOrDigit); next = rest.IndexOf(':'))
+                {
+                    backend += ":" + rest.Substring(0, next);
+                    rest = rest.Substring(next + 1);
+                }
+            }
+            return (backend, rest.Length == 0 ? null : rest);
+        }
+
+        private static XenVif ToVif(SxpNode device) => new XenVif
+        {
+            Bridge = device.ChildValue("bridge"),
+            Mac = device.ChildValue("mac"),
+            Model = device.ChildValue("model"),
+        };
+
+        /// <summary><c>(dev (domain 0x0000) (bus 0x01) (slot 0x00) (func 0x0))</c> → <c>0000:01:00.0</c>.</summary>
+        private static IEnumerable<string> PciAddresses(SxpNode device) =>
+            device.Children("dev")
+                .Where(dev => Numbers.Hex(dev.ChildValue("bus")) != null && Numbers.Hex(dev.ChildValue("slot")) != null)
+                .Select(dev => PciAddress.Format(
+                    Numbers.Hex(dev.ChildValue("domain")) ?? 0,
+                    Numbers.Hex(dev.ChildValue("bus")) ?? 0,
+                    Numbers.Hex(dev.ChildValue("slot")) ?? 0,
+                    Numbers.Hex(dev.ChildValue("func")) ?? 0));
+    }
+}
