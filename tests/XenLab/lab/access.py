@@ -1,0 +1,145 @@
+"""Who can log in to the lab hosts, and with what: keys, users, passwords, ssh files.
+
+Lab users exist only inside the hosts: each host gets its own copies of
+/etc/passwd, /etc/shadow, /etc/group with them appended.
+"""
+import os
+import secrets
+import subprocess
+import time
+
+from lab.system import LabError, run
+
+KEY_COMMENT = "xenlab-admin"
+# file name -> (ssh-keygen type, extra arguments, has passphrase)
+CLIENT_KEYS = {
+    "id_ed25519": ("ed25519", [], False),
+    "id_rsa": ("rsa", ["-b", "3072"], False),
+    "id_ecdsa": ("ecdsa", ["-b", "256"], False),
+    "id_ed25519_pass": ("ed25519", [], True),
+}
+SUDOERS = "xenadmin ALL=(ALL:ALL) NOPASSWD: ALL\nxenpass ALL=(ALL:ALL) ALL\n"
+FIRST_UID = 20000
+
+
+def new_users():
+    """Lab users with fresh passwords: root (password too), xenadmin (keys, sudo
+    without password), xenpass (password, sudo asks for it)."""
+    def password():
+        return secrets.token_urlsafe(12)
+
+    return {
+        "root": {"uid": 0, "password": password(), "sudo": "root", "auth": ["key", "password"]},
+        "xenadmin": {"password": None, "sudo": "nopasswd", "auth": ["key"]},
+        "xenpass": {"password": password(), "sudo": "password", "auth": ["key", "password"]},
+    }
+
+
+def _keygen(path, kind, extra, passphrase, comment):
+    return subprocess.Popen(["ssh-keygen", "-q", "-t", kind] + extra + ["-N", passphrase, "-C", comment, "-f", path],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _wait(processes):
+    for path, process in processes:
+        _, error = process.communicate()
+        if process.returncode != 0:
+            raise LabError("ssh-keygen for %s failed: %s" % (path, error.strip()))
+
+
+def create_keys(labdir, host_key_paths):
+    """The client keys in labdir and one ed25519 host key per host, generated in parallel.
+    Returns the passphrase of id_ed25519_pass."""
+    passphrase = secrets.token_urlsafe(12)
+    processes = []
+    for name, (kind, extra, protected) in CLIENT_KEYS.items():
+        path = os.path.join(labdir, name)
+        processes.append((path, _keygen(path, kind, extra, passphrase if protected else "", KEY_COMMENT)))
+    for host, path in host_key_paths.items():
+        processes.append((path, _keygen(path, "ed25519", [], "", "root@" + host)))
+    _wait(processes)
+    return passphrase
+
+
+def host_key(path):
+    """The public host key line (without comment) and its SHA256 fingerprint."""
+    with open(path + ".pub") as f:
+        kind, blob = f.read().split()[:2]
+    fingerprint = run(["ssh-keygen", "-l", "-E", "sha256", "-f", path + ".pub"]).stdout.split()[1]
+    return "%s %s" % (kind, blob), fingerprint
+
+
+def authorized_keys(labdir):
+    lines = []
+    for name in CLIENT_KEYS:
+        with open(os.path.join(labdir, name + ".pub")) as f:
+            lines.append(f.read().strip())
+    return "\n".join(lines) + "\n"
+
+
+def _password_hash(password):
+    if password is None:
+        return "*"
+    return run(["openssl", "passwd", "-6", "-stdin"], input=password + "\n").stdout.strip()
+
+
+def assign_ids(users):
+    """Give the non-root users uids/gids that the machine does not use."""
+    used = set()
+    for table in ("/etc/passwd", "/etc/group"):
+        with open(table) as f:
+            used.update(int(line.split(":")[2]) for line in f if line.count(":") >= 3)
+    uid = FIRST_UID
+    for name, user in users.items():
+        if name == "root":
+            continue
+        while uid in used:
+            uid += 1
+        user["uid"] = uid
+        uid += 1
+
+
+def account_files(users):
+    """Contents of the hosts' passwd, shadow and group: the machine's plus the lab users."""
+    with open("/etc/passwd") as f:
+        passwd = f.read()
+    with open("/etc/shadow") as f:
+        shadow_lines = f.read().splitlines()
+    with open("/etc/group") as f:
+        group = f.read()
+    today = int(time.time() // 86400)
+    hashes = {name: _password_hash(user["password"]) for name, user in users.items()}
+    shadow_lines = [("root:%s:%d:0:99999:7:::" % (hashes["root"], today)) if line.startswith("root:") else line
+                    for line in shadow_lines]
+    for name, user in users.items():
+        if name == "root":
+            continue
+        passwd += "%s:x:%d:%d:XenLab %s:/home/%s:/bin/bash\n" % (name, user["uid"], user["uid"], name, name)
+        group += "%s:x:%d:\n" % (name, user["uid"])
+        shadow_lines.append("%s:%s:%d:0:99999:7:::" % (name, hashes[name], today))
+    return {"passwd": passwd, "shadow": "\n".join(shadow_lines) + "\n", "group": group}
+
+
+def known_hosts(hosts):
+    """One plain line per name and per address of every host."""
+    lines = []
+    for host in hosts:
+        lines.append("%s %s" % (host["name"], host["host_key"]))
+        lines.append("%s %s" % (host["address"], host["host_key"]))
+    return "\n".join(lines) + "\n"
+
+
+def ssh_config(labdir, hosts):
+    blocks = []
+    for host in hosts:
+        blocks.append("\n".join([
+            "Host %s" % host["name"],
+            "    HostName %s" % host["address"],
+            "    User root",
+            "    Port 22",
+            "    IdentityFile %s" % os.path.join(labdir, "id_ed25519"),
+            "    IdentitiesOnly yes",
+            "    UserKnownHostsFile %s" % os.path.join(labdir, "known_hosts"),
+            "    StrictHostKeyChecking yes",
+        ]))
+    return "\n\n".join(blocks) + "\n"

@@ -1,0 +1,234 @@
+"""One lab host: its private files, its namespaces, its sshd.
+
+A host's root is an overlay: the machine's / below, the host's private
+directory (LABDIR/hosts/NAME/root) above. Everything the host owns
+(/etc/xen, /etc/passwd, /etc/ssh/sshd_config, /var/lib/xen, /root/.ssh,
+/home, /usr/sbin/xm ...) is written into that directory before start, so
+the machine's own files are never touched. The host's sshd is the process
+that holds the namespaces; `exec` enters them through its pid.
+"""
+import ctypes
+import json
+import os
+import shlex
+import shutil
+import socket
+import subprocess
+import time
+
+from lab import access
+from lab.network import netns_name
+from lab.system import LabError, run
+from xensim import hostinfo, paths, state as hoststate
+
+XENLAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+XENSIM = os.path.join(XENLAB_DIR, "xensim")
+SSH_READY_TIMEOUT = 10.0
+MNT_DETACH = 2
+OPAQUE_DIRS = ("etc/xen", "var/lib/xen", "var/log/xen", "root/.ssh", "home")
+
+SSHD_CONFIG = """# XenLab host {name}
+Port 22
+ListenAddress {address}
+HostKey /etc/ssh/ssh_host_ed25519_key
+PidFile {pid_file}
+PermitRootLogin yes
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+UsePAM no
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes yes
+UseDNS no
+PrintMotd no
+MaxStartups 100:30:200
+MaxSessions 50
+AcceptEnv LANG LC_*
+Subsystem sftp /usr/lib/openssh/sftp-server
+"""
+
+
+def host_dir(labdir, name):
+    return os.path.join(labdir, "hosts", name)
+
+
+def upper_dir(labdir, name):
+    """The host's private files: what its root adds to or changes from the machine's."""
+    return os.path.join(host_dir(labdir, name), "root")
+
+
+def log_file(labdir, name):
+    """Where the host's sshd (and its start) writes its log."""
+    return os.path.join(host_dir(labdir, name), "sshd.log")
+
+
+def _write(path, text, mode=0o644, owner=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    if owner is not None:
+        os.chown(path, *owner)
+
+
+def _sparse(path, size_mb):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.truncate(size_mb * 1024 * 1024)
+
+
+def create_shares(labdir, shares):
+    for share, entry in shares.items():
+        directory = os.path.join(labdir, "shares", share)
+        os.makedirs(directory, exist_ok=True)
+        for name, size in entry.get("files", {}).items():
+            _sparse(os.path.join(directory, name), size)
+
+
+def _like_machine(path, machine_path):
+    info = os.stat(machine_path)
+    os.chown(path, info.st_uid, info.st_gid)
+    os.chmod(path, info.st_mode & 0o7777)
+
+
+def _wrapper(tool):
+    return '#!/bin/sh\nexec /usr/bin/python3 -B %s %s "$@"\n' % (shlex.quote(XENSIM), tool)
+
+
+def prepare(labdir, host, lab_hosts, users, accounts, keys):
+    """Write the host's private files (its overlay upper directory)."""
+    name = host["name"]
+    root = upper_dir(labdir, name)
+    for directory in OPAQUE_DIRS:
+        path = os.path.join(root, directory)
+        os.makedirs(path, exist_ok=True)
+        os.setxattr(path, "trusted.overlay.opaque", b"y")
+    os.makedirs(os.path.join(host_dir(labdir, name), "work"), exist_ok=True)
+    os.makedirs(os.path.join(host_dir(labdir, name), "mnt"), exist_ok=True)
+    etc = os.path.join(root, "etc")
+    _write(os.path.join(etc, "hostname"), name + "\n")
+    _write(os.path.join(etc, "hosts"), "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n"
+           + "".join("%s\t%s\n" % (h["address"], h["name"]) for h in lab_hosts))
+    for table, text in accounts.items():
+        path = os.path.join(etc, table)
+        _write(path, text)
+        _like_machine(path, "/etc/" + table)
+    _write(os.path.join(etc, "sudoers.d", "xenlab"), access.SUDOERS, mode=0o440)
+    if host["xend_config_text"] is not None:
+        _write(os.path.join(root, paths.XEND_CONFIG.lstrip("/")), host["xend_config_text"])
+    _write(os.path.join(etc, "ssh", "sshd_config"), SSHD_CONFIG.format(
+        name=name, address=host["address"], pid_file=os.path.join(host_dir(labdir, name), "sshd.pid")))
+    for directory in ("root", "root/.ssh"):
+        os.chmod(os.path.join(root, directory), 0o700)
+    _write(os.path.join(root, "root", ".ssh", "authorized_keys"), keys, mode=0o600)
+    for user, entry in users.items():
+        if user == "root":
+            continue
+        owner = (entry["uid"], entry["uid"])
+        home = os.path.join(root, "home", user)
+        for directory, mode in ((home, 0o755), (os.path.join(home, ".ssh"), 0o700)):
+            os.makedirs(directory, exist_ok=True)
+            os.chmod(directory, mode)
+            os.chown(directory, *owner)
+        _write(os.path.join(home, ".ssh", "authorized_keys"), keys, mode=0o600, owner=owner)
+    tools = list(host["toolstacks"]) + (["xend"] if "xm" in host["toolstacks"] else [])
+    for tool in tools:
+        _write(os.path.join(root, "usr", "sbin", tool), _wrapper(tool), mode=0o755)
+    hoststate.save(host["state"], root=root)
+    for entry in host.get("storage", []):
+        directory = os.path.join(root, entry["path"].lstrip("/"))
+        os.makedirs(directory, exist_ok=True)
+        if "share" not in entry:
+            for file_name, size in entry.get("files", {}).items():
+                _sparse(os.path.join(directory, file_name), size)
+    _write(os.path.join(host_dir(labdir, name), "cpuinfo"), hostinfo.cpuinfo(host["state"]))
+
+
+def _mount(*args):
+    run(["mount"] + list(args))
+
+
+def _mount_point(path):
+    path = os.path.realpath(path)
+    while not os.path.ismount(path):
+        path = os.path.dirname(path)
+    return path
+
+
+def _pivot(new_root):
+    """Make new_root the root of this mount namespace and drop the old one."""
+    old_root = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    os.chdir(new_root)
+    run(["pivot_root", ".", "."])
+    os.fchdir(old_root)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.umount2(b".", MNT_DETACH) != 0:
+        raise LabError("detaching the old root failed: %s" % os.strerror(ctypes.get_errno()))
+    os.close(old_root)
+    os.chdir("/")
+
+
+def init_inside(labdir, name):
+    """Runs as the host's first process, inside its fresh net, mount and uts
+    namespaces: builds the root, then becomes the host's sshd."""
+    with open(os.path.join(labdir, "lab.json"), encoding="utf-8") as f:
+        lab = json.load(f)
+    host = next(h for h in lab["hosts"] if h["name"] == name)
+    directory = host_dir(labdir, name)
+    new_root = os.path.join(directory, "mnt")
+    _mount("-t", "overlay", "xenlab-" + name, "-o", "lowerdir=/,upperdir=%s,workdir=%s"
+           % (upper_dir(labdir, name), os.path.join(directory, "work")), new_root)
+    for special in ("/proc", "/sys", "/dev"):
+        _mount("--rbind", special, new_root + special)
+    for needed in {_mount_point(labdir), _mount_point(XENLAB_DIR)} - {"/"}:
+        _mount("--rbind", needed, new_root + needed)
+    _mount("--bind", os.path.join(directory, "cpuinfo"), new_root + "/proc/cpuinfo")
+    _mount("-t", "tmpfs", "-o", "mode=755", "run", new_root + "/run")
+    for entry in host["storage"]:
+        if "share" in entry:
+            _mount("--bind", os.path.join(labdir, "shares", entry["share"]), new_root + entry["path"])
+    _pivot(new_root)
+    socket.sethostname(name)
+    os.makedirs("/run/sshd", mode=0o755)
+    if host["xend_running"]:
+        subprocess.run(["/usr/sbin/xend", "start"], check=True)
+    os.execv("/usr/sbin/sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", "/etc/ssh/sshd_config"])
+
+
+def launch(labdir, lab_name, name):
+    """Start the host's first process in its namespaces; its pid becomes the sshd's."""
+    log = open(log_file(labdir, name), "ab")
+    command = ["ip", "netns", "exec", netns_name(lab_name, name),
+               "unshare", "--mount", "--uts", "--propagation", "private", "--",
+               "/usr/bin/python3", "-B", os.path.join(XENLAB_DIR, "xenlab.py"), "_init-host", "--dir", labdir, name]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    log.close()
+    return process
+
+
+def wait_ready(labdir, name, address, process):
+    """Wait until the host's sshd answers on port 22."""
+    deadline = time.monotonic() + SSH_READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LabError("host %s did not start (exit %d); see %s"
+                           % (name, process.returncode, log_file(labdir, name)))
+        try:
+            with socket.create_connection((address, 22), timeout=0.5) as connection:
+                if connection.recv(4).startswith(b"SSH-"):
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise LabError("sshd of host %s did not answer on %s:22 within %d s; see %s"
+                   % (name, address, SSH_READY_TIMEOUT, log_file(labdir, name)))
+
+
+def enter(pid, command):
+    """Run a command in the host's net, mount and uts namespaces, as root."""
+    return subprocess.call(["nsenter", "--target", str(pid), "--net", "--mount", "--uts", "--"] + command)
+
+
+def remove_files(labdir, name):
+    directory = host_dir(labdir, name)
+    if os.path.isdir(directory):
+        shutil.rmtree(directory)

@@ -1,0 +1,280 @@
+"""Simulated `xl` (tools/xl: xl.c, xl_info.c, xl_utils.c).
+
+`xl list` sorts by domid; `xl list -l` prints libxl's domain configuration
+as yajl JSON, leaving out members that hold libxl's default, as
+libxl_domain_config_gen_json does.
+"""
+import getopt
+import struct
+import sys
+
+from xensim import hostinfo, paths, state as hoststate, yajl
+from xensim.state import DOM0, version_at_least
+
+ERROR_INVAL = -6
+
+LIST_HELP = (
+    "Usage: xl [-v] list [options] [Domain]\n"
+    "\n"
+    "List information about all/some domains.\n"
+    "\n"
+    "Options:\n"
+    "\n"
+    "-l, --long              Output all VM details\n"
+    "-v, --verbose           Prints out UUIDs and security context\n"
+    "-Z, --context           Prints out security context\n"
+    "-c, --cpupool           Prints the cpupool the domain is in\n"
+    "-n, --numa              Prints out NUMA node affinity\n"
+)
+
+
+class XlExit(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def _options(args, short, longs):
+    try:
+        return getopt.gnu_getopt(args, short + "h", longs + ["help"])
+    except getopt.GetoptError as e:
+        sys.stderr.write("option `%s' not supported.\n" % e.opt)
+        raise XlExit(2)
+
+
+def _find_domain(state, ident):
+    """find_domain(): a name must exist; a number is taken as a domid as is."""
+    if ident.isdigit():
+        return int(ident), hoststate.find_domain(state, ident)
+    dom = hoststate.find_domain(state, ident)
+    if dom is None:
+        sys.stderr.write("%s is an invalid domain identifier (rc=%d)\n" % (ident, ERROR_INVAL))
+        raise XlExit(1)
+    return dom["domid"], dom
+
+
+def _cpu_seconds(dom):
+    """(float)cpu_time_ns / 1e9, as xl computes the Time(s) column."""
+    ns = int(round(float(dom["cpu_time"]) * 1e9))
+    return struct.unpack("f", struct.pack("f", ns))[0] / 1e9
+
+
+def _flags(dom):
+    xm = dom["state"]
+    shutdown = xm[3] == "s" or xm[4] == "c"
+    reason = "c" if xm[4] == "c" else "-"
+    return "%s%s%s%s%s%s" % (xm[0], xm[1], xm[2], "s" if shutdown else "-", reason, xm[5])
+
+
+def _list_rows(state, doms, verbose, context, cpupool, numa):
+    header = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
+    if verbose:
+        header += "   UUID                            Reason-Code\tSecurity Label"
+    if context and not verbose:
+        header += "   Security Label"
+    if cpupool:
+        header += "         Cpupool"
+    if numa:
+        header += " NODE Affinity"
+    lines = [header]
+    for dom in doms:
+        line = "%-40s %5d %5d %5d     %s  %8.1f" % (
+            dom["name"], dom["domid"], dom["memory"], dom["online_vcpus"], _flags(dom), _cpu_seconds(dom))
+        if verbose:
+            line += " %s %8s" % (dom["uuid"], "-")
+        if verbose or context:
+            line += " %16s" % "-"
+        if cpupool:
+            line += "%16s" % "Pool-0"
+        if numa:
+            line += " all"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _defbool(value):
+    return "True" if value else "False"
+
+
+def _disk_json(disk):
+    uname = disk["uname"]
+    kind, _, target = uname.partition(":")
+    if kind.startswith("tap"):
+        fmt, _, target = target.partition(":")
+        backend = "qdisk"
+    else:
+        fmt = "raw"
+        backend = "phy" if kind == "phy" else "qdisk"
+    vdev, _, media = disk["dev"].partition(":")
+    out = {}
+    if target:
+        out["pdev_path"] = target
+    out["vdev"] = vdev
+    out["backend"] = backend if target else "qdisk"
+    out["format"] = fmt if target else "empty"
+    if media == "cdrom":
+        out["removable"] = 1
+    out["readwrite"] = 1 if disk["mode"] == "w" else 0
+    if media == "cdrom":
+        out["is_cdrom"] = 1
+    return out
+
+
+def _nic_json(dom, index, vif):
+    out = {"devid": index}
+    if dom["type"] == "hvm":
+        out["model"] = vif.get("model", "rtl8139")
+    out["mac"] = vif["mac"]
+    out["bridge"] = vif["bridge"]
+    out["script"] = vif.get("script", "vif-bridge")
+    out["nictype"] = "vif_ioemu" if dom["type"] == "hvm" else "vif"
+    return out
+
+
+def _pci_json(bdf):
+    domain, bus, slotfunc = bdf.split(":")
+    slot, func = slotfunc.split(".")
+    out = {}
+    for key, value in (("func", int(func, 16)), ("dev", int(slot, 16)), ("bus", int(bus, 16)),
+                       ("domain", int(domain, 16))):
+        if value:
+            out[key] = value
+    return out
+
+
+def _arch_members(state, dom):
+    members = {}
+    if version_at_least(state, 4, 6):
+        members["arch_arm"] = {}
+    if version_at_least(state, 4, 15):
+        members["arch_x86"] = {} if dom["name"] == DOM0 else {"msr_relaxed": _defbool(False)}
+    return members
+
+
+def domain_config(state, dom):
+    """libxl_domain_config of a domain, as libxl_retrieve_domain_configuration fills it."""
+    sched = {"sched": state["scheduler"], "weight": dom["cpu_weight"], "cap": dom["cpu_cap"]}
+    maxmem = dom["maxmem"] if dom["maxmem"] != hoststate.UNLIMITED_MAXMEM else dom["memory"]
+    max_memkb = dom.get("max_memkb", maxmem * 1024)
+    if dom["name"] == DOM0:
+        b_info = {"max_memkb": max_memkb, "target_memkb": dom.get("target_memkb", dom["memory"] * 1024 - 1),
+                  "sched_params": sched, "type.pv": {}}
+        b_info.update(_arch_members(state, dom))
+        return {"c_info": {"type": "pv", "name": dom["name"]}, "b_info": b_info}
+    hvm = dom["type"] == "hvm"
+    c_info = {"type": dom["type"], "name": dom["name"], "domid": 4294967295, "uuid": dom["uuid"],
+              "run_hotplug_scripts": _defbool(True)}
+    b_info = {"max_vcpus": dom["vcpus"], "avail_vcpus": list(range(dom["online_vcpus"])),
+              "max_memkb": max_memkb, "target_memkb": dom.get("target_memkb", dom["memory"] * 1024),
+              "video_memkb": 8192 if hvm else 0}
+    if hvm:
+        b_info["shadow_memkb"] = dom["shadow_memory"] * 1024
+        b_info["device_model_version"] = "qemu_xen"
+    b_info["sched_params"] = sched
+    b_info["claim_mode"] = _defbool(True)
+    if hvm:
+        has_cdrom = any(d["dev"].endswith(":cdrom") for d in dom["disks"])
+        b_info["type.hvm"] = {"pae": _defbool(True), "acpi": _defbool(True), "nx": _defbool(True),
+                              "vga": {"kind": "cirrus"}, "vnc": {"enable": _defbool(True)},
+                              "serial": "pty", "boot": "dc" if has_cdrom else "c"}
+    else:
+        b_info["kernel"] = dom["kernel"]
+        if dom["args"]:
+            b_info["cmdline"] = dom["args"]
+        if dom["ramdisk"]:
+            b_info["ramdisk"] = dom["ramdisk"]
+        b_info["type.pv"] = {}
+    b_info.update(_arch_members(state, dom))
+    config = {"c_info": c_info, "b_info": b_info}
+    if dom["disks"]:
+        config["disks"] = [_disk_json(d) for d in dom["disks"]]
+    if dom["vifs"]:
+        config["nics"] = [_nic_json(dom, i, v) for i, v in enumerate(dom["vifs"])]
+    if dom["pci"]:
+        config["pcidevs"] = [_pci_json(p) for p in dom["pci"]]
+    for event in ("on_poweroff", "on_reboot", "on_crash"):
+        if dom[event] != "destroy":
+            config[event] = dom[event]
+    config["on_soft_reset"] = "soft_reset"
+    return config
+
+
+def xl_list(args):
+    options, params = _options(args, "lvZcn", ["long", "verbose", "context", "cpupool", "numa"])
+    flags = {k for k, _ in options}
+    if flags & {"-h", "--help"}:
+        sys.stdout.write(LIST_HELP)
+        return
+    state = hoststate.load()
+    if len(params) > 1:
+        sys.stdout.write(LIST_HELP)
+        raise XlExit(1)
+    if params:
+        domid, dom = _find_domain(state, params[0])
+        if dom is None:
+            sys.stderr.write("Error: Domain '%s' does not exist.\n" % params[0])
+            raise XlExit(1)
+        doms = [dom]
+    else:
+        doms = sorted(state["domains"], key=lambda d: d["domid"])
+    if flags & {"-l", "--long"}:
+        document = [{"domid": d["domid"], "config": domain_config(state, d)} for d in doms]
+        sys.stdout.write(yajl.generate(document) + "\n")
+        return
+    sys.stdout.write(_list_rows(state, doms, bool(flags & {"-v", "--verbose"}), bool(flags & {"-Z", "--context"}),
+                                bool(flags & {"-c", "--cpupool"}), bool(flags & {"-n", "--numa"})))
+
+
+def xl_info(args):
+    options, params = _options(args, "n", ["numa"])
+    if options:
+        sys.stderr.write("xl info -n is not simulated in XenLab\n")
+        raise XlExit(1)
+    lines = []
+    for key, value in hostinfo.xl_info(hoststate.load()):
+        if key == "virt_caps":
+            lines.append("%-23s:%s\n" % (key, " " + value if value else ""))
+        else:
+            lines.append("%-23s: %s\n" % (key, value))
+    if params:
+        wanted = params[0]
+        lines = [line.split(": ", 1)[1] for line in lines
+                 if line.startswith(wanted) and line.find(":") >= 0 and line[line.find(":") + 1:].startswith(" ")]
+    sys.stdout.write("".join(lines))
+
+
+COMMANDS = {"list": xl_list, "info": xl_info}
+
+
+def _no_privilege(state):
+    if version_at_least(state, 4, 9):
+        sys.stderr.write("xencall: error: Could not obtain handle on privileged command interface: "
+                         "Permission denied\n"
+                         "libxl: error: libxl.c:102:libxl_ctx_alloc: cannot open libxc handle: Permission denied\n")
+    else:
+        sys.stderr.write("xc: error: Could not obtain handle on privileged command interface "
+                         "(13 = Permission denied): Internal error\n"
+                         "libxl: error: libxl.c:99:libxl_ctx_alloc: cannot open libxc handle: Permission denied\n")
+    sys.stderr.write("cannot init xl context\n")
+
+
+def main(args):
+    while args and args[0].startswith("-") and args[0] not in ("-h", "--help"):
+        args = args[1:]
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write("Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
+                         " list                List information about all/some domains\n"
+                         " info                Get information about Xen host\n")
+        return 0 if args else 1
+    if paths.unprivileged():
+        _no_privilege(hoststate.load())
+        return 1
+    command = COMMANDS.get(args[0])
+    if command is None:
+        sys.stderr.write("command not implemented\n")
+        return 1
+    try:
+        command(args[1:])
+    except XlExit as e:
+        return e.code
+    return 0

@@ -1,0 +1,221 @@
+"""Simulated `xm` (xend's command line client, tools/python/xen/xm/main.py).
+
+xm talks to xend over the unix socket /var/run/xend/xmlrpc.sock; when the
+connection fails it prints xm's own errors. Domain lists come sorted by
+name (XendDomain.list_sorted); messages go through err() as "Error: ...".
+"""
+import getopt
+import socket
+import sys
+
+from xensim import hostinfo, paths, state as hoststate
+from xensim.sxp import prettyprint, py2_float
+from xensim.state import DOM0
+
+ERROR_INVALID_DOMAIN = 3
+
+LIST_HELP = (
+    "Usage: xm list [options] [Domain, ...]\n"
+    "\n"
+    "List information about all/some domains.\n"
+    + "".join("  %-30s %-43s\n" % pair for pair in (
+        ("-l, --long", "Output all VM details in SXP"),
+        ("--label", "Include security labels"),
+        ("--state=<state>", "Select only VMs with the specified state"),
+    ))
+    + "\n"
+)
+
+SHORT_HELP = (
+    "Usage: xm <subcommand> [args]\n"
+    "\n"
+    "Control, list, and manipulate Xen guest instances.\n"
+    "\n"
+    "For a complete list of subcommands run 'xm help'.\n"
+)
+
+
+class XmExit(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+def err(message):
+    sys.stderr.write("Error: %s\n" % message)
+
+
+def _connect_xend():
+    """Open and close a connection to xend, as xm's ServerProxy does first."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(paths.path(paths.XEND_SOCKET))
+    finally:
+        sock.close()
+
+
+def _status(dom):
+    flags = dom["state"]
+    if "p" in flags:
+        return 1
+    if "s" in flags or "c" in flags:
+        return 0
+    return 2
+
+
+def _uuid(dom, kind, index):
+    return hoststate.stable_uuid(dom["uuid"], kind, index)
+
+
+def _image(dom):
+    if dom["name"] == DOM0:
+        return ["image", ["linux", ["kernel", dom["kernel"]], ["superpages", 0], ["nomigrate", 0], ["tsc_mode", 0]]]
+    notes = ["notes"] + [list(pair) for pair in dom["notes"]]
+    if dom["type"] == "pv":
+        body = ["linux", ["kernel", dom["kernel"]]]
+        if dom["ramdisk"]:
+            body.append(["ramdisk", dom["ramdisk"]])
+        if dom["args"]:
+            body.append(["args", dom["args"]])
+        body += [["superpages", 0], ["videoram", 4], ["pci", []], ["nomigrate", 0], ["tsc_mode", 0], notes]
+        return ["image", body]
+    has_cdrom = any(d["dev"].endswith(":cdrom") for d in dom["disks"])
+    return ["image", [
+        "hvm", ["kernel", ""], ["superpages", 0], ["videoram", 4], ["hpet", 0], ["stdvga", 0],
+        ["loader", "/usr/lib/xen/boot/hvmloader"], ["xen_platform_pci", 1], ["nomigrate", 0],
+        ["rtc_timeoffset", 0], ["pci", []], ["hap", 1], ["localtime", 0], ["timer_mode", 1],
+        ["vpt_align", 1], ["usb", 0], ["viridian", 0], ["acpi", 1], ["apic", 1], ["pae", 1],
+        ["boot", "dc" if has_cdrom else "c"], ["device_model", "/usr/lib/xen/bin/qemu-dm"],
+        ["vnc", 1], ["vncunused", 1], ["serial", "pty"], ["tsc_mode", 0], notes,
+    ]]
+
+
+def _devices(dom):
+    hvm = dom["type"] == "hvm"
+    devices = []
+    for i, vif in enumerate(dom["vifs"]):
+        body = ["vif", ["bridge", vif["bridge"]], ["mac", vif["mac"]],
+                ["script", vif.get("script", "/etc/xen/scripts/vif-bridge")]]
+        if hvm:
+            body += [["model", vif.get("model", "rtl8139")], ["type", "ioemu"]]
+        body += [["uuid", vif.get("uuid", _uuid(dom, "vif", i))], ["backend", 0]]
+        devices.append(["device", body])
+    devices.append(["device", ["console", ["protocol", "vt100"], ["location", 2],
+                               ["uuid", dom.get("console_uuid", _uuid(dom, "console", 0))]]])
+    for i, disk in enumerate(dom["disks"]):
+        kind = "tap" if disk["uname"].startswith("tap") else "vbd"
+        dev = disk["dev"] if ":" in disk["dev"] else disk["dev"] + ":disk"
+        body = [kind]
+        if not hvm:
+            body.append(["protocol", disk.get("protocol", "x86_64-abi")])
+        body += [["uuid", disk.get("uuid", _uuid(dom, "vbd", i))], ["bootable", disk.get("bootable", int(i == 0))],
+                 ["dev", dev]]
+        if disk["uname"]:
+            body.append(["uname", disk["uname"]])
+        body += [["mode", disk["mode"]], ["backend", 0], ["VDI", ""]]
+        devices.append(["device", body])
+    for i, bdf in enumerate(dom["pci"]):
+        domain, bus, slotfunc = bdf.split(":")
+        slot, func = slotfunc.split(".")
+        devices.append(["device", ["pci", ["uuid", _uuid(dom, "pci", i)], ["dev", [
+            ["slot", "0x" + slot], ["domain", "0x" + domain], ["key", "%s:%s.%s" % (bus, slot, func)],
+            ["bus", "0x" + bus], ["vdevfn", "0x100"], ["func", "0x" + func],
+            ["uuid", _uuid(dom, "pcidev", i)]]]]])
+    return devices
+
+
+def domain_sxp(dom):
+    """The domain as xend's XendDomainInfo.sxpr() returns it (Xen 4.0 field set and order)."""
+    is_dom0 = dom["name"] == DOM0
+    sxp = ["domain",
+           ["domid", dom["domid"]], ["cpu_weight", dom["cpu_weight"]], ["cpu_cap", dom["cpu_cap"]],
+           ["bootloader", dom["bootloader"]], ["on_crash", dom["on_crash"]], ["uuid", dom["uuid"]],
+           ["bootloader_args", dom["bootloader_args"]], ["vcpus", dom["vcpus"]]]
+    if not is_dom0:
+        sxp.append(["description", dom["description"]])
+    sxp += [["name", dom["name"]], ["cpus", dom["cpus"]], ["on_reboot", dom["on_reboot"]],
+            ["on_poweroff", dom["on_poweroff"]], ["maxmem", dom["maxmem"]], ["memory", dom["memory"]],
+            ["shadow_memory", dom["shadow_memory"]], ["features", ""], ["on_xend_start", "ignore"],
+            ["on_xend_stop", "ignore"]]
+    if not is_dom0:
+        sxp.append(["start_time", float(dom["start_time"])])
+    sxp += [["cpu_time", float(dom["cpu_time"])], ["online_vcpus", dom["online_vcpus"]], _image(dom),
+            ["status", _status(dom)], ["state", dom["state"]]]
+    if not is_dom0:
+        sxp += [["store_mfn", dom["store_mfn"]], ["console_mfn", dom["console_mfn"]]]
+        sxp += _devices(dom)
+    return sxp
+
+
+def _lookup(state, names):
+    doms = []
+    for name in names:
+        dom = hoststate.find_domain(state, name)
+        if dom is None:
+            err("Domain '%s' does not exist." % name)
+            raise XmExit(ERROR_INVALID_DOMAIN)
+        doms.append(dom)
+    return doms
+
+
+def xm_list(args):
+    try:
+        options, params = getopt.gnu_getopt(args, "lv", ["long", "vcpus", "label", "state="])
+    except getopt.GetoptError as e:
+        err(e.msg)
+        sys.stdout.write(LIST_HELP)
+        raise XmExit(1)
+    names = [k for k, _ in options]
+    unsupported = [k for k in names if k not in ("-l", "--long")]
+    if unsupported:
+        err("xm list %s is not simulated in XenLab" % unsupported[0])
+        raise XmExit(1)
+    state = hoststate.load()
+    if params:
+        doms = _lookup(state, params)
+    else:
+        doms = sorted(state["domains"], key=lambda d: d["name"])
+    if names:
+        sys.stdout.write("".join(prettyprint(domain_sxp(d)) for d in doms))
+        return
+    lines = ["%-40s %5s %5s %5s %10s %9s" % ("Name", "ID", "Mem", "VCPUs", "State", "Time(s)")]
+    for d in doms:
+        lines.append("%-40s %5s %5d %5d %10s %8.1f" % (
+            d["name"], d["domid"], d["memory"], d["online_vcpus"], d["state"], d["cpu_time"]))
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def xm_info(args):
+    if args:
+        err("xm info %s is not simulated in XenLab" % args[0])
+        raise XmExit(1)
+    for key, value in hostinfo.xm_info(hoststate.load()):
+        value = py2_float(value) if isinstance(value, float) else value
+        sys.stdout.write("%-23s: %s\n" % (key, value))
+
+
+COMMANDS = {"list": xm_list, "info": xm_info}
+
+
+def main(args):
+    if not args:
+        sys.stdout.write(SHORT_HELP)
+        return 1
+    command = COMMANDS.get(args[0])
+    if command is None:
+        err("Subcommand %s not found!" % args[0])
+        sys.stdout.write(SHORT_HELP)
+        return 1
+    try:
+        _connect_xend()
+    except OSError as e:
+        if paths.unprivileged():
+            err("Most commands need root access. Please try again as root.")
+        else:
+            err("Unable to connect to xend: %s. Is xend running?" % e.strerror)
+        return 1
+    try:
+        command(args[1:])
+    except XmExit as e:
+        return e.code
+    return 0
