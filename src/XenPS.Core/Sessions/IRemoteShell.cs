@@ -14,6 +14,7 @@ namespace XenPS.Core.Sessions
             Stderr = stderr;
         }
 
+        /// <summary>The command's exit status; -1 when it ended without one (killed by a signal).</summary>
         public int ExitCode { get; }
 
         public string Stdout { get; }

@@ -1,0 +1,51 @@
+using System;
+
+namespace XenPS.Core.Sessions
+{
+    /// <summary>
+    /// How to reach one dom0. Unset values come from the OpenSSH client config (<see cref="SshConfigPath"/>), then from
+    /// OpenSSH's defaults: port 22, <c>~/.ssh/known_hosts</c>, the key files <c>~/.ssh/id_ed25519</c>, <c>id_ecdsa</c>, <c>id_rsa</c>
+    /// that exist; and from XenPS's own: user <c>root</c>, a 30 second connect timeout.
+    /// </summary>
+    public sealed class SessionOptions
+    {
+        /// <summary>The host as the user names it: a name, an address, or a Host alias of the ssh config.</summary>
+        public string ComputerName { get; set; } = "";
+
+        /// <summary>SSH port; wins over the ssh config's Port. Default 22.</summary>
+        public int? Port { get; set; }
+
+        /// <summary>Remote user; wins over the ssh config's User. Default root.</summary>
+        public string? UserName { get; set; }
+
+        /// <summary>Password for password and keyboard-interactive authentication; may be given together with key files.</summary>
+        public string? Password { get; set; }
+
+        /// <summary>Private key files (OpenSSH, PEM or PuTTY format). When empty: the ssh config's IdentityFile(s), else the default key files that exist.</summary>
+        public string[] KeyFilePaths { get; set; } = Array.Empty<string>();
+
+        /// <summary>Passphrase of encrypted key files.</summary>
+        public string? KeyPassphrase { get; set; }
+
+        /// <summary>known_hosts file; default the ssh config's UserKnownHostsFile, else <c>~/.ssh/known_hosts</c>.</summary>
+        public string? KnownHostsPath { get; set; }
+
+        /// <summary>
+        /// Trust and record a host key that known_hosts does not know yet (OpenSSH's <c>StrictHostKeyChecking=accept-new</c>; the ssh
+        /// config's <c>accept-new</c>, <c>no</c> or <c>off</c> has the same effect). A changed key is refused whatever this says.
+        /// </summary>
+        public bool AcceptNewHostKey { get; set; }
+
+        /// <summary>OpenSSH client config; default <c>~/.ssh/config</c> (a missing default file is an empty config).</summary>
+        public string? SshConfigPath { get; set; }
+
+        /// <summary>Limit for opening the connection; when null the ssh config's ConnectTimeout, else 30 seconds.</summary>
+        public TimeSpan? ConnectTimeout { get; set; }
+
+        /// <summary>Default limit for each remote command; null means no limit.</summary>
+        public TimeSpan? CommandTimeout { get; set; }
+
+        /// <summary>Run the commands that need root with <c>sudo -n</c> (the user needs a NOPASSWD sudo rule).</summary>
+        public bool UseSudo { get; set; }
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Model;
+using XenPS.Core.Toolstacks;
+
+namespace XenPS.Core.Sessions
+{
+    /// <summary>An SSH session to one dom0, with what was detected about its toolstack.</summary>
+    public sealed class XenSession : IDisposable
+    {
+        private readonly SshRemoteShell _shell;
+        private ToolstackDetection _detection;
+
+        internal XenSession(SshRemoteShell shell, ToolstackDetection detection)
+        {
+            _shell = shell;
+            _detection = detection;
+        }
+
+        /// <summary>Number given by the session registry (0 until registered).</summary>
+        public int Id { get; internal set; }
+
+        /// <summary>The host as the user named it.</summary>
+        public string ComputerName => _shell.ComputerName;
+
+        /// <summary>The name or address connected to (the ssh config's HostName, or ComputerName).</summary>
+        public string HostName => _shell.HostName;
+
+        public int Port => _shell.Port;
+
+        public string UserName => _shell.UserName;
+
+        public bool UseSudo => _shell.UseSudo;
+
+        public Toolstack Toolstack => _detection.Toolstack;
+
+        public Toolstack[] AvailableToolstacks => _detection.Available.ToArray();
+
+        public bool XendRunning => _detection.XendRunning;
+
+        /// <summary>major.minor plus extra, e.g. <c>4.0.1</c>; empty when xend is stopped on an xm-only host.</summary>
+        public string XenVersion => _detection.XenVersion;
+
+        /// <summary><c>SHA256:...</c> of the host key.</summary>
+        public string HostKeyFingerprint => _shell.HostKeyFingerprint;
+
+        public XenSessionState State => _shell.IsDisposed ? XenSessionState.Closed : _shell.IsConnected ? XenSessionState.Opened : XenSessionState.Broken;
+
+        /// <summary>The shell that runs commands on the host.</summary>
+        public IRemoteShell Shell => _shell;
+
+        /// <summary>The detection the toolstack facts come from (with the info lines).</summary>
+        public ToolstackDetection Detection => _detection;
+
+        /// <summary><c>user@host:port</c> as connected to: the registry reuses a session for the same key.</summary>
+        internal string ConnectionKey => _shell.ConnectionKey;
+
+        /// <summary>Runs the detection again, e.g. after xend was started or stopped.</summary>
+        public async Task RefreshToolstackAsync(CancellationToken cancellationToken)
+        {
+            _detection = await ToolstackDetector.DetectAsync(_shell, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Closes the connection.</summary>
+        public void Close() => _shell.Dispose();
+
+        public void Dispose() => Close();
+
+        public override string ToString() => $"{UserName}@{ComputerName}";
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace XenPS.Core.Sessions
+{
+    /// <summary>The <see cref="XenSessionException.ErrorId"/> values, one per kind of failure.</summary>
+    public static class XenSessionErrorId
+    {
+        public const string HostKeyUnknown = nameof(HostKeyUnknown);
+        public const string HostKeyChanged = nameof(HostKeyChanged);
+        public const string HostKeyRevoked = nameof(HostKeyRevoked);
+        public const string KnownHostsUpdateFailed = nameof(KnownHostsUpdateFailed);
+        public const string AuthenticationFailed = nameof(AuthenticationFailed);
+        public const string KeyFileNotFound = nameof(KeyFileNotFound);
+        public const string KeyPassphraseRequired = nameof(KeyPassphraseRequired);
+        public const string KeyFileInvalid = nameof(KeyFileInvalid);
+        public const string NoCredentials = nameof(NoCredentials);
+        public const string SshConfigNotFound = nameof(SshConfigNotFound);
+        public const string SshConfigInvalid = nameof(SshConfigInvalid);
+        public const string HostNotFound = nameof(HostNotFound);
+        public const string ConnectionFailed = nameof(ConnectionFailed);
+        public const string ConnectTimeout = nameof(ConnectTimeout);
+        public const string ConnectionLost = nameof(ConnectionLost);
+        public const string SessionClosed = nameof(SessionClosed);
+        public const string CommandTimeout = nameof(CommandTimeout);
+        public const string ChannelOpenFailed = nameof(ChannelOpenFailed);
+        public const string SudoPasswordRequired = nameof(SudoPasswordRequired);
+        public const string NotXenHost = nameof(NotXenHost);
+        public const string ProbeFailed = nameof(ProbeFailed);
+    }
+
+    /// <summary>A session to a dom0 could not be opened or used. The message says what to do; it never holds a secret.</summary>
+    public class XenSessionException : Exception
+    {
+        public XenSessionException(string errorId, string message, Exception? innerException = null)
+            : base(message, innerException)
+        {
+            ErrorId = errorId;
+        }
+
+        /// <summary>PascalCase identifier of the failure kind, such as those of <see cref="XenSessionErrorId"/>.</summary>
+        public string ErrorId { get; }
+    }
+
+    /// <summary>The host offered a key that no known_hosts entry records for it.</summary>
+    public sealed class HostKeyUnknownException : XenSessionException
+    {
+        public HostKeyUnknownException(string computerName, string hostName, int port, string keyType, string fingerprint, string knownHostsPath)
+            : base(XenSessionErrorId.HostKeyUnknown,
+                $"The host key of {computerName} is not known: {keyType} {fingerprint} is not recorded in {knownHostsPath}. " +
+                $"If this is the host's key (check on the host with 'ssh-keygen -lf /etc/ssh/ssh_host_{ShortType(keyType)}_key.pub'), " +
+                $"accept it with 'New-XenSession -ComputerName {computerName} -AcceptNewHostKey', " +
+                $"or add the host's keys with 'ssh-keyscan{(port == 22 ? "" : $" -p {port}")} {hostName} >> {knownHostsPath}'.")
+        {
+            KeyType = keyType;
+            Fingerprint = fingerprint;
+        }
+
+        public string KeyType { get; }
+
+        public string Fingerprint { get; }
+
+        private static string ShortType(string keyType) =>
+            keyType.StartsWith("ecdsa-", StringComparison.Ordinal) ? "ecdsa" : keyType.StartsWith("ssh-", StringComparison.Ordinal) ? keyType.Substring(4) : keyType;
+    }
+
+    /// <summary>The host offered a key that differs from the one recorded for it: always refused.</summary>
+    public sealed class HostKeyChangedException : XenSessionException
+    {
+        public HostKeyChangedException(string computerName, string keyType, string fingerprint, IReadOnlyList<KnownHostsKey> recorded, string knownHostsPath)
+            : base(XenSessionErrorId.HostKeyChanged, BuildMessage(computerName, keyType, fingerprint, recorded, knownHostsPath))
+        {
+            KeyType = keyType;
+            Fingerprint = fingerprint;
+            RecordedKeys = recorded;
+        }
+
+        public string KeyType { get; }
+
+        /// <summary>The fingerprint of the key the host offered.</summary>
+        public string Fingerprint { get; }
+
+        /// <summary>The keys of the same type that known_hosts records for the host.</summary>
+        public IReadOnlyList<KnownHostsKey> RecordedKeys { get; }
+
+        private static string BuildMessage(string computerName, string keyType, string fingerprint, IReadOnlyList<KnownHostsKey> recorded, string knownHostsPath)
+        {
+            var lines = string.Join(", ", recorded.Select(k => $"{k.Fingerprint} (line {k.LineNumber})"));
+            var removals = string.Join(" and ", recorded.Select(k => k.MatchedName).Distinct(StringComparer.Ordinal)
+                .Select(name => $"'ssh-keygen -R {ShellWord(name)} -f {knownHostsPath}'"));
+            return $"The host key of {computerName} has changed: it offered {keyType} {fingerprint}, but {knownHostsPath} records {lines}. " +
+                "Someone may be intercepting the connection, or the host was reinstalled: XenPS refuses to connect. " +
+                $"Only if you know the key changed, remove the old entry with {removals} and connect again with -AcceptNewHostKey.";
+        }
+
+        private static string ShellWord(string name) => name.IndexOf('[') >= 0 ? "\"" + name + "\"" : name;
+    }
+
+    /// <summary>The server refused every authentication method offered.</summary>
+    public sealed class SshAuthenticationFailedException : XenSessionException
+    {
+        public SshAuthenticationFailedException(string computerName, string userAtHost, string methodsTried, string serverReply, Exception innerException)
+            : base(XenSessionErrorId.AuthenticationFailed,
+                $"Authentication as {userAtHost} failed (tried: {methodsTried}; the server said: {serverReply}). " +
+                "Give a key file the server accepts with -KeyFilePath (its passphrase with -Credential), or the user's password with -Credential, " +
+                "and check that the user name is right.",
+                innerException)
+        {
+            MethodsTried = methodsTried;
+        }
+
+        public string MethodsTried { get; }
+    }
+
+    /// <summary>sudo on the host wants a password, which XenPS never types.</summary>
+    public sealed class SudoPasswordRequiredException : XenSessionException
+    {
+        public SudoPasswordRequiredException(string computerName, string userName)
+            : base(XenSessionErrorId.SudoPasswordRequired,
+                $"sudo on {computerName} asks {userName} for a password, so XenPS cannot run commands as root there. " +
+                $"Allow {userName} to run commands as root without a password (for example the line '{userName} ALL=(root) NOPASSWD: ALL' in a file under /etc/sudoers.d, edited with visudo), " +
+                "or connect as root.")
+        {
+        }
+    }
+}
