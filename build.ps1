@@ -1,0 +1,220 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates XenPS.
+
+.DESCRIPTION
+    Tasks:
+      Build    compile and lay out the module in out/XenPS/<version>/ (Import-Module takes that folder)
+      Test     Build, then run the xunit tests and the Pester tests (against lab hosts); ends with one line
+               "N passed, N failed, N skipped" and a non-zero exit code on any failure
+      Lab      start a lab of simulated dom0 hosts (-LabProfile, default 'default') and print how to reach it
+      LabStop  tear that lab down completely
+      Demo     Build, start the default lab, show XenPS at work on it, tear the lab down
+      Bench    the migration benchmark (not available in this version)
+    Run it with the PowerShell of the repository's tool manifest:
+      dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Lab', 'LabStop', 'Demo', 'Bench')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Name of a profile in tests/XenLab/profiles (without .json), or a path to a profile file.
+    [string] $LabProfile = 'default',
+
+    # Where the lab keeps its files (ssh_config, known_hosts, keys); default out/lab.
+    [string] $LabDirectory = (Join-Path $PSScriptRoot 'out/lab')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$OutRoot = Join-Path $Root 'out'
+$LabScript = Join-Path $Root 'tests/XenLab/xenlab.py'
+$Python = '/usr/bin/python3'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)][string] $FilePath, [string[]] $ArgumentList = @())
+    & $FilePath @ArgumentList | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Get-XenPSVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    $version = $props.Project.PropertyGroup.Version
+    if (-not $version) { throw 'Directory.Build.props has no <Version>: it is the one version source of the module.' }
+    return $version
+}
+
+function Get-NuGetPackageRoot {
+    $line = & dotnet nuget locals global-packages --list
+    if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals global-packages --list failed.' }
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Build-Help {
+    param([string] $ModuleDirectory)
+    $docs = Join-Path $Root 'docs/en-US'
+    $helpOut = Join-Path $ModuleDirectory 'en-US'
+    New-Item -ItemType Directory -Force -Path $helpOut | Out-Null
+    if (Get-Module -ListAvailable -Name platyPS) {
+        Import-Module platyPS
+        New-ExternalHelp -Path $docs -OutputPath $helpOut -Force | Out-Null
+    }
+    else {
+        & (Join-Path $Root 'build/ConvertTo-MamlHelp.ps1') -DocsPath $docs -OutputDirectory $helpOut | Out-Host
+    }
+    foreach ($file in 'XenPS.dll-Help.xml', 'about_XenPS.help.txt') {
+        if (-not (Test-Path (Join-Path $helpOut $file))) { throw "Help build did not produce en-US/$file." }
+    }
+}
+
+function Invoke-BuildTask {
+    $version = Get-XenPSVersion
+    Write-Host "Building XenPS $version ($Configuration)"
+    Invoke-Native dotnet @('build', (Join-Path $Root 'XenPS.sln'), '-c', $Configuration, '--nologo', '-v', 'quiet')
+    $publishCore = Join-Path $Root "obj/publish-core/$Configuration"
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/XenPS.Core/XenPS.Core.csproj'), '-c', $Configuration,
+        '--no-build', '--nologo', '-v', 'quiet', '-o', $publishCore)
+
+    $moduleDir = Join-Path $OutRoot "XenPS/$version"
+    if (Test-Path $moduleDir) { Remove-Item -Recurse -Force $moduleDir }
+    $dependencies = Join-Path $moduleDir 'dependencies'
+    New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
+
+    $cmdletBin = Join-Path $Root "src/XenPS/bin/$Configuration/netstandard2.0"
+    foreach ($file in 'XenPS.dll', 'XenPS.Format.ps1xml') {
+        Copy-Item -LiteralPath (Join-Path $cmdletBin $file) -Destination $moduleDir
+    }
+    # XenPS.Core and every third-party assembly live in dependencies/, loaded into XenPS's own load context.
+    $required = 'XenPS.Core.dll', 'Renci.SshNet.dll', 'BouncyCastle.Cryptography.dll',
+        'Microsoft.Extensions.Logging.Abstractions.dll', 'System.Text.Json.dll', 'System.Formats.Asn1.dll'
+    foreach ($file in $required) {
+        if (-not (Test-Path (Join-Path $publishCore $file))) { throw "Build output is missing $file in $publishCore." }
+    }
+    Get-ChildItem -LiteralPath $publishCore -Filter *.dll | Copy-Item -Destination $dependencies
+
+    $manifest = Get-Content -Raw (Join-Path $Root 'XenPS.psd1')
+    $stamped = $manifest -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
+    if ($stamped -eq $manifest) { throw "XenPS.psd1 must carry ModuleVersion = '0.0.0' for the build to stamp." }
+    $psd1 = Join-Path $moduleDir 'XenPS.psd1'
+    Set-Content -LiteralPath $psd1 -Value $stamped -NoNewline
+    Build-Help -ModuleDirectory $moduleDir
+    Test-ModuleManifest -Path $psd1 | Out-Null
+    Write-Host "Module: $psd1"
+    return $psd1
+}
+
+function Get-LabProfilePath {
+    if (Test-Path -LiteralPath $LabProfile -PathType Leaf) { return (Resolve-Path -LiteralPath $LabProfile).Path }
+    $path = Join-Path $Root "tests/XenLab/profiles/$LabProfile.json"
+    if (-not (Test-Path -LiteralPath $path)) {
+        $known = (Get-ChildItem (Join-Path $Root 'tests/XenLab/profiles') -Filter *.json).BaseName -join ', '
+        throw "No lab profile '$LabProfile'. Known profiles: $known; or give the path of a profile file."
+    }
+    return $path
+}
+
+function Start-Lab {
+    param([string] $ProfilePath, [string] $Directory, [string] $Name = 'xenlab')
+    Invoke-Native $Python @($LabScript, 'start', '--profile', $ProfilePath, '--dir', $Directory, '--name', $Name)
+}
+
+function Stop-Lab {
+    param([string] $Directory)
+    Invoke-Native $Python @($LabScript, 'stop', '--dir', $Directory)
+}
+
+function Get-TrxCounts {
+    param([string] $TrxPath)
+    if (-not (Test-Path $TrxPath)) {
+        Write-Host "xunit produced no result file ($TrxPath): counted as one failure."
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    $counters = (Select-Xml -Path $TrxPath -XPath '//t:ResultSummary/t:Counters' -Namespace $ns).Node
+    return [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+    }
+}
+
+function Invoke-TestTask {
+    $results = Join-Path $OutRoot 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+
+    $psd1 = Invoke-BuildTask
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'build/TestTools.csproj'), '--nologo', '-v', 'quiet')
+    $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester was restored but $pester is missing." }
+
+    Write-Host "`n== xunit =="
+    & dotnet test (Join-Path $Root 'tests/XenPS.Tests/XenPS.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $results
+    $xunit = Get-TrxCounts (Join-Path $results 'xunit.trx')
+
+    Write-Host "`n== Pester =="
+    $pesterJson = Join-Path $results 'pester.json'
+    $env:XENPS_MODULE = $psd1
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-PesterTests.ps1') `
+            -PesterPath $pester -TestPath (Join-Path $Root 'tests/Pester') -ResultPath $pesterJson
+    }
+    finally { Pop-Location }
+    $pesterCounts = if (Test-Path $pesterJson) { Get-Content -Raw $pesterJson | ConvertFrom-Json }
+    else {
+        Write-Host "Pester produced no result file ($pesterJson): counted as one failure."
+        [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+
+    $passed = $xunit.Passed + $pesterCounts.Passed
+    $failed = $xunit.Failed + $pesterCounts.Failed
+    $skipped = $xunit.Skipped + $pesterCounts.Skipped
+    Write-Host "`nxunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed, $($pesterCounts.Skipped) skipped"
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-DemoTask {
+    $psd1 = Invoke-BuildTask
+    $labDir = Join-Path $OutRoot 'demo-lab'
+    Start-Lab -ProfilePath (Join-Path $Root 'tests/XenLab/profiles/default.json') -Directory $labDir -Name 'xendemo'
+    try {
+        Push-Location $Root
+        try {
+            & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Demo.ps1') -ModulePath $psd1 -LabDirectory $labDir
+            if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+        }
+        finally { Pop-Location }
+    }
+    finally {
+        Stop-Lab -Directory $labDir
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-BuildTask | Out-Null }
+    'Test' { Invoke-TestTask }
+    'Lab' {
+        Start-Lab -ProfilePath (Get-LabProfilePath) -Directory $LabDirectory
+        $config = Join-Path $LabDirectory 'ssh_config'
+        Write-Host "`nReach the lab with: New-XenSession -ComputerName <host> -SshConfigPath $config"
+        Write-Host "Stop it with:       dotnet pwsh -NoProfile -File build.ps1 -Task LabStop -LabDirectory $LabDirectory"
+    }
+    'LabStop' { Stop-Lab -Directory $LabDirectory }
+    'Demo' { Invoke-DemoTask }
+    'Bench' {
+        Write-Error 'Bench is not available yet: it times Move-XenDomain against plain "xm migrate", and this version of XenPS has no Move-XenDomain.'
+        exit 1
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Core.Toolstacks
+{
+    /// <summary>
+    /// Several shell commands sent to a host as one script (one SSH round trip), each command's stdout, stderr
+    /// and exit code recovered separately. Sections are framed by marker lines carrying a random nonce, so no
+    /// output of a command (a domain name, a file) can forge a frame.
+    /// </summary>
+    public sealed class RemoteBatch
+    {
+        private readonly List<string> names = new List<string>();
+        private readonly StringBuilder script = new StringBuilder();
+        private readonly string nonce;
+
+        public RemoteBatch()
+            : this(NewNonce())
+        {
+        }
+
+        internal RemoteBatch(string nonce)
+        {
+            this.nonce = nonce;
+        }
+
+        /// <summary>Adds a section; <paramref name="command"/> is shell text built with <see cref="ShellQuote"/>.</summary>
+        public RemoteBatch Add(string name, string command)
+        {
+            var index = names.Count;
+            names.Add(name);
+            script.Append("printf '\\n%s\\n' '").Append(Begin(index)).Append("'; ")
+                  .Append("printf '\\n%s\\n' '").Append(Begin(index)).Append("' >&2; ")
+                  .Append("{ ").Append(command).Append("\n}; ")
+                  .Append("printf '\\n%s:%s\\n' '").Append(End(index)).Append("' \"$?\"; ")
+                  .Append("printf '\\n%s\\n' '").Append(End(index)).Append("' >&2\n");
+            return this;
+        }
+
+        /// <summary>The script that runs every section in order.</summary>
+        public string Script => script.ToString();
+
+        /// <summary>Runs the batch and splits the result; a section the script never reached throws.</summary>
+        public async Task<IReadOnlyDictionary<string, RemoteResult>> RunAsync(IRemoteShell shell, RemoteRunOptions options, CancellationToken cancellationToken)
+        {
+            var result = await shell.RunAsync(Script, options, cancellationToken).ConfigureAwait(false);
+            return Split(result, shell.ComputerName);
+        }
+
+        /// <summary>Splits the combined output of <see cref="Script"/> into one result per section.</summary>
+        public IReadOnlyDictionary<string, RemoteResult> Split(RemoteResult combined, string computerName)
+        {
+            var sections = new Dictionary<string, RemoteResult>(StringComparer.Ordinal);
+            for (var i = 0; i < names.Count; i++)
+            {
+                var stdout = Between(combined.Stdout, "\n" + Begin(i) + "\n", "\n" + End(i) + ":", out var tail);
+                var stderr = Between(combined.Stderr, "\n" + Begin(i) + "\n", "\n" + End(i) + "\n", out _);
+                if (stdout is null || tail is null)
+                {
+                    throw new XenSessionException(
+                        "RemoteScriptIncomplete",
+                        $"The remote script on {computerName} stopped before its step '{names[i]}' finished (exit code {combined.ExitCode}). {combined.Stderr.Trim()}");
+                }
+                var exitText = tail.Split('\n')[0].Trim();
+                var exitCode = int.Parse(exitText, NumberStyles.Integer, CultureInfo.InvariantCulture);
+                sections[names[i]] = new RemoteResult(exitCode, stdout, stderr ?? "");
+            }
+            return sections;
+        }
+
+        private string Begin(int index) => $"{nonce}:begin:{index}";
+
+        private string End(int index) => $"{nonce}:end:{index}";
+
+        private static string? Between(string text, string start, string end, out string? tail)
+        {
+            tail = null;
+            var normalized = "\n" + text;
+            var from = normalized.IndexOf(start, StringComparison.Ordinal);
+            if (from < 0) return null;
+            from += start.Length;
+            var to = normalized.IndexOf(end, from, StringComparison.Ordinal);
+            if (to < 0) return null;
+            tail = normalized.Substring(to + end.Length);
+            return normalized.Substring(from, to - from);
+        }
+
+        private static string NewNonce()
+        {
+            var bytes = new byte[12];
+            using (var rng = RandomNumberGenerator.Create())
+            {
+                rng.GetBytes(bytes);
+            }
+            var sb = new StringBuilder("@@xenps-");
+            foreach (var b in bytes) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+            return sb.ToString();
+        }
+    }
+}

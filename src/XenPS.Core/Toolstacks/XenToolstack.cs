@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Model;
+using XenPS.Core.Parsing;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Core.Toolstacks
+{
+    /// <summary>
+    /// The read side of a dom0's toolstack: its domains and its host facts, each fetched in one SSH round trip.
+    /// xm reads <c>xm list --long</c> (SXP); xl reads <c>xl list</c> (state, CPU time) and <c>xl list -l</c> (JSON config).
+    /// </summary>
+    public sealed class XenToolstack
+    {
+        private const string PathPrefix = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH";
+        private const string BridgesCommand = "for b in /sys/class/net/*/bridge; do [ -d \"$b\" ] && basename \"${b%/bridge}\"; done; true";
+
+        private static readonly RemoteRunOptions ReadOnlyRoot = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
+
+        private readonly IRemoteShell shell;
+
+        public XenToolstack(IRemoteShell shell, Toolstack kind)
+        {
+            this.shell = shell ?? throw new ArgumentNullException(nameof(shell));
+            Kind = kind;
+        }
+
+        public Toolstack Kind { get; }
+
+        private string Tool => Kind == Toolstack.Xm ? "xm" : "xl";
+
+        /// <summary>Every domain on the host, dom0 included.</summary>
+        public async Task<IReadOnlyList<XenDomain>> GetDomainsAsync(CancellationToken cancellationToken)
+        {
+            var batch = new RemoteBatch().Add("env", PathPrefix);
+            if (Kind == Toolstack.Xm)
+            {
+                batch.Add("long", ShellQuote.Join("xm", "list", "--long"));
+                var sections = await batch.RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
+                return XmDomainParser.Parse(Expect(sections, "long", "xm list --long"), shell.ComputerName);
+            }
+            batch.Add("list", ShellQuote.Join("xl", "list"))
+                 .Add("long", ShellQuote.Join("xl", "list", "-l"));
+            var xl = await batch.RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
+            return XlDomainParser.Parse(Expect(xl, "list", "xl list"), Expect(xl, "long", "xl list -l"), shell.ComputerName);
+        }
+
+        /// <summary>Host facts from <c>xm info</c>/<c>xl info</c>, /proc/cpuinfo and the bridges in /sys/class/net.</summary>
+        public async Task<XenHost> GetHostAsync(CancellationToken cancellationToken)
+        {
+            var sections = await new RemoteBatch()
+                .Add("env", PathPrefix)
+                .Add("info", ShellQuote.Join(Tool, "info"))
+                .Add("cpuinfo", ShellQuote.Join("cat", "/proc/cpuinfo"))
+                .Add("bridges", BridgesCommand)
+                .RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
+            var info = InfoParser.Parse(Expect(sections, "info", Tool + " info"));
+            var cpu = CpuInfoParser.Parse(Expect(sections, "cpuinfo", "cat /proc/cpuinfo"));
+            var bridges = BridgeListParser.Parse(Expect(sections, "bridges", "the bridge listing"));
+            return HostFactsParser.Create(shell.ComputerName, Kind, info, cpu, bridges);
+        }
+
+        private string Expect(IReadOnlyDictionary<string, RemoteResult> sections, string name, string what)
+        {
+            var section = sections[name];
+            if (section.ExitCode == 0) return section.Stdout;
+            var message = section.Stderr.Trim();
+            if (message.Length == 0) message = section.Stdout.Trim();
+            throw new XenSessionException(
+                "ToolstackCommandFailed",
+                $"'{what}' failed on {shell.ComputerName} (exit code {section.ExitCode}): {message}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Commands
+{
+    /// <summary>Opens SSH sessions to dom0 hosts, verifies their host keys and detects their toolstack.</summary>
+    [Cmdlet(VerbsCommon.New, "XenSession")]
+    [OutputType(typeof(XenSession))]
+    public sealed class NewXenSessionCommand : XenCmdlet
+    {
+        /// <summary>Host names, addresses or ssh_config aliases.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+        /// <summary>SSH port; default ssh_config's Port, else 22.</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>User and password; with -KeyFilePath the password is the key's passphrase.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>OpenSSH private key files (ed25519, ecdsa, rsa).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? KeyFilePath { get; set; }
+
+        /// <summary>known_hosts file to verify host keys against; default ~/.ssh/known_hosts or ssh_config's UserKnownHostsFile.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KnownHostsPath { get; set; }
+
+        /// <summary>Record the key of a host not yet in known_hosts (like StrictHostKeyChecking=accept-new). A changed key is still refused.</summary>
+        [Parameter]
+        public SwitchParameter AcceptNewHostKey { get; set; }
+
+        /// <summary>OpenSSH client configuration to read; default ~/.ssh/config.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SshConfigPath { get; set; }
+
+        /// <summary>Seconds to wait for the connection; default ssh_config's ConnectTimeout, else 30.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int ConnectTimeout { get; set; }
+
+        /// <summary>Seconds any one remote command may take; default no limit.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int CommandTimeout { get; set; }
+
+        /// <summary>Run the commands that need root through sudo -n (for a non-root user).</summary>
+        [Parameter]
+        public SwitchParameter UseSudo { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord()
+        {
+            var outcomes = RunOnEach(ComputerName, (computer, ct) => XenSessionFactory.OpenAsync(OptionsFor(computer), ct));
+            for (var i = 0; i < ComputerName.Length; i++)
+            {
+                if (outcomes[i].Error is Exception error)
+                {
+                    WriteError(ToErrorRecord(error, ComputerName[i]));
+                    continue;
+                }
+                WriteObject(SessionRegistry.Default.Add(outcomes[i].Value));
+            }
+        }
+
+        private SessionOptions OptionsFor(string computer)
+        {
+            var options = new SessionOptions
+            {
+                ComputerName = computer,
+                KnownHostsPath = ResolvePath(KnownHostsPath),
+                SshConfigPath = ResolvePath(SshConfigPath),
+                AcceptNewHostKey = AcceptNewHostKey,
+                UseSudo = UseSudo,
+            };
+            if (Port != 0) options.Port = Port;
+            if (ConnectTimeout != 0) options.ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeout);
+            if (CommandTimeout != 0) options.CommandTimeout = TimeSpan.FromSeconds(CommandTimeout);
+            if (KeyFilePath is not null) options.KeyFilePaths = KeyFilePath.Select(p => ResolvePath(p)!).ToArray();
+            ApplyCredential(options, Credential, forKeyPassphrase: KeyFilePath is not null);
+            return options;
+        }
+
+        private string? ResolvePath(string? path) =>
+            path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+}

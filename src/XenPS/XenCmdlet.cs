@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Sessions;
+
+namespace XenPS
+{
+    /// <summary>
+    /// What every XenPS cmdlet shares: Ctrl+C cancels every SSH wait, sessions come from -Session or from the
+    /// registry for -ComputerName, and a failure on one host becomes one error record naming that host.
+    /// </summary>
+    public abstract class XenCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+
+        /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+        protected CancellationToken CancellationToken => cancellation.Token;
+
+        /// <inheritdoc/>
+        protected override void StopProcessing() => cancellation.Cancel();
+
+        /// <inheritdoc/>
+        public void Dispose() => cancellation.Dispose();
+
+        /// <summary>Waits for <paramref name="task"/> on the pipeline thread, unwrapping its exception.</summary>
+        protected T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+        /// <summary>Options for an implicit session to <paramref name="computerName"/>: ssh_config and defaults, plus the credential.</summary>
+        protected static SessionOptions ImplicitOptions(string computerName, PSCredential? credential)
+        {
+            var options = new SessionOptions { ComputerName = computerName };
+            ApplyCredential(options, credential, forKeyPassphrase: false);
+            return options;
+        }
+
+        /// <summary>Puts a credential's user name and secret into the options; the secret is a password or a key passphrase.</summary>
+        protected static void ApplyCredential(SessionOptions options, PSCredential? credential, bool forKeyPassphrase)
+        {
+            if (credential is null || credential == PSCredential.Empty) return;
+            if (!string.IsNullOrEmpty(credential.UserName)) options.UserName = credential.UserName;
+            var secret = credential.GetNetworkCredential().Password;
+            if (string.IsNullOrEmpty(secret)) return;
+            if (forKeyPassphrase) options.KeyPassphrase = secret;
+            else options.Password = secret;
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> for every target at once and returns, in the targets' order, either the
+        /// result or the exception of each one; Ctrl+C stops the whole call.
+        /// </summary>
+        protected IReadOnlyList<HostOutcome<T>> RunOnEach<TTarget, T>(IReadOnlyList<TTarget> targets, Func<TTarget, CancellationToken, Task<T>> work)
+        {
+            var tasks = targets.Select(t => Task.Run(() => work(t, CancellationToken))).ToArray();
+            try
+            {
+                Task.WaitAll(tasks, CancellationToken);
+            }
+            catch (AggregateException)
+            {
+                // Each task's own fault is reported below.
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            return tasks.Select(t => t.Status == TaskStatus.RanToCompletion
+                ? new HostOutcome<T>(t.Result, null)
+                : new HostOutcome<T>(default!, t.Exception?.GetBaseException() ?? new OperationCanceledException())).ToList();
+        }
+
+        /// <summary>
+        /// Adds the hosts of one pipeline record: the given sessions, else the named hosts, else every open session.
+        /// </summary>
+        private protected void AddTargets(List<HostTarget> targets, string[]? computerNames, XenSession[]? sessions, IEnumerable<string> names)
+        {
+            if (sessions is not null)
+            {
+                foreach (var session in sessions) HostTarget.Add(targets, session.ComputerName, session, names);
+            }
+            else if (computerNames is not null)
+            {
+                foreach (var computer in computerNames) HostTarget.Add(targets, computer, null, names);
+            }
+            else
+            {
+                foreach (var session in OpenSessionsOrFail()) HostTarget.Add(targets, session.ComputerName, session, names);
+            }
+        }
+
+        /// <summary>The target's own session, or the registry's implicit session for its host name.</summary>
+        private protected static Task<XenSession> SessionForAsync(HostTarget target, PSCredential? credential, CancellationToken cancellationToken) =>
+            target.Session is not null
+                ? Task.FromResult(target.Session)
+                : SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(target.ComputerName, credential), cancellationToken);
+
+        /// <summary>The open sessions of the registry, for a call that names no host; none is a terminating error.</summary>
+        private IReadOnlyList<XenSession> OpenSessionsOrFail()
+        {
+            var sessions = SessionRegistry.Default.Get().Where(s => s.State == XenSessionState.Opened).ToList();
+            if (sessions.Count == 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException("No host given and no open session: name hosts with -ComputerName, or open sessions with New-XenSession."),
+                    "ComputerNameRequired", ErrorCategory.InvalidArgument, null));
+            }
+            return sessions;
+        }
+
+        /// <summary>Turns an exception from XenPS.Core into an error record whose target is <paramref name="target"/>.</summary>
+        protected ErrorRecord ToErrorRecord(Exception exception, object? target)
+        {
+            if (exception is XenSessionException xen)
+            {
+                return new ErrorRecord(xen, xen.ErrorId, CategoryOf(xen.ErrorId), target);
+            }
+            return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
+        }
+
+        private static ErrorCategory CategoryOf(string errorId)
+        {
+            switch (errorId)
+            {
+                case XenSessionErrorId.HostKeyUnknown:
+                case XenSessionErrorId.HostKeyChanged:
+                case XenSessionErrorId.HostKeyRevoked:
+                    return ErrorCategory.SecurityError;
+                case XenSessionErrorId.AuthenticationFailed:
+                case XenSessionErrorId.KeyPassphraseRequired:
+                case XenSessionErrorId.NoCredentials:
+                    return ErrorCategory.AuthenticationError;
+                case XenSessionErrorId.HostNotFound:
+                case XenSessionErrorId.KeyFileNotFound:
+                case XenSessionErrorId.SshConfigNotFound:
+                    return ErrorCategory.ObjectNotFound;
+                case XenSessionErrorId.KeyFileInvalid:
+                case XenSessionErrorId.SshConfigInvalid:
+                    return ErrorCategory.InvalidData;
+                case XenSessionErrorId.ConnectionFailed:
+                case XenSessionErrorId.ConnectionLost:
+                case XenSessionErrorId.ChannelOpenFailed:
+                    return ErrorCategory.ConnectionError;
+                case XenSessionErrorId.ConnectTimeout:
+                case XenSessionErrorId.CommandTimeout:
+                    return ErrorCategory.OperationTimeout;
+                case XenSessionErrorId.SudoPasswordRequired:
+                case XenSessionErrorId.KnownHostsUpdateFailed:
+                    return ErrorCategory.PermissionDenied;
+                case XenSessionErrorId.SessionClosed:
+                    return ErrorCategory.ResourceUnavailable;
+                case XenSessionErrorId.NotXenHost:
+                    return ErrorCategory.DeviceError;
+                default:
+                    return ErrorCategory.InvalidResult;
+            }
+        }
+    }
+
+    /// <summary>The result of work on one host, or why it failed.</summary>
+    public readonly struct HostOutcome<T>
+    {
+        /// <summary>Creates the outcome: a value, or the error that replaced it.</summary>
+        public HostOutcome(T value, Exception? error)
+        {
+            Value = value;
+            Error = error;
+        }
+
+        /// <summary>The result; meaningless when <see cref="Error"/> is set.</summary>
+        public T Value { get; }
+
+        /// <summary>Why the work failed on that host, or null.</summary>
+        public Exception? Error { get; }
+    }
+}

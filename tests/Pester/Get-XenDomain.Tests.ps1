@@ -1,0 +1,115 @@
+BeforeAll {
+    Import-Module $env:XENPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:Lab = Start-TestLab -Name pdom
+    New-XenSession -ComputerName xm-host, xl-host, dual-host -SshConfigPath $Lab.ssh_config | Out-Null
+
+    function ConvertFrom-ProfileDisk([string] $Spec) {
+        $uname, $dev, $mode = $Spec -split ','
+        $backend, $path = if ($uname -match '^(tap2?:[a-z]+|file|phy):(.*)$') { $Matches[1], $Matches[2] } else { '', $uname }
+        [pscustomobject]@{ Backend = $backend; Path = $path; Target = ($dev -replace ':cdrom$'); Mode = $mode; IsCdrom = $dev -like '*:cdrom' }
+    }
+}
+
+AfterAll {
+    Get-XenSession | Remove-XenSession
+    Stop-TestLab $Lab
+}
+
+Describe 'Get-XenDomain' {
+    Context 'objects equal the lab profile on <_>' -ForEach 'xm-host', 'xl-host', 'dual-host' {
+        BeforeAll {
+            $script:HostName = $_
+            $script:Expected = (Get-LabHost $Lab $HostName).Profile.domains | Where-Object name -NE 'Domain-0'
+            $script:Actual = Get-XenDomain -ComputerName $HostName
+        }
+
+        It 'returns every guest and no dom0' {
+            ($Actual.Name | Sort-Object) | Should -Be ($Expected.name | Sort-Object)
+        }
+
+        It 'gives each guest its id, memory, vCPUs, CPU time, type and state' {
+            foreach ($domain in $Expected) {
+                $object = $Actual | Where-Object Name -EQ $domain.name
+                $object.ComputerName | Should -Be $HostName
+                $object.Id | Should -Be $domain.domid
+                $object.MemoryMB | Should -Be $domain.memory
+                $object.VCpus | Should -Be $domain.vcpus
+                $object.CpuTimeSeconds | Should -Be $domain.cpu_time
+                $object.Type | Should -Be $domain.type.ToUpperInvariant()
+                $object.StateFlags | Should -Be $domain.state
+                $object.State | Should -Be $(if ($domain.state -like 'r*') { 'Running' } else { 'Blocked' })
+            }
+        }
+
+        It 'gives each guest its disks, vifs and PCI devices' {
+            foreach ($domain in $Expected) {
+                $object = $Actual | Where-Object Name -EQ $domain.name
+                $disks = @($domain.disks | ForEach-Object { ConvertFrom-ProfileDisk $_ })
+                $object.Disks.Count | Should -Be $disks.Count
+                for ($i = 0; $i -lt $disks.Count; $i++) {
+                    $object.Disks[$i].Path | Should -Be $disks[$i].Path
+                    $object.Disks[$i].Target | Should -Be $disks[$i].Target
+                    $object.Disks[$i].Mode | Should -Be $disks[$i].Mode
+                    $object.Disks[$i].IsCdrom | Should -Be $disks[$i].IsCdrom
+                    if ($HostName -ne 'xl-host') { $object.Disks[$i].Backend | Should -Be $disks[$i].Backend }
+                }
+                $object.Vifs.Bridge | Should -Be @($domain.vifs | ForEach-Object { ($_ -split ',' | Where-Object { $_ -like 'bridge=*' }) -replace '^bridge=' })
+                @($object.PciDevices) | Should -Be @($domain.pci | Where-Object { $_ })
+            }
+        }
+    }
+
+    Context 'selection' {
+        It 'matches names with wildcards on several hosts in one call' {
+            $web = Get-XenDomain -ComputerName xm-host, xl-host, dual-host -Name 'web*'
+            ($web | ForEach-Object { "$($_.ComputerName)/$($_.Name)" } | Sort-Object) |
+                Should -Be @('dual-host/web04', 'xl-host/web01', 'xl-host/web03', 'xm-host/web01', 'xm-host/web02')
+        }
+
+        It 'includes Domain-0 only with -IncludeDom0' {
+            (Get-XenDomain -ComputerName xl-host).Name | Should -Not -Contain 'Domain-0'
+            $dom0 = Get-XenDomain -ComputerName xl-host -IncludeDom0 | Where-Object Name -EQ 'Domain-0'
+            $dom0.Id | Should -Be 0
+            $dom0.IsDom0 | Should -BeTrue
+        }
+
+        It 'reports a name that matches nothing as DomainNotFound' {
+            $result = Get-XenDomain -ComputerName xm-host -Name 'no-such-guest' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
+            $failures[0].Exception.Message | Should -BeLike "*'no-such-guest'*xm-host*"
+        }
+
+        It 'queries every open session when no host is named' {
+            (Get-XenDomain -Name 'db*' | ForEach-Object ComputerName | Sort-Object -Unique) | Should -Be @('dual-host', 'xl-host', 'xm-host')
+        }
+
+        It 'takes sessions with -Session' {
+            $session = Get-XenSession -ComputerName dual-host
+            (Get-XenDomain -Session $session).Name | Sort-Object | Should -Be @('db03', 'web04')
+        }
+    }
+
+    Context 'pipeline' {
+        It 'takes ComputerName from Get-XenHost objects' {
+            (Get-XenHost -ComputerName dual-host | Get-XenDomain).Name | Sort-Object | Should -Be @('db03', 'web04')
+        }
+
+        It 'takes Name and ComputerName from its own objects' {
+            $again = Get-XenDomain -ComputerName xm-host, xl-host -Name 'db*' | Get-XenDomain
+            ($again | ForEach-Object { "$($_.ComputerName)/$($_.Name)" } | Sort-Object) | Should -Be @('xl-host/db02', 'xm-host/db01')
+        }
+    }
+
+    Context 'a host that fails' {
+        It 'gives one error record naming it while the other hosts return' {
+            $unreachable = ($Lab.gateway -replace '\.1$', '.250')
+            $result = Get-XenDomain -ComputerName xm-host, $unreachable, xl-host -Name 'web01' -ErrorVariable failures -ErrorAction SilentlyContinue
+            ($result.ComputerName | Sort-Object) | Should -Be @('xl-host', 'xm-host')
+            $failures.Count | Should -Be 1
+            $failures[0].TargetObject | Should -Be $unreachable
+            $failures[0].Exception.Message | Should -BeLike "*$unreachable*"
+        }
+    }
+}

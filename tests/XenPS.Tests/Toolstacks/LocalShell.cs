@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Tests.Toolstacks
+{
+    /// <summary>A real /bin/sh on this machine behind the IRemoteShell interface: the script framing needs no network.</summary>
+    internal sealed class LocalShell : IRemoteShell
+    {
+        public string ComputerName => "localhost";
+
+        public async Task<RemoteResult> RunAsync(string command, RemoteRunOptions options, CancellationToken cancellationToken)
+        {
+            var start = new ProcessStartInfo("/bin/sh")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                StandardOutputEncoding = new UTF8Encoding(false),
+                StandardErrorEncoding = new UTF8Encoding(false),
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(command);
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+            await process.WaitForExitAsync(cancellationToken);
+            return new RemoteResult(process.ExitCode, await stdout, await stderr);
+        }
+    }
+}
