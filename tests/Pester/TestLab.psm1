@@ -53,4 +53,15 @@ function New-TestFile {
     return $path
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Get-LabHost, New-TestFile
+function Invoke-ChildPwsh {
+    <# Runs a script file in a new PowerShell process (the one running the tests), returning its output lines. #>
+    param([Parameter(Mandatory)][string] $File, [string[]] $ArgumentList = @())
+    $exe = [Environment]::ProcessPath
+    $prefix = @()
+    if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix += Join-Path $PSHOME 'pwsh.dll' }
+    $output = & $exe @prefix -NoProfile -NonInteractive -File $File @ArgumentList 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "$File failed (exit code $LASTEXITCODE): $($output -join [Environment]::NewLine)" }
+    return $output
+}
+
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Get-LabHost, New-TestFile, Invoke-ChildPwsh

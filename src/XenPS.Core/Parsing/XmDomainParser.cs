@@ -120,11 +120,25 @@ namespace XenPS.Core.Parsing
         /// <summary><c>(dev (domain 0x0000) (bus 0x01) (slot 0x00) (func 0x0))</c> → <c>0000:01:00.0</c>.</summary>
         private static IEnumerable<string> PciAddresses(SxpNode device) =>
             device.Children("dev")
-                .Where(dev => Numbers.Hex(dev.ChildValue("bus")) != null && Numbers.Hex(dev.ChildValue("slot")) != null)
-                .Select(dev => PciAddress.Format(
-                    Numbers.Hex(dev.ChildValue("domain")) ?? 0,
-                    Numbers.Hex(dev.ChildValue("bus")) ?? 0,
-                    Numbers.Hex(dev.ChildValue("slot")) ?? 0,
-                    Numbers.Hex(dev.ChildValue("func")) ?? 0));
+                .SelectMany(PciRecords)
+                .Where(field => Numbers.Hex(field("bus")) != null && Numbers.Hex(field("slot")) != null)
+                .Select(field => PciAddress.Format(
+                    Numbers.Hex(field("domain")) ?? 0,
+                    Numbers.Hex(field("bus")) ?? 0,
+                    Numbers.Hex(field("slot")) ?? 0,
+                    Numbers.Hex(field("func")) ?? 0));
+
+        /// <summary>
+        /// The field readers of the functions in one <c>dev</c> element. xend prints either the fields themselves,
+        /// <c>(dev (domain 0x0000) (bus 0x03) ...)</c>, or one unnamed list per function,
+        /// <c>(dev ((slot 0x00) (domain 0x0000) ...) ...)</c>.
+        /// </summary>
+        private static IEnumerable<Func<string, string?>> PciRecords(SxpNode dev)
+        {
+            var functions = dev.Items.Skip(1).Where(item => !item.IsAtom && item.Name == null).ToList();
+            if (functions.Count == 0) return new Func<string, string?>[] { dev.ChildValue };
+            return functions.Select(function => (Func<string, string?>)(name =>
+                function.Items.FirstOrDefault(field => field.Name == name) is { } found && found.Items.Count > 1 ? found.Items[1].Value : null));
+        }
     }
 }

@@ -122,6 +122,33 @@ namespace XenPS.Tests.Parsing
             Assert.Equal(XenDomainType.HVM, d.Type);
         }
 
+        [Fact]
+        public void ReadsPciFunctionsPrintedAsUnnamedLists()
+        {
+            const string text = @"(domain
+    (domid 3)
+    (name db01)
+    (device
+        (pci
+            (uuid 3708ce8c-0ec5-5448-2ecf-63b4e8b18c25)
+            (dev
+                ((slot 0x00)
+                    (domain 0x0000)
+                    (key 03:00.0)
+                    (bus 0x03)
+                    (vdevfn 0x100)
+                    (func 0x0)
+                )
+                ((slot 0x1f) (domain 0x0001) (bus 0x0a) (func 0x3))
+            )
+        )
+    )
+)";
+            var d = Assert.Single(XmDomainParser.Parse(text, "h"));
+
+            Assert.Equal(new[] { "0000:03:00.0", "0001:0a:1f.3" }, d.PciDevices);
+        }
+
         [Theory]
         [InlineData("file:/THECUS_NFS/com-xp1.img", "file", "/THECUS_NFS/com-xp1.img")]
         [InlineData("phy:/dev/xenvgvm/serverex", "phy", "/dev/xenvgvm/serverex")]
