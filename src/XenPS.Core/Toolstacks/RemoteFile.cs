@@ -1,0 +1,130 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Core.Toolstacks
+{
+    /// <summary>The bytes of a file on a host as they were read, with their SHA-256 for a later compare-and-replace.</summary>
+    public sealed class RemoteFileContent
+    {
+        public RemoteFileContent(string path, byte[] bytes)
+        {
+            Path = path;
+            Bytes = bytes;
+            Sha256 = RemoteFile.Sha256Hex(bytes);
+        }
+
+        public string Path { get; }
+
+        public byte[] Bytes { get; }
+
+        public string Sha256 { get; }
+
+        public string Text => new UTF8Encoding(false).GetString(Bytes);
+    }
+
+    /// <summary>
+    /// Reads a file on a host byte for byte, and replaces it safely: only if it is still the file that was read,
+    /// after a backup next to it, through a new file in the same folder (same owner and mode) renamed over the old
+    /// one, which is atomic on the host. On any failure the original stays as it was and no backup is left.
+    /// </summary>
+    public static class RemoteFile
+    {
+        private static readonly RemoteRunOptions ReadOptions = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
+        private static readonly RemoteRunOptions WriteOptions = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
+
+        /// <summary>Reads <paramref name="path"/>; a missing file is an error that names it.</summary>
+        public static async Task<RemoteFileContent> ReadAsync(IRemoteShell shell, string path, CancellationToken cancellationToken)
+        {
+            var quoted = ShellQuote.Quote(path);
+            var script = $"[ -f {quoted} ] || {{ printf '%s\\n' {ShellQuote.Quote($"{path} does not exist")} >&2; exit 20; }}; base64 < {quoted}";
+            var result = await shell.RunAsync(script, ReadOptions, cancellationToken).ConfigureAwait(false);
+            if (result.ExitCode != 0) throw Failure(shell.ComputerName, "read", path, result);
+            return new RemoteFileContent(path, FromBase64(result.Stdout, shell.ComputerName, path));
+        }
+
+        /// <summary>
+        /// Replaces the file read as <paramref name="original"/> with <paramref name="newBytes"/>, keeping a backup at
+        /// <paramref name="backupPath"/>; returns the file as read back after the rename.
+        /// </summary>
+        public static async Task<RemoteFileContent> ReplaceAsync(IRemoteShell shell, RemoteFileContent original, byte[] newBytes, string backupPath, CancellationToken cancellationToken)
+        {
+            var script = ReplaceScript(original, newBytes, backupPath);
+            var result = await shell.RunAsync(script, WriteOptions, cancellationToken).ConfigureAwait(false);
+            if (result.ExitCode != 0) throw Failure(shell.ComputerName, "write", original.Path, result);
+            var written = new RemoteFileContent(original.Path, FromBase64(result.Stdout, shell.ComputerName, original.Path));
+            if (written.Sha256 != Sha256Hex(newBytes))
+            {
+                throw new XenSessionException("RemoteFileMismatch",
+                    $"{original.Path} on {shell.ComputerName} does not read back as written; the previous file is kept at {backupPath}.");
+            }
+            return written;
+        }
+
+        /// <summary>A backup name next to <paramref name="path"/> carrying the UTC time.</summary>
+        public static string BackupPathFor(string path, DateTime utcNow) =>
+            path + ".xenps-" + utcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + ".bak";
+
+        internal static string ReplaceScript(RemoteFileContent original, byte[] newBytes, string backupPath)
+        {
+            string Say(string text) => ShellQuote.Quote(text);
+            var path = original.Path;
+            var sb = new StringBuilder();
+            sb.Append("f=").Append(ShellQuote.Quote(path)).Append('\n')
+              .Append("b=").Append(ShellQuote.Quote(backupPath)).Append('\n')
+              .Append("[ -f \"$f\" ] || { printf '%s\\n' ").Append(Say($"{path} does not exist")).Append(" >&2; exit 20; }\n")
+              .Append("[ \"$(sha256sum < \"$f\" | cut -d ' ' -f 1)\" = ").Append(original.Sha256)
+              .Append(" ] || { printf '%s\\n' ").Append(Say($"{path} changed since it was read; read it again and repeat the change")).Append(" >&2; exit 21; }\n")
+              .Append("[ ! -e \"$b\" ] || { printf '%s\\n' ").Append(Say($"the backup {backupPath} exists already; wait a second and repeat")).Append(" >&2; exit 22; }\n")
+              .Append("d=$(dirname -- \"$f\")\n")
+              .Append("t=$(mktemp \"$d/.xenps.XXXXXX\" 2>/dev/null) || { printf '%s\\n' ").Append(Say($"cannot create a file beside {path} (read-only file system or no space?)")).Append(" >&2; exit 23; }\n")
+              .Append("done=0\n")
+              .Append("trap 'rm -f \"$t\"; [ $done = 1 ] || rm -f \"$b\"' EXIT\n")
+              .Append("cp -p -- \"$f\" \"$b\" 2>/dev/null && cmp -s -- \"$f\" \"$b\" || { printf '%s\\n' ").Append(Say($"cannot write the backup {backupPath} (no space?)")).Append(" >&2; exit 24; }\n")
+              .Append("printf '%s' ").Append(ShellQuote.Quote(Convert.ToBase64String(newBytes))).Append(" | base64 -d > \"$t\" 2>/dev/null\n")
+              .Append("[ \"$(sha256sum < \"$t\" | cut -d ' ' -f 1)\" = ").Append(Sha256Hex(newBytes))
+              .Append(" ] || { printf '%s\\n' ").Append(Say($"the new {path} could not be written completely (no space?)")).Append(" >&2; exit 25; }\n")
+              .Append("chown --reference=\"$f\" \"$t\" && chmod --reference=\"$f\" \"$t\" || { printf '%s\\n' ").Append(Say($"cannot give the new file the owner and mode of {path}")).Append(" >&2; exit 26; }\n")
+              .Append("mv -f -- \"$t\" \"$f\" || { printf '%s\\n' ").Append(Say($"cannot rename the new file over {path}")).Append(" >&2; exit 27; }\n")
+              .Append("done=1\n")
+              .Append("base64 < \"$f\"\n");
+            return sb.ToString();
+        }
+
+        internal static string Sha256Hex(byte[] bytes)
+        {
+            using (var sha = SHA256.Create())
+            {
+                var hash = sha.ComputeHash(bytes);
+                var sb = new StringBuilder(hash.Length * 2);
+                foreach (var b in hash) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+                return sb.ToString();
+            }
+        }
+
+        private static byte[] FromBase64(string text, string computerName, string path)
+        {
+            try
+            {
+                return Convert.FromBase64String(text.Replace("\n", "").Replace("\r", ""));
+            }
+            catch (FormatException e)
+            {
+                throw new XenSessionException("RemoteFileUnreadable", $"{path} on {computerName} could not be read: base64 printed something unexpected.", e);
+            }
+        }
+
+        private static XenSessionException Failure(string computerName, string verb, string path, RemoteResult result)
+        {
+            var reason = result.Stderr.Trim();
+            if (reason.Length == 0) reason = $"exit code {result.ExitCode}";
+            var errorId = result.ExitCode == 20 ? "RemoteFileNotFound" : result.ExitCode == 21 ? "RemoteFileChanged" : "RemoteFile" + (verb == "read" ? "Unreadable" : "WriteFailed");
+            var unchanged = verb == "write" ? " The file is unchanged." : "";
+            return new XenSessionException(errorId, $"Could not {verb} {path} on {computerName}: {reason}.{unchanged}");
+        }
+    }
+}
