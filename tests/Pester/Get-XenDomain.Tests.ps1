@@ -102,6 +102,20 @@ Describe 'Get-XenDomain' {
         }
     }
 
+    Context 'completion' {
+        It 'completes domain names from the hosts of the open sessions' {
+            $line = 'Get-XenDomain -ComputerName xm-host -Name we'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('web01', 'web02')
+        }
+
+        It 'completes host names from the sessions and the ssh_config in use' {
+            $line = "New-XenSession -SshConfigPath $($Lab.ssh_config) -ComputerName du"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('dual-host')
+            $line = 'Get-XenHost -ComputerName xl'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('xl-host')
+        }
+    }
+
     Context 'a host that fails' {
         It 'gives one error record naming it while the other hosts return' {
             $unreachable = ($Lab.gateway -replace '\.1$', '.250')

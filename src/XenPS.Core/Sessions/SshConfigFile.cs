@@ -93,6 +93,23 @@ namespace XenPS.Core.Sessions
             return new SshHostConfig(hostName, user, configPort, files, knownHosts, connectTimeout, strict);
         }
 
+        /// <summary>The names on <c>Host</c> lines that are plain aliases (no wildcard, no negation), in file order: for completion.</summary>
+        public IReadOnlyList<string> HostAliases()
+        {
+            var aliases = new List<string>();
+            CollectAliases(_directives, aliases);
+            return aliases.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
+        private static void CollectAliases(IReadOnlyList<Directive> directives, List<string> aliases)
+        {
+            foreach (var d in directives)
+            {
+                if (d.Keyword == "host") aliases.AddRange(d.Args.Where(a => a.IndexOfAny(new[] { '*', '?', '!' }) < 0));
+                else if (d.Keyword == "include") foreach (var file in d.Included) CollectAliases(file, aliases);
+            }
+        }
+
         private static void Walk(IReadOnlyList<Directive> directives, string host, Dictionary<string, Directive> found, List<Directive> identityFiles)
         {
             var active = true;

@@ -4,7 +4,7 @@ using System.IO;
 namespace XenPS.Core.Sessions
 {
     /// <summary>The local user's home folder and the OpenSSH files in it.</summary>
-    internal static class UserPaths
+    public static class UserPaths
     {
         /// <summary>$HOME, or the user profile folder where HOME is not set (Windows).</summary>
         public static string Home

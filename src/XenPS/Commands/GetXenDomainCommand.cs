@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using XenPS.Completers;
 using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
@@ -22,11 +23,13 @@ namespace XenPS.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string[]? Name { get; set; }
 
         /// <summary>Hosts (names, addresses or ssh_config aliases) to query over an implicit, reused session.</summary>
         [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[]? ComputerName { get; set; }
 
         /// <summary>Sessions opened with New-XenSession.</summary>

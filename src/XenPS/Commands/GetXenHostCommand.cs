@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using XenPS.Completers;
 using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
@@ -20,6 +21,7 @@ namespace XenPS.Commands
         /// <summary>Hosts (names, addresses or ssh_config aliases) to query over an implicit, reused session.</summary>
         [Parameter(ParameterSetName = ComputerNameSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[]? ComputerName { get; set; }
 
         /// <summary>Sessions opened with New-XenSession.</summary>

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using XenPS.Completers;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
@@ -16,6 +17,7 @@ namespace XenPS.Commands
         [Parameter(ParameterSetName = ComputerNameSet, Position = 0)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[]? ComputerName { get; set; }
 
         /// <summary>Session ids.</summary>

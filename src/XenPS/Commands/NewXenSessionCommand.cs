@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using XenPS.Completers;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
@@ -13,6 +14,7 @@ namespace XenPS.Commands
         /// <summary>Host names, addresses or ssh_config aliases.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[] ComputerName { get; set; } = Array.Empty<string>();
 
         /// <summary>SSH port; default ssh_config's Port, else 22.</summary>

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using XenPS.Completers;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
@@ -22,6 +23,7 @@ namespace XenPS.Commands
         [Parameter(ParameterSetName = ComputerNameSet, Mandatory = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string[]? ComputerName { get; set; }
 
         /// <summary>Ids of the sessions to close.</summary>

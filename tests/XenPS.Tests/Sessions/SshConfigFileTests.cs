@@ -25,6 +25,19 @@ namespace XenPS.Tests.Sessions
         }
 
         [Fact]
+        public void HostAliasesAreThePlainNamesOfHostLines()
+        {
+            var config = Load(
+                "Host dom0-a dom0-b\n" +
+                "    User root\n" +
+                "Host dom0-* !dom0-x lab?\n" +
+                "    Port 22\n" +
+                "Host DOM0-A xl-host\n");
+
+            Assert.Equal(new[] { "dom0-a", "dom0-b", "xl-host" }, config.HostAliases());
+        }
+
+        [Fact]
         public void TheFirstValueObtainedWinsAndIdentityFilesAccumulate()
         {
             var config = Load(

@@ -1,0 +1,36 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Completers
+{
+    /// <summary>Completes host names from the open sessions and the Host aliases of the ssh_config in use.</summary>
+    public sealed class ComputerNameCompleter : IArgumentCompleter
+    {
+        /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var configPath = fakeBoundParameters["SshConfigPath"] as string ?? Path.Combine(UserPaths.SshFolder, "config");
+            IEnumerable<string> aliases;
+            try
+            {
+                aliases = SshConfigFile.Load(configPath).HostAliases();
+            }
+            catch (XenSessionException)
+            {
+                aliases = Array.Empty<string>();
+            }
+            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            return SessionRegistry.Default.Get().Select(s => s.ComputerName)
+                .Concat(aliases)
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(pattern.IsMatch)
+                .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
+        }
+    }
+}

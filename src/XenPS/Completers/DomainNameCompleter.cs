@@ -1,0 +1,51 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Sessions;
+using XenPS.Core.Toolstacks;
+
+namespace XenPS.Completers
+{
+    /// <summary>
+    /// Completes domain names from the hosts of the open sessions (those named with -ComputerName, else all),
+    /// never opening a connection and giving up after a short wait.
+    /// </summary>
+    public sealed class DomainNameCompleter : IArgumentCompleter
+    {
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+
+        /// <inheritdoc/>
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var named = LanguagePrimitives.ConvertTo<string[]>(fakeBoundParameters["ComputerName"] ?? Array.Empty<string>());
+            var sessions = SessionRegistry.Default.Get()
+                .Where(s => s.State == XenSessionState.Opened)
+                .Where(s => named.Length == 0 || named.Contains(s.ComputerName, StringComparer.OrdinalIgnoreCase))
+                .ToList();
+            using var timeout = new CancellationTokenSource(Patience);
+            var queries = sessions.Select(s => new XenToolstack(s.Shell, s.Toolstack).GetDomainsAsync(timeout.Token)).ToArray();
+            try
+            {
+                Task.WaitAll(queries);
+            }
+            catch (AggregateException)
+            {
+                // A host that does not answer in time adds no names.
+            }
+            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            return queries.Where(q => q.Status == TaskStatus.RanToCompletion)
+                .SelectMany(q => q.Result)
+                .Where(d => !d.IsDom0)
+                .Select(d => d.Name)
+                .Distinct(StringComparer.Ordinal)
+                .Where(pattern.IsMatch)
+                .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
+                .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
+        }
+    }
+}
