@@ -82,13 +82,26 @@ namespace XenPS.Core.Parsing
                 sb.Append(value);
                 return;
             }
-            sb.Append('\'');
+            sb.Append(Quote(value));
+        }
+
+        /// <summary>
+        /// <paramref name="value"/> as a single-quoted SXP string that xend's reader (and <see cref="SxpReader"/>) reads back
+        /// unchanged: backslash and quote are escaped, control characters are written as escapes so the string stays on one line
+        /// (octal, since xend misreads the letters of <c>\x</c> escapes).
+        /// </summary>
+        internal static string Quote(string value)
+        {
+            var sb = new StringBuilder(value.Length + 2).Append('\'');
             foreach (var c in value)
             {
-                if (c == '\'' || c == '\\') sb.Append('\\');
-                sb.Append(c);
+                var named = "\a\b\t\n\v\f\r".IndexOf(c);
+                if (c == '\'' || c == '\\') sb.Append('\\').Append(c);
+                else if (named >= 0) sb.Append('\\').Append("abtnvfr"[named]);
+                else if (c < ' ' || c == '\x7f') sb.Append('\\').Append(Convert.ToString((int)c, 8).PadLeft(3, '0'));
+                else sb.Append(c);
             }
-            sb.Append('\'');
+            return sb.Append('\'').ToString();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace XenPS.Core.Parsing
@@ -17,6 +18,7 @@ namespace XenPS.Core.Parsing
     /// </list>
     /// Atoms outside any list (stray words before or after the data) are returned as atom nodes, so callers can ignore them.
     /// Unbalanced parentheses and unterminated strings raise <see cref="SxpParseException"/> with the line and column.
+    /// Files that xend itself reads (<c>xend-config.sxp</c>) go through <see cref="SxpDocument"/>, which applies xend's rules exactly.
     /// </summary>
     public static class SxpReader
     {
@@ -24,11 +26,43 @@ namespace XenPS.Core.Parsing
         public static IReadOnlyList<SxpNode> Parse(string text)
         {
             if (text is null) throw new ArgumentNullException(nameof(text));
-            return new Cursor(text).ReadAll();
+            return new Cursor(text, exactXendRules: false).ReadAll().Select(e => e.Node).ToList();
+        }
+
+        /// <summary>
+        /// Every top-level expression of <paramref name="text"/> with its place in the text. With <paramref name="exactXendRules"/>
+        /// the text is read exactly as xend's <c>sxp.Parser</c> reads its configuration file: an unknown escape such as <c>\.</c>
+        /// keeps only the backslash (the character after it is dropped), <c>{ } &lt; &gt; [ ] ;</c> end a bare atom too,
+        /// a bare atom must start with printable ASCII, <c>\x</c> needs two hex digits whose letters count from 0, and an
+        /// octal escape above 377 is refused.
+        /// </summary>
+        internal static IReadOnlyList<TopLevel> ParseTopLevel(string text, bool exactXendRules) => new Cursor(text, exactXendRules).ReadAll();
+
+        /// <summary>One top-level expression and where its text is: <see cref="Length"/> characters from <see cref="Start"/>, on 1-based <see cref="Line"/>.</summary>
+        internal readonly struct TopLevel
+        {
+            public TopLevel(SxpNode node, int start, int length, int line)
+            {
+                Node = node;
+                Start = start;
+                Length = length;
+                Line = line;
+            }
+
+            public SxpNode Node { get; }
+
+            public int Start { get; }
+
+            public int Length { get; }
+
+            public int Line { get; }
         }
 
         /// <summary>True when <paramref name="c"/> ends a bare atom.</summary>
         internal static bool EndsBareAtom(char c) => char.IsWhiteSpace(c) || c == '(' || c == ')' || c == '#';
+
+        /// <summary>True when <paramref name="c"/> ends a bare atom for xend's own reader, which also stops at its separators.</summary>
+        internal static bool EndsXendBareAtom(char c) => EndsBareAtom(c) || "{}<>[];".IndexOf(c) >= 0;
 
         private sealed class OpenList
         {
@@ -48,24 +82,40 @@ namespace XenPS.Core.Parsing
         private sealed class Cursor
         {
             private readonly string _text;
+            private readonly bool _exact;
             private int _pos;
             private int _line = 1;
             private int _column = 1;
 
-            public Cursor(string text) => _text = text;
+            public Cursor(string text, bool exactXendRules)
+            {
+                _text = text;
+                _exact = exactXendRules;
+            }
 
             private bool AtEnd => _pos >= _text.Length;
 
             private char Peek => _text[_pos];
 
-            public List<SxpNode> ReadAll()
+            public List<TopLevel> ReadAll()
             {
-                var top = new List<SxpNode>();
+                var top = new List<TopLevel>();
                 var open = new Stack<OpenList>();
+                int start = 0, startLine = 1;
+                void Add(SxpNode node)
+                {
+                    if (open.Count > 0) open.Peek().Items.Add(node);
+                    else top.Add(new TopLevel(node, start, _pos - start, startLine));
+                }
+
                 while (!AtEnd)
                 {
                     var c = Peek;
-                    var items = open.Count > 0 ? open.Peek().Items : top;
+                    if (open.Count == 0)
+                    {
+                        start = _pos;
+                        startLine = _line;
+                    }
                     if (char.IsWhiteSpace(c))
                     {
                         Next();
@@ -83,16 +133,11 @@ namespace XenPS.Core.Parsing
                     {
                         if (open.Count == 0) throw new SxpParseException("')' closes no open list; the parentheses are unbalanced.", _line, _column);
                         Next();
-                        var closed = open.Pop();
-                        (open.Count > 0 ? open.Peek().Items : top).Add(SxpNode.List(closed.Items));
-                    }
-                    else if (c == '\'' || c == '"')
-                    {
-                        items.Add(SxpNode.Atom(ReadQuoted()));
+                        Add(SxpNode.List(open.Pop().Items));
                     }
                     else
                     {
-                        items.Add(SxpNode.Atom(ReadBare()));
+                        Add(SxpNode.Atom(c == '\'' || c == '"' ? ReadQuoted() : ReadBare()));
                     }
                 }
                 if (open.Count > 0)
@@ -118,10 +163,16 @@ namespace XenPS.Core.Parsing
                 return c;
             }
 
+            /// <summary>A bare atom; its first character is taken as it is, as xend does (in exact mode it may be a separator).</summary>
             private string ReadBare()
             {
                 var start = _pos;
-                while (!AtEnd && !EndsBareAtom(Peek)) Next();
+                if (_exact && (Peek < ' ' || Peek > '~'))
+                {
+                    throw new SxpParseException($"xend's reader refuses the character U+{(int)Peek:X4} outside quotes; put the value in quotes.", _line, _column);
+                }
+                Next();
+                while (!AtEnd && !(_exact ? EndsXendBareAtom(Peek) : EndsBareAtom(Peek))) Next();
                 return _text.Substring(start, _pos - start);
             }
 
@@ -147,6 +198,7 @@ namespace XenPS.Core.Parsing
 
             private void ReadEscape(StringBuilder sb)
             {
+                int line = _line, column = _column - 1;
                 var c = Next();
                 switch (c)
                 {
@@ -163,15 +215,19 @@ namespace XenPS.Core.Parsing
                         sb.Append(c);
                         return;
                     case 'x':
-                        sb.Append(ReadCode(16, 2, 0, 0) ?? "\\x");
+                        sb.Append(_exact ? ReadXendHex(line, column) : ReadCode(16, 2, 0, 0) ?? "\\x");
                         return;
                 }
                 if (c >= '0' && c <= '7')
                 {
-                    sb.Append(ReadCode(8, 3, c - '0', 1));
+                    var octal = ReadCode(8, 3, c - '0', 1)!;
+                    if (_exact && octal[0] > 0xff) throw new SxpParseException("xend's reader refuses an octal escape above \\377.", line, column);
+                    sb.Append(octal);
                     return;
                 }
-                sb.Append('\\').Append(c);
+                // An unknown escape: xend keeps the backslash and drops the character; the lenient reading keeps both.
+                if (_exact) sb.Append('\\');
+                else sb.Append('\\').Append(c);
             }
 
             /// <summary>Reads the digits of a character code after <paramref name="count"/> already read; null when there are none.</summary>
@@ -183,6 +239,25 @@ namespace XenPS.Core.Parsing
                     count++;
                 }
                 return count == 0 ? null : ((char)value).ToString();
+            }
+
+            /// <summary>
+            /// The two digits of a <c>\x</c> escape as xend reads them: its sxp.py counts hex letters from 0 (<c>\x4A</c> is
+            /// <c>@</c>, not <c>J</c>) and fails without two hex digits.
+            /// </summary>
+            private char ReadXendHex(int line, int column)
+            {
+                if (_pos + 2 > _text.Length || !Enumerable.Range(_pos, 2).All(i => DigitValue(_text[i]) < 16))
+                {
+                    throw new SxpParseException("xend's reader fails on a \\x escape without two hex digits; write the character as an octal escape (\\101) or double the backslash.", line, column);
+                }
+                var value = 0;
+                for (var i = 0; i < 2; i++)
+                {
+                    var c = Next();
+                    value = value * 16 + (c <= '9' ? c - '0' : c >= 'a' ? c - 'a' : c - 'A');
+                }
+                return (char)value;
             }
 
             private static int DigitValue(char c) =>

@@ -23,8 +23,6 @@ namespace XenPS.Core.Toolstacks
         public byte[] Bytes { get; }
 
         public string Sha256 { get; }
-
-        public string Text => new UTF8Encoding(false).GetString(Bytes);
     }
 
     /// <summary>
@@ -40,11 +38,22 @@ namespace XenPS.Core.Toolstacks
         /// <summary>Reads <paramref name="path"/>; a missing file is an error that names it.</summary>
         public static async Task<RemoteFileContent> ReadAsync(IRemoteShell shell, string path, CancellationToken cancellationToken)
         {
+            var result = await shell.RunAsync(ReadCommand(path), ReadOptions, cancellationToken).ConfigureAwait(false);
+            return FromReadResult(shell.ComputerName, path, result);
+        }
+
+        /// <summary>The shell text that prints <paramref name="path"/> in base64 (exit code 20 when it is missing), for use in a batch.</summary>
+        public static string ReadCommand(string path)
+        {
             var quoted = ShellQuote.Quote(path);
-            var script = $"[ -f {quoted} ] || {{ printf '%s\\n' {ShellQuote.Quote($"{path} does not exist")} >&2; exit 20; }}; base64 < {quoted}";
-            var result = await shell.RunAsync(script, ReadOptions, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode != 0) throw Failure(shell.ComputerName, "read", path, result);
-            return new RemoteFileContent(path, FromBase64(result.Stdout, shell.ComputerName, path));
+            return $"if [ -f {quoted} ]; then base64 < {quoted}; else printf '%s\\n' {ShellQuote.Quote($"{path} does not exist")} >&2; (exit 20); fi";
+        }
+
+        /// <summary>The file that <see cref="ReadCommand"/> printed, or the error it reported.</summary>
+        public static RemoteFileContent FromReadResult(string computerName, string path, RemoteResult result)
+        {
+            if (result.ExitCode != 0) throw Failure(computerName, "read", path, result);
+            return new RemoteFileContent(path, FromBase64(result.Stdout, computerName, path));
         }
 
         /// <summary>

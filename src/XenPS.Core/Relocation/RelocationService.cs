@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Model;
+using XenPS.Core.Parsing;
+using XenPS.Core.Sessions;
+using XenPS.Core.Toolstacks;
+
+namespace XenPS.Core.Relocation
+{
+    /// <summary>A change to one host's xend-config.sxp, worked out but not yet written.</summary>
+    public sealed class RelocationPlan
+    {
+        internal RelocationPlan(XenSession session, RemoteFileContent original, SxpDocument before, SxpDocument after, XendRelocationConfig current)
+        {
+            Session = session;
+            Original = original;
+            Before = before;
+            After = after;
+            Current = current;
+            Changes = SxpDocument.Diff(before, after);
+            Proposed = RelocationService.Describe(session.ComputerName, original.Path, after);
+        }
+
+        public XenSession Session { get; }
+
+        public RemoteFileContent Original { get; }
+
+        public SxpDocument Before { get; }
+
+        public SxpDocument After { get; }
+
+        /// <summary>The settings as the file has them now, with the host's xend and listener state.</summary>
+        public XendRelocationConfig Current { get; }
+
+        /// <summary>The settings the file will have.</summary>
+        public XendRelocationConfig Proposed { get; }
+
+        public IReadOnlyList<SxpLineChange> Changes { get; }
+
+        public bool HasChanges => Changes.Count > 0;
+
+        /// <summary>The change turns on, or keeps on, a relocation server that admits every host.</summary>
+        public bool OpensToEveryone => Proposed.IsOpenToEveryone && HasChanges;
+
+        /// <summary>The changed lines as a small diff: <c>- old</c> / <c>+ new</c>, with line numbers.</summary>
+        public string DiffText => string.Join(Environment.NewLine, Changes.Select(c =>
+            c.OldText is null ? $"+{c.LineNumber}: {c.NewText}" : c.NewText is null ? $"-{c.LineNumber}: {c.OldText}" : $"-{c.LineNumber}: {c.OldText}{Environment.NewLine}+{c.LineNumber}: {c.NewText}"));
+    }
+
+    /// <summary>Reads and changes the relocation settings of xend on one host.</summary>
+    public static class RelocationService
+    {
+        /// <summary>Latin-1 maps every byte to one character and back, so bytes that are not UTF-8 survive an edit.</summary>
+        internal static readonly System.Text.Encoding FileEncoding = System.Text.Encoding.GetEncoding(28591);
+
+        public const string DefaultConfigPath = "/etc/xen/xend-config.sxp";
+
+        private const string RestartCommand =
+            "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH; " +
+            "if [ -x /etc/init.d/xend ]; then /etc/init.d/xend restart; " +
+            "elif command -v rcxend >/dev/null 2>&1; then rcxend restart; " +
+            "else xend restart; fi";
+
+        private static readonly RemoteRunOptions ReadOnlyRoot = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
+        private static readonly RemoteRunOptions Root = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
+
+        /// <summary>The file's settings (xend's defaults where a key is absent), whether xend runs and whether anything listens on the port.</summary>
+        public static async Task<XendRelocationConfig> GetAsync(XenSession session, string path, CancellationToken cancellationToken)
+        {
+            var (_, config) = await ReadStateAsync(session, path, cancellationToken).ConfigureAwait(false);
+            return config;
+        }
+
+        /// <summary>Reads the host's file and works out the edit; nothing is written.</summary>
+        public static async Task<RelocationPlan> PlanAsync(XenSession session, string path, RelocationEdit edit, CancellationToken cancellationToken)
+        {
+            var (content, current) = await ReadStateAsync(session, path, cancellationToken).ConfigureAwait(false);
+            var before = SxpDocument.Parse(FileEncoding.GetString(content.Bytes));
+            var after = RelocationSettings.Apply(before, edit);
+            return new RelocationPlan(session, content, before, after, current);
+        }
+
+        /// <summary>
+        /// Writes the plan (nothing when it changes nothing), restarts xend when asked, and returns the settings read
+        /// back from the host.
+        /// </summary>
+        public static async Task<XendRelocationConfig> ApplyAsync(RelocationPlan plan, bool restart, DateTime utcNow, CancellationToken cancellationToken)
+        {
+            var session = plan.Session;
+            string? backup = null;
+            if (plan.HasChanges)
+            {
+                backup = RemoteFile.BackupPathFor(plan.Original.Path, utcNow);
+                var bytes = FileEncoding.GetBytes(plan.After.ToString());
+                var written = await RemoteFile.ReplaceAsync(session.Shell, plan.Original, bytes, backup, cancellationToken).ConfigureAwait(false);
+                SxpDocument.Parse(FileEncoding.GetString(written.Bytes));
+                if (restart) await RestartXendAsync(session, plan.Proposed, cancellationToken).ConfigureAwait(false);
+            }
+            var (_, after) = await ReadStateAsync(session, plan.Original.Path, cancellationToken).ConfigureAwait(false);
+            after.Changed = plan.HasChanges;
+            after.BackupPath = backup;
+            return after;
+        }
+
+        internal static XendRelocationConfig Describe(string computerName, string path, SxpDocument document)
+        {
+            var config = RelocationSettings.Read(document);
+            config.ComputerName = computerName;
+            config.Path = path;
+            return config;
+        }
+
+        private static async Task RestartXendAsync(XenSession session, XendRelocationConfig proposed, CancellationToken cancellationToken)
+        {
+            var result = await session.Shell.RunAsync(RestartCommand, Root, cancellationToken).ConfigureAwait(false);
+            if (result.ExitCode != 0)
+            {
+                throw new XenSessionException("XendRestartFailed",
+                    $"The new settings are written, but xend on {session.ComputerName} did not restart (exit code {result.ExitCode}): {(result.Stderr + result.Stdout).Trim()}");
+            }
+            if (!proposed.Server) return;
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                var listeners = await ReadListenersAsync(session, cancellationToken).ConfigureAwait(false);
+                if (ListenerTable.IsListening(listeners, proposed.Port, proposed.Address)) return;
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task<IReadOnlyList<(string Address, int Port)>> ReadListenersAsync(XenSession session, CancellationToken cancellationToken)
+        {
+            var sections = await new RemoteBatch()
+                .Add("tcp", "cat /proc/net/tcp")
+                .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true")
+                .RunAsync(session.Shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
+            return ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout);
+        }
+
+        private static async Task<(RemoteFileContent Content, XendRelocationConfig Config)> ReadStateAsync(XenSession session, string path, CancellationToken cancellationToken)
+        {
+            RequireXend(session);
+            var sections = await new RemoteBatch()
+                .Add("env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH")
+                .Add("config", RemoteFile.ReadCommand(path))
+                .Add("xend", "xend status >/dev/null 2>&1")
+                .Add("tcp", "cat /proc/net/tcp")
+                .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true")
+                .RunAsync(session.Shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
+            var content = RemoteFile.FromReadResult(session.ComputerName, path, sections["config"]);
+            var config = Describe(session.ComputerName, path, SxpDocument.Parse(FileEncoding.GetString(content.Bytes)));
+            config.XendRunning = sections["xend"].ExitCode == 0;
+            config.Listening = ListenerTable.IsListening(ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout), config.Port, config.Address);
+            return (content, config);
+        }
+
+        private static void RequireXend(XenSession session)
+        {
+            if (session.AvailableToolstacks.Contains(Toolstack.Xm)) return;
+            throw new XenSessionException("XendNotInstalled",
+                $"{session.ComputerName} has only the xl toolstack, which has no relocation server: xl migrates over SSH. " +
+                $"What xl needs instead is that root on the source dom0 can log in to {session.ComputerName} without a password " +
+                $"(on the source: ssh -o BatchMode=yes {session.ComputerName} true).");
+        }
+    }
+}
