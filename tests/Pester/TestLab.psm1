@@ -35,6 +35,55 @@ function Invoke-LabHost {
     return $output
 }
 
+$script:ConnectionProbe = @'
+import socket, sys
+s = socket.socket()
+s.settimeout(2)
+try:
+    s.connect((sys.argv[1], int(sys.argv[2])))
+except ConnectionRefusedError:
+    print("refused")
+    sys.exit()
+except OSError:
+    print("unreachable")
+    sys.exit()
+s.settimeout(1)
+try:
+    print("closed" if s.recv(1) == b"" else "open")
+except ConnectionResetError:
+    print("closed")
+except TimeoutError:
+    print("open")
+'@
+
+function Test-LabConnection {
+    <#
+    Probes every 'FROM>TO[:PORT]' at once, from inside lab host FROM to TO (a lab host name or an address) on PORT
+    (8002 unless given), and returns in order what happened: 'refused', 'closed' (accepted, then closed by the
+    server within a second), 'open', or 'unreachable'.
+    #>
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string[]] $Path)
+    $running = foreach ($entry in $Path) {
+        $from, $to = $entry -split '>'
+        $to, $port = $to -split ':'
+        $address = ($Lab.hosts | Where-Object name -EQ $to).address
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:Python)
+        $arguments = @($script:LabScript, 'exec', '--dir', $Lab.dir, $from, '--', $script:Python, '-I', '-S', '-c', $script:ConnectionProbe,
+            ($address ?? $to), ($port ?? '8002'))
+        foreach ($argument in $arguments) { $info.ArgumentList.Add($argument) }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        [System.Diagnostics.Process]::Start($info)
+    }
+    foreach ($process in $running) {
+        $errors = $process.StandardError.ReadToEndAsync()
+        $output = $process.StandardOutput.ReadToEnd().Trim()
+        $process.WaitForExit()
+        if ($process.ExitCode -ne 0) { throw "The connection probe failed (exit code $($process.ExitCode)): $output $($errors.GetAwaiter().GetResult())" }
+        $output
+    }
+}
+
 function Get-LabHost {
     param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $HostName)
     [pscustomobject]@{
@@ -64,4 +113,4 @@ function Invoke-ChildPwsh {
     return $output
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Get-LabHost, New-TestFile, Invoke-ChildPwsh
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Test-LabConnection, Get-LabHost, New-TestFile, Invoke-ChildPwsh

@@ -22,11 +22,13 @@ sys.dont_write_bytecode = True
 
 from lab import access, host as labhost, network, profile as labprofile  # noqa: E402
 from lab.system import LabError, ensure_prerequisites, run  # noqa: E402
+from xensim.xend import alive  # noqa: E402
 
 LAB_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 LAB_FILE = "lab.json"
 GENERATED = ["ssh_config", "known_hosts", "hosts", "shares"] + [
     name + suffix for name in access.CLIENT_KEYS for suffix in ("", ".pub")]
+XEND_STATUS = {0: "running", 3: "stopped"}
 STOP_GRACE = 2.0
 REKEY_TIMEOUT = 10.0
 
@@ -58,17 +60,6 @@ def _find_host(lab, name):
             return entry
     raise LabError("lab %s has no host '%s' (hosts: %s)" % (lab["name"], name,
                                                            ", ".join(h["name"] for h in lab["hosts"])))
-
-
-def _alive(pid):
-    """True while the process runs; a zombie waiting for its reaper counts as gone."""
-    if not pid:
-        return False
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):
-        return False
 
 
 def _new_lab(labdir, name, profile_path, loaded):
@@ -178,7 +169,7 @@ def start(options):
 
 def _kill_host_processes(entry):
     pids = set(network.namespace_pids(entry["netns"]))
-    if _alive(entry.get("sshd_pid")):
+    if alive(entry.get("sshd_pid")):
         pids.add(entry["sshd_pid"])
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in pids:
@@ -187,9 +178,9 @@ def _kill_host_processes(entry):
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + STOP_GRACE
-        while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        while time.monotonic() < deadline and any(alive(p) for p in pids):
             time.sleep(0.02)
-        pids = {p for p in pids if _alive(p)}
+        pids = {p for p in pids if alive(p)}
         if not pids:
             return
 
@@ -230,21 +221,21 @@ def status(options):
     healthy = lab["status"] == "running"
     print("XenLab '%s' (%s): bridge %s, %s" % (lab["name"], lab["status"], lab["bridge"], lab["subnet"]))
     for entry in lab["hosts"]:
-        alive = _alive(entry["sshd_pid"])
+        running = alive(entry["sshd_pid"])
         xend = ""
-        if alive and "xm" in entry["toolstacks"]:
-            running = labhost.enter(entry["sshd_pid"], ["/usr/sbin/xend", "status"]) == 0
-            xend = "  xend %s" % ("running" if running else "stopped")
-        healthy = healthy and alive
+        if running and "xm" in entry["toolstacks"]:
+            code = labhost.enter(entry["sshd_pid"], ["/usr/sbin/xend", "status"])
+            xend = "  xend %s" % XEND_STATUS.get(code, "unknown (xend status exit %d)" % code)
+        healthy = healthy and running
         print("  %-12s %-15s sshd %s%s" % (entry["name"], entry["address"],
-                                          "pid %d" % entry["sshd_pid"] if alive else "DOWN", xend))
+                                          "pid %d" % entry["sshd_pid"] if running else "DOWN", xend))
     return 0 if healthy else 1
 
 
 def _running_host(labdir, name):
     lab = read_lab(labdir)
     entry = _find_host(lab, name)
-    if not _alive(entry["sshd_pid"]):
+    if not alive(entry["sshd_pid"]):
         raise LabError("host %s is not running (sshd pid %s is gone); restart the lab" % (name, entry["sshd_pid"]))
     return lab, entry
 

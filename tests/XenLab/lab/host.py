@@ -48,6 +48,22 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 """
 
 
+INIT_SCRIPT = """#!/bin/sh
+# /etc/init.d/xend of a XenLab host; SUSE's /usr/sbin/rcxend is a link to it.
+# As Xen's own init script, each action runs the xend command of that name:
+# start and restart read /etc/xen/xend-config.sxp again, status exits 0 or 3.
+case "$1" in
+    start|stop|status|restart)
+        exec /usr/sbin/xend "$1" ;;
+    force-reload)
+        exec /usr/sbin/xend restart ;;
+    *)
+        echo "Usage: $0 {start|stop|status|restart|force-reload}"
+        exit 1 ;;
+esac
+"""
+
+
 def host_dir(labdir, name):
     return os.path.join(labdir, "hosts", name)
 
@@ -134,6 +150,9 @@ def prepare(labdir, host, lab_hosts, users, accounts, keys):
     tools = list(host["toolstacks"]) + (["xend"] if "xm" in host["toolstacks"] else [])
     for tool in tools:
         _write(os.path.join(root, "usr", "sbin", tool), _wrapper(tool), mode=0o755)
+    if "xend" in tools:
+        _write(os.path.join(etc, "init.d", "xend"), INIT_SCRIPT, mode=0o755)
+        os.symlink("/etc/init.d/xend", os.path.join(root, "usr", "sbin", "rcxend"))
     hoststate.save(host["state"], root=root)
     for entry in host.get("storage", []):
         directory = os.path.join(root, entry["path"].lstrip("/"))

@@ -46,8 +46,9 @@ def _files(entry, where):
 
 
 def edit_xend_config(text, settings):
-    """Set keys in xend-config.sxp text: a value replaces the last active line
-    of that key (or is appended); None comments the active lines out."""
+    """Set keys in xend-config.sxp text: a value replaces the first active line
+    of that key, the one xend reads (or is appended); None comments the active
+    lines out."""
     lines = text.splitlines(keepends=True)
     for key, value in settings.items():
         active = [i for i, line in enumerate(lines) if re.match(r"^\(%s[\s)]" % re.escape(key), line)]
@@ -55,7 +56,7 @@ def edit_xend_config(text, settings):
             for i in active:
                 lines[i] = "#" + lines[i]
         elif active:
-            lines[active[-1]] = "(%s %s)\n" % (key, value)
+            lines[active[0]] = "(%s %s)\n" % (key, value)
         else:
             lines.append("(%s %s)\n" % (key, value))
     return "".join(lines)

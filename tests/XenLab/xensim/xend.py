@@ -1,7 +1,15 @@
 """Simulated `xend` service: a real daemon process per host.
 
-`xend start` forks a daemon that writes /var/run/xend.pid and serves the
-unix socket xm connects to; `stop` ends it; `status` exits 0 when it runs
+Like xend, every `xend` command first reads /etc/xen/xend-config.sxp; a file
+xend cannot read fails the command with xend's message (exit 1), so a
+running daemon keeps running with the settings it started with. `start`
+forks a daemon that writes /var/run/xend.pid, starts the relocation server
+when the file asks for it (see relocation.py), serves the unix socket xm
+connects to, and only then reports success through a pipe, as
+SrvDaemon.start does; a value xend refuses (a bool or int that is not one,
+an address it cannot bind) ends the daemon, leaves the reason in
+/var/log/xen/xend.log and makes `start` exit 1 without a message. `stop`
+ends the daemon and waits until it is gone; `status` exits 0 when it runs
 and 3 when it does not (LSB, as xend's SrvDaemon.status).
 """
 import os
@@ -10,11 +18,22 @@ import socket
 import sys
 import time
 
-from xensim import paths
+from xensim import paths, relocation, xendconfig, xendlog
 
 NOT_RUNNING = 3
-START_TIMEOUT = 5.0
+STOP_TIMEOUT = 5.0
 USAGE = "usage: xend {start|stop|restart|status}\n"
+
+
+def alive(pid):
+    """True while the process runs; a zombie waiting for its reaper counts as gone."""
+    if not pid:
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def running_pid():
@@ -26,22 +45,24 @@ def running_pid():
             cmdline = f.read()
     except (OSError, ValueError):
         return None
-    return pid if b"xend" in cmdline else None
+    return pid if b"xend" in cmdline and alive(pid) else None
 
 
-def _log(message):
-    line = "[%s %d] INFO (SrvDaemon:%d) %s\n" % (time.strftime("%Y-%m-%d %H:%M:%S"), os.getpid(), 332, message)
-    log = paths.path(paths.XEND_LOG)
-    os.makedirs(os.path.dirname(log), exist_ok=True)
-    with open(log, "a") as f:
-        f.write(line)
-
-
-def _serve():
-    """The daemon: owns the xmlrpc socket until SIGTERM."""
+def _detach():
+    """Standard input and output to /dev/null, standard error to xend-debug.log, as xend's daemonize."""
+    debug_log = paths.path(paths.XEND_DEBUG_LOG)
+    os.makedirs(os.path.dirname(debug_log), exist_ok=True)
     devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
+    log = os.open(debug_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    for fd, target in ((0, devnull), (1, devnull), (2, log)):
+        os.dup2(target, fd)
+    os.close(devnull)
+    os.close(log)
+    sys.stderr.write("Xend started at %s.\n" % time.asctime())
+    sys.stderr.flush()
+
+
+def _unix_server():
     socket_dir = paths.path(paths.XEND_SOCKET_DIR)
     os.makedirs(socket_dir, mode=0o700, exist_ok=True)
     os.chmod(socket_dir, 0o700)
@@ -51,50 +72,72 @@ def _serve():
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(address)
     server.listen(16)
-    with open(paths.path(paths.XEND_PID_FILE), "w") as f:
-        f.write("%d\n" % os.getpid())
+    return server
+
+
+def _report(status, code):
+    os.write(status, b"%d" % code)
+    os.close(status)
+
+
+def _serve(options, status):
+    """The daemon: starts its servers, reports to `xend start` through `status`, then serves until SIGTERM."""
+    _detach()
 
     def terminate(signum, frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, terminate)
-    _log("Xend Daemon started")
-    _log("Xend changeset: unavailable.")
+    with open(paths.path(paths.XEND_PID_FILE), "w") as f:
+        f.write("%d\n" % os.getpid())
+    xendlog.log(xendlog.DAEMON_STARTED, "Xend Daemon started")
+    xendlog.log(xendlog.CHANGESET, "Xend changeset: unavailable.")
+    relocation_server = unix_server = None
     try:
+        try:
+            relocation_server = relocation.listen(options)
+            unix_server = _unix_server()
+        except Exception as e:
+            sys.stderr.write("Exception starting xend: %s\n" % e)
+            xendlog.log(xendlog.START_FAILED, "Exception starting xend (%s)" % e)
+            _report(status, 1)
+            return
+        _report(status, 0)
         while True:
-            connection, _ = server.accept()
+            connection, _ = unix_server.accept()
             connection.close()
     finally:
-        server.close()
-        for name in (address, paths.path(paths.XEND_PID_FILE)):
+        for server in (relocation_server, unix_server):
+            if server is not None:
+                server.close()
+        for name in (paths.path(paths.XEND_SOCKET), paths.path(paths.XEND_PID_FILE)):
             if os.path.exists(name):
                 os.unlink(name)
 
 
-def start():
+def start(options):
     if running_pid():
         return 0
     if paths.unprivileged():
         sys.stderr.write("xend: must be run as root\n")
         return 1
     os.makedirs(os.path.dirname(paths.path(paths.XEND_PID_FILE)), exist_ok=True)
+    answer, status = os.pipe()
     child = os.fork()
     if child == 0:
+        os.close(answer)
         os.setsid()
         if os.fork() == 0:
             try:
-                _serve()
+                _serve(options, status)
             finally:
                 os._exit(0)
         os._exit(0)
+    os.close(status)
     os.waitpid(child, 0)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if running_pid() and os.path.exists(paths.path(paths.XEND_SOCKET)):
-            return 0
-        time.sleep(0.02)
-    sys.stderr.write("xend: the daemon did not start; see %s\n" % paths.XEND_LOG)
-    return 1
+    with os.fdopen(answer, "rb") as f:
+        reported = f.read()
+    return int(reported) if reported else 1
 
 
 def stop():
@@ -102,9 +145,9 @@ def stop():
     if pid is None:
         return 0
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + START_TIMEOUT
+    deadline = time.monotonic() + STOP_TIMEOUT
     while time.monotonic() < deadline:
-        if running_pid() is None:
+        if not alive(pid):
             return 0
         time.sleep(0.02)
     sys.stderr.write("xend: pid %d did not stop\n" % pid)
@@ -112,16 +155,19 @@ def stop():
 
 
 def main(args):
-    if len(args) != 1:
-        sys.stderr.write(USAGE)
+    config = paths.path(paths.XEND_CONFIG)
+    try:
+        options = xendconfig.load(config)
+    except xendconfig.ReadError as e:
+        sys.stderr.write("xend [ERROR] Reading config file %s: %s\n" % (config, e))
         return 1
-    action = args[0]
+    action = args[0] if len(args) == 1 else None
     if action == "start":
-        return start()
+        return start(options)
     if action == "stop":
         return stop()
     if action == "restart":
-        return stop() or start()
+        return stop() or start(options)
     if action == "status":
         return 0 if running_pid() else NOT_RUNNING
     sys.stderr.write(USAGE)
