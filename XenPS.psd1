@@ -16,6 +16,8 @@
         'Remove-XenSession'
         'Get-XenHost'
         'Get-XenDomain'
+        'Get-XendRelocation'
+        'Set-XendRelocation'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
 
 namespace XenPS
@@ -115,6 +116,14 @@ namespace XenPS
             if (exception is XenSessionException xen)
             {
                 return new ErrorRecord(xen, xen.ErrorId, CategoryOf(xen.ErrorId), target);
+            }
+            if (exception is ArgumentException)
+            {
+                return new ErrorRecord(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target);
+            }
+            if (exception is XenParseException)
+            {
+                return new ErrorRecord(exception, "UnreadableData", ErrorCategory.InvalidData, target);
             }
             return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
         }

@@ -93,10 +93,10 @@ namespace XenPS.Core.Relocation
             string? backup = null;
             if (plan.HasChanges)
             {
-                backup = RemoteFile.BackupPathFor(plan.Original.Path, utcNow);
                 var bytes = FileEncoding.GetBytes(plan.After.ToString());
-                var written = await RemoteFile.ReplaceAsync(session.Shell, plan.Original, bytes, backup, cancellationToken).ConfigureAwait(false);
-                SxpDocument.Parse(FileEncoding.GetString(written.Bytes));
+                var replaced = await RemoteFile.ReplaceAsync(session.Shell, plan.Original, bytes, RemoteFile.BackupPathFor(plan.Original.Path, utcNow), cancellationToken).ConfigureAwait(false);
+                backup = replaced.BackupPath;
+                SxpDocument.Parse(FileEncoding.GetString(replaced.Written.Bytes));
                 if (restart) await RestartXendAsync(session, plan.Proposed, cancellationToken).ConfigureAwait(false);
             }
             var (_, after) = await ReadStateAsync(session, plan.Original.Path, cancellationToken).ConfigureAwait(false);

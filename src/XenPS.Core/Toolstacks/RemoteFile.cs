@@ -25,6 +25,20 @@ namespace XenPS.Core.Toolstacks
         public string Sha256 { get; }
     }
 
+    /// <summary>A file as it reads after a replace, and where the previous version was kept.</summary>
+    public sealed class RemoteFileReplacement
+    {
+        public RemoteFileReplacement(RemoteFileContent written, string backupPath)
+        {
+            Written = written;
+            BackupPath = backupPath;
+        }
+
+        public RemoteFileContent Written { get; }
+
+        public string BackupPath { get; }
+    }
+
     /// <summary>
     /// Reads a file on a host byte for byte, and replaces it safely: only if it is still the file that was read,
     /// after a backup next to it, through a new file in the same folder (same owner and mode) renamed over the old
@@ -58,20 +72,23 @@ namespace XenPS.Core.Toolstacks
 
         /// <summary>
         /// Replaces the file read as <paramref name="original"/> with <paramref name="newBytes"/>, keeping a backup at
-        /// <paramref name="backupPath"/>; returns the file as read back after the rename.
+        /// <paramref name="backupPath"/> (or, when that exists, at the same name with -2, -3 ... before .bak); returns
+        /// the file as read back after the rename and the backup's path.
         /// </summary>
-        public static async Task<RemoteFileContent> ReplaceAsync(IRemoteShell shell, RemoteFileContent original, byte[] newBytes, string backupPath, CancellationToken cancellationToken)
+        public static async Task<RemoteFileReplacement> ReplaceAsync(IRemoteShell shell, RemoteFileContent original, byte[] newBytes, string backupPath, CancellationToken cancellationToken)
         {
             var script = ReplaceScript(original, newBytes, backupPath);
             var result = await shell.RunAsync(script, WriteOptions, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0) throw Failure(shell.ComputerName, "write", original.Path, result);
-            var written = new RemoteFileContent(original.Path, FromBase64(result.Stdout, shell.ComputerName, original.Path));
+            var newline = result.Stdout.IndexOf('\n');
+            var backup = newline < 0 ? "" : result.Stdout.Substring(0, newline);
+            var written = new RemoteFileContent(original.Path, FromBase64(result.Stdout.Substring(newline + 1), shell.ComputerName, original.Path));
             if (written.Sha256 != Sha256Hex(newBytes))
             {
                 throw new XenSessionException("RemoteFileMismatch",
-                    $"{original.Path} on {shell.ComputerName} does not read back as written; the previous file is kept at {backupPath}.");
+                    $"{original.Path} on {shell.ComputerName} does not read back as written; the previous file is kept at {backup}.");
             }
-            return written;
+            return new RemoteFileReplacement(written, backup);
         }
 
         /// <summary>A backup name next to <paramref name="path"/> carrying the UTC time.</summary>
@@ -88,7 +105,8 @@ namespace XenPS.Core.Toolstacks
               .Append("[ -f \"$f\" ] || { printf '%s\\n' ").Append(Say($"{path} does not exist")).Append(" >&2; exit 20; }\n")
               .Append("[ \"$(sha256sum < \"$f\" | cut -d ' ' -f 1)\" = ").Append(original.Sha256)
               .Append(" ] || { printf '%s\\n' ").Append(Say($"{path} changed since it was read; read it again and repeat the change")).Append(" >&2; exit 21; }\n")
-              .Append("[ ! -e \"$b\" ] || { printf '%s\\n' ").Append(Say($"the backup {backupPath} exists already; wait a second and repeat")).Append(" >&2; exit 22; }\n")
+              .Append("n=2; while [ -e \"$b\" ] && [ $n -lt 100 ]; do b=").Append(ShellQuote.Quote(WithoutBak(backupPath))).Append("-$n.bak; n=$((n+1)); done\n")
+              .Append("[ ! -e \"$b\" ] || { printf '%s\\n' ").Append(Say($"no free backup name beside {path}; remove old {WithoutBak(backupPath)}-*.bak files")).Append(" >&2; exit 22; }\n")
               .Append("d=$(dirname -- \"$f\")\n")
               .Append("t=$(mktemp \"$d/.xenps.XXXXXX\" 2>/dev/null) || { printf '%s\\n' ").Append(Say($"cannot create a file beside {path} (read-only file system or no space?)")).Append(" >&2; exit 23; }\n")
               .Append("done=0\n")
@@ -100,9 +118,13 @@ namespace XenPS.Core.Toolstacks
               .Append("chown --reference=\"$f\" \"$t\" && chmod --reference=\"$f\" \"$t\" || { printf '%s\\n' ").Append(Say($"cannot give the new file the owner and mode of {path}")).Append(" >&2; exit 26; }\n")
               .Append("mv -f -- \"$t\" \"$f\" || { printf '%s\\n' ").Append(Say($"cannot rename the new file over {path}")).Append(" >&2; exit 27; }\n")
               .Append("done=1\n")
+              .Append("printf '%s\\n' \"$b\"\n")
               .Append("base64 < \"$f\"\n");
             return sb.ToString();
         }
+
+        private static string WithoutBak(string path) =>
+            path.EndsWith(".bak", StringComparison.Ordinal) ? path.Substring(0, path.Length - 4) : path;
 
         internal static string Sha256Hex(byte[] bytes)
         {

@@ -50,9 +50,10 @@ namespace XenPS.Tests.Toolstacks
             var backup = RemoteFile.BackupPathFor(path, new DateTime(2026, 11, 25, 21, 15, 0, DateTimeKind.Utc));
             var updated = Encoding.UTF8.GetBytes("(xend-relocation-server yes)\n");
 
-            var written = await RemoteFile.ReplaceAsync(shell, original, updated, backup, CancellationToken.None);
+            var replaced = await RemoteFile.ReplaceAsync(shell, original, updated, backup, CancellationToken.None);
 
-            Assert.Equal(updated, written.Bytes);
+            Assert.Equal(backup, replaced.BackupPath);
+            Assert.Equal(updated, replaced.Written.Bytes);
             Assert.Equal(updated, File.ReadAllBytes(path));
             Assert.Equal(original.Bytes, File.ReadAllBytes(backup));
             Assert.EndsWith("xend-config.sxp.xenps-20261125-211500.bak", backup);
@@ -78,18 +79,18 @@ namespace XenPS.Tests.Toolstacks
         }
 
         [Fact]
-        public async Task RefusesToOverwriteAnExistingBackup()
+        public async Task NeverOverwritesAnEarlierBackup()
         {
             var path = Write("xend-config.sxp", "(a 1)\n");
-            var backup = Write("xend-config.sxp.bak", "older backup\n");
+            var backup = Write("xend-config.sxp.xenps-20261125-211500.bak", "older backup\n");
             var original = await RemoteFile.ReadAsync(shell, path, CancellationToken.None);
 
-            var error = await Assert.ThrowsAsync<XenSessionException>(
-                () => RemoteFile.ReplaceAsync(shell, original, Encoding.UTF8.GetBytes("(a 2)\n"), backup, CancellationToken.None));
+            var replaced = await RemoteFile.ReplaceAsync(shell, original, Encoding.UTF8.GetBytes("(a 2)\n"), backup, CancellationToken.None);
 
-            Assert.Equal("RemoteFileWriteFailed", error.ErrorId);
-            Assert.Equal("(a 1)\n", File.ReadAllText(path));
+            Assert.Equal(Path.Combine(folder, "xend-config.sxp.xenps-20261125-211500-2.bak"), replaced.BackupPath);
+            Assert.Equal("(a 1)\n", File.ReadAllText(replaced.BackupPath));
             Assert.Equal("older backup\n", File.ReadAllText(backup));
+            Assert.Equal("(a 2)\n", File.ReadAllText(path));
         }
 
         private string Write(string name, string text)

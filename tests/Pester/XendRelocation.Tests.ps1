@@ -1,0 +1,202 @@
+BeforeAll {
+    Import-Module $env:XENPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:Lab = Start-TestLab -Name prel -LabProfile relocation
+    $script:ConfigFile = '/etc/xen/xend-config.sxp'
+    New-XenSession -ComputerName dom0-a, dom0-b, dom0-c -SshConfigPath $Lab.ssh_config | Out-Null
+    Invoke-LabHost $Lab dom0-b @('cp', '-p', $ConfigFile, '/root/xend-config.sxp.orig') | Out-Null
+
+    function Get-ConfigHash { (Invoke-LabHost $Lab dom0-b @('sha256sum', $ConfigFile)) -replace ' .*' }
+    function Get-ConfigLines { Invoke-LabHost $Lab dom0-b @('cat', $ConfigFile) }
+    function Get-Backups { @(Invoke-LabHost $Lab dom0-b @('sh', '-c', 'ls /etc/xen | grep "\.xenps-.*\.bak$" || true') | Where-Object { $_ }) }
+    function Get-XendPid { Invoke-LabHost $Lab dom0-b @('cat', '/var/run/xend.pid') }
+
+    # dom0-b as in the original setup: its own config (relocation off), no backups, xend freshly started on it.
+    function Reset-DomB {
+        Invoke-LabHost $Lab dom0-b @('sh', '-c', "cp -p /root/xend-config.sxp.orig $ConfigFile && rm -f /etc/xen/*.xenps-*.bak && xend restart") | Out-Null
+    }
+    $script:OriginalHash = Get-ConfigHash
+}
+
+AfterAll {
+    Get-XenSession | Remove-XenSession
+    Stop-TestLab $Lab
+}
+
+Describe 'Get-XendRelocation' {
+    BeforeAll { Reset-DomB }
+
+    It 'reads the settings with xend''s defaults, and whether xend runs and listens' {
+        $config = Get-XendRelocation -ComputerName dom0-b
+        $config.ComputerName | Should -Be 'dom0-b'
+        $config.Path | Should -Be $ConfigFile
+        $config.Server | Should -BeFalse
+        $config.Port | Should -Be 8002
+        $config.XendRunning | Should -BeTrue
+        $config.Listening | Should -BeFalse
+    }
+
+    It 'sees a running listener on a host whose relocation server is on' {
+        $config = Get-XendRelocation -ComputerName dom0-a
+        $config.Server | Should -BeTrue
+        $config.HostsAllow | Should -Be @('^localhost$', '^localhost\.localdomain$')
+        $config.Listening | Should -BeTrue
+    }
+
+    It 'queries several hosts at once' {
+        (Get-XendRelocation -ComputerName dom0-a, dom0-b, dom0-c).ComputerName | Should -Be @('dom0-a', 'dom0-b', 'dom0-c')
+    }
+
+    It 'refuses an xl-only host, saying that xl migrates over SSH' {
+        $xlLab = Start-TestLab -Name prelxl
+        try {
+            $session = New-XenSession -ComputerName xl-host -SshConfigPath $xlLab.ssh_config
+            $failure = { Get-XendRelocation -Session $session -ErrorAction Stop } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'XendNotInstalled,*'
+            $failure.Exception.Message | Should -BeLike '*xl migrates over SSH*ssh -o BatchMode=yes xl-host true*'
+            Remove-XenSession $session
+        }
+        finally {
+            Stop-TestLab $xlLab
+        }
+    }
+}
+
+Describe 'Set-XendRelocation' {
+    BeforeEach { Reset-DomB }
+
+    Context 'enabling relocation for one source host' {
+        It 'lets dom0-a connect to dom0-b:8002 and rejects dom0-c' {
+            Test-LabConnection $Lab 'dom0-a>dom0-b' | Should -Be 'refused'
+
+            $result = Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -Confirm:$false -PassThru
+
+            $result.Changed | Should -BeTrue
+            $result.Server | Should -BeTrue
+            $result.HostsAllow | Should -Be @('^dom0-a$')
+            $result.Listening | Should -BeTrue
+            $result.BackupPath | Should -BeLike "$ConfigFile.xenps-*.bak"
+            Test-LabConnection $Lab 'dom0-a>dom0-b' | Should -Be 'open'
+            Test-LabConnection $Lab 'dom0-c>dom0-b' | Should -Be 'closed'
+            $address = ($Lab.hosts | Where-Object name -EQ dom0-c).address
+            (Invoke-LabHost $Lab dom0-b @('cat', '/var/log/xen/xend.log')) -join "`n" | Should -BeLike "*Rejected connection from $address (dom0-c).*"
+        }
+
+        It 'edits only the changed lines and keeps a backup that restores the original exactly' {
+            $before = Get-ConfigLines
+            $result = Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -Confirm:$false -PassThru -WarningAction SilentlyContinue
+            $after = Get-ConfigLines
+            $changed = Compare-Object $before $after
+            @($changed | Where-Object SideIndicator -EQ '=>').InputObject |
+                Should -Be @('(xend-relocation-server yes)', "(xend-relocation-hosts-allow '^localhost$ ^localhost\\.localdomain$ ^dom0-a$')")
+            @($changed | Where-Object SideIndicator -EQ '<=').InputObject | Should -Be @("(xend-relocation-hosts-allow '^localhost$ ^localhost\\.localdomain$')")
+            Invoke-LabHost $Lab dom0-b @('cp', '-p', $result.BackupPath, $ConfigFile) | Out-Null
+            Get-ConfigHash | Should -Be $OriginalHash
+        }
+
+        It 'keeps the owner and mode of the file' {
+            $before = Invoke-LabHost $Lab dom0-b @('stat', '-c', '%U:%G %a', $ConfigFile)
+            Set-XendRelocation -ComputerName dom0-b -Port 8012 -Confirm:$false -WarningAction SilentlyContinue
+            Invoke-LabHost $Lab dom0-b @('stat', '-c', '%U:%G %a', $ConfigFile) | Should -Be $before
+        }
+    }
+
+    Context 'nothing is changed when nothing should be' {
+        It 'changes nothing with -WhatIf and shows the lines it would change' {
+            $transcript = New-TestFile -Name transcript.txt
+            Start-Transcript -Path $transcript -Force | Out-Null
+            Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -WhatIf
+            Stop-Transcript | Out-Null
+            $shown = Get-Content -Raw $transcript
+            $shown | Should -BeLike '*What if*dom0-b:/etc/xen/xend-config.sxp*'
+            $shown | Should -BeLike '*+*: (xend-relocation-server yes)*'
+            $shown | Should -BeLike "*+*: (xend-relocation-hosts-allow '^dom0-a$')*"
+            Get-ConfigHash | Should -Be $OriginalHash
+            Get-Backups | Should -BeNullOrEmpty
+        }
+
+        It 'writes nothing, keeps no backup and does not restart xend when the settings are already so' {
+            Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -Confirm:$false
+            $hash = Get-ConfigHash
+            $backups = Get-Backups
+            $xend = Get-XendPid
+
+            $again = Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -Confirm:$false -PassThru
+
+            $again.Changed | Should -BeFalse
+            Get-ConfigHash | Should -Be $hash
+            Get-Backups | Should -Be $backups
+            Get-XendPid | Should -Be $xend
+        }
+
+        It 'warns that the running xend keeps its old settings without -Restart' {
+            Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+            $warnings[0].Message | Should -BeLike '*xend on dom0-b still runs with its old relocation settings*'
+            Test-LabConnection $Lab 'dom0-a>dom0-b' | Should -Be 'refused'
+        }
+    }
+
+    Context 'a write that fails' {
+        It 'leaves the original byte-identical on a <Case>' -ForEach @(
+            @{ Case = 'read-only file system'; Setup = 'mount --bind /etc/xen /etc/xen && mount -o remount,ro,bind /etc/xen' }
+            @{ Case = 'full disk'; Setup = 'mkdir -p /root/xen-etc && cp -a /etc/xen/. /root/xen-etc/ && mount -t tmpfs -o size=64k tmpfs /etc/xen && cp -a /root/xen-etc/. /etc/xen/ && (dd if=/dev/zero of=/etc/xen/filler bs=4k 2>/dev/null; true)' }
+        ) {
+            Invoke-LabHost $Lab dom0-b @('sh', '-c', $Setup) | Out-Null
+            try {
+                $failure = { Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+                $failure.FullyQualifiedErrorId | Should -BeLike 'RemoteFileWriteFailed,*'
+                $failure.Exception.Message | Should -BeLike '*The file is unchanged.*'
+                Get-ConfigHash | Should -Be $OriginalHash
+                Get-Backups | Should -BeNullOrEmpty
+                @(Invoke-LabHost $Lab dom0-b @('sh', '-c', 'ls -a /etc/xen | grep "^\.xenps\." || true') | Where-Object { $_ }) | Should -BeNullOrEmpty
+            }
+            finally {
+                Invoke-LabHost $Lab dom0-b @('umount', '/etc/xen') | Out-Null
+            }
+        }
+    }
+
+    Context 'hosts-allow' {
+        It 'refuses a server open to every host without -Force' {
+            $failure = { Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow @() -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'RelocationOpenToEveryone,*'
+            Get-ConfigHash | Should -Be $OriginalHash
+        }
+
+        It 'opens it with -Force and a warning' {
+            $result = Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow @() -Force -Restart -Confirm:$false -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            $result.IsOpenToEveryone | Should -BeTrue
+            $warnings.Message -join ' ' | Should -BeLike '*admits every host*'
+            Test-LabConnection $Lab 'dom0-c>dom0-b' | Should -Be 'open'
+        }
+
+        It 'adds and removes hosts, keeping regexes as given' {
+            Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a, '^198\.18\.' -Confirm:$false -WarningAction SilentlyContinue
+            $result = Set-XendRelocation -ComputerName dom0-b -AddAllowedHost dom0-c -RemoveAllowedHost dom0-a -Confirm:$false -PassThru -WarningAction SilentlyContinue
+            $result.HostsAllow | Should -Be @('^198\.18\.', '^dom0-c$')
+        }
+
+        It 'rejects an entry that is neither a host name, an address nor a regex' {
+            { Set-XendRelocation -ComputerName dom0-b -AddAllowedHost "dom0 a'" -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidHostsAllowEntry,*'
+            Get-ConfigHash | Should -Be $OriginalHash
+        }
+
+        It 'refuses -HostsAllow together with -AddAllowedHost' {
+            { Set-XendRelocation -ComputerName dom0-b -HostsAllow dom0-a -AddAllowedHost dom0-c -Confirm:$false -ErrorAction Stop } |
+                Should -Throw -ErrorId 'HostsAllowConflict,*'
+        }
+    }
+
+    Context 'a non-root user' {
+        It 'changes the file through sudo with -UseSudo' {
+            $userOnly = [pscredential]::new('xenadmin', [securestring]::new())
+            $session = New-XenSession -ComputerName dom0-b -SshConfigPath $Lab.ssh_config -Credential $userOnly -UseSudo
+            $result = Set-XendRelocation -Session $session -Enabled -HostsAllow dom0-a -Restart -Confirm:$false -PassThru
+            $result.Listening | Should -BeTrue
+            Invoke-LabHost $Lab dom0-b @('stat', '-c', '%U', $ConfigFile) | Should -Be 'root'
+            Test-LabConnection $Lab 'dom0-a>dom0-b' | Should -Be 'open'
+            Remove-XenSession $session
+        }
+    }
+}
