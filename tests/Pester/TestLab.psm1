@@ -17,7 +17,7 @@ function Start-TestLab {
     & $script:Python $script:LabScript start --profile $profilePath --dir $dir --name $Name | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "Lab '$Name' did not start (exit code $LASTEXITCODE)." }
     $lab = Get-Content -Raw (Join-Path $dir 'lab.json') | ConvertFrom-Json
-    $lab | Add-Member -NotePropertyName Profile -NotePropertyValue (Get-Content -Raw $profilePath | ConvertFrom-Json) -Force
+    $lab | Add-Member -NotePropertyName Profile -NotePropertyValue (Get-LabProfile $LabProfile) -Force
     return $lab
 }
 
@@ -84,6 +84,18 @@ function Test-LabConnection {
     }
 }
 
+function Get-LabProfile {
+    <#
+    A profile as the lab builds it, read without starting anything: its extends chain applied and validated
+    (xenlab.py check --json); Start-TestLab's Profile property holds the same.
+    #>
+    param([Parameter(Mandatory)][string] $LabProfile)
+    $profilePath = Join-Path $PSScriptRoot "../XenLab/profiles/$LabProfile.json"
+    $json = & $script:Python $script:LabScript check --profile $profilePath --json
+    if ($LASTEXITCODE -ne 0) { throw "Profile '$LabProfile' is not valid (exit code $LASTEXITCODE); xenlab.py printed why." }
+    return ($json -join "`n") | ConvertFrom-Json
+}
+
 function Get-LabHost {
     param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $HostName)
     [pscustomobject]@{
@@ -113,4 +125,4 @@ function Invoke-ChildPwsh {
     return $output
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Test-LabConnection, Get-LabHost, New-TestFile, Invoke-ChildPwsh
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh

@@ -6,6 +6,7 @@
   xenlab.py status --dir LABDIR
   xenlab.py exec   --dir LABDIR HOST -- CMD...
   xenlab.py rekey  --dir LABDIR HOST
+  xenlab.py check  --profile PROFILE.json [--json]
 
 See README.md beside this file.
 """
@@ -22,6 +23,7 @@ sys.dont_write_bytecode = True
 
 from lab import access, host as labhost, network, profile as labprofile  # noqa: E402
 from lab.system import LabError, ensure_prerequisites, run  # noqa: E402
+from xensim import state as hoststate  # noqa: E402
 from xensim.xend import alive  # noqa: E402
 
 LAB_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
@@ -100,12 +102,15 @@ def _new_lab(labdir, name, profile_path, loaded):
 
 
 def _build(labdir, lab, loaded):
-    host_keys = {}
-    for entry in lab["hosts"]:
-        ssh_dir = os.path.join(entry["root"], "etc", "ssh")
-        os.makedirs(ssh_dir, exist_ok=True)
-        host_keys[entry["name"]] = os.path.join(ssh_dir, "ssh_host_ed25519_key")
-    lab["key_passphrase"] = access.create_keys(labdir, host_keys)
+    host_keys, root_keys = {}, {}
+    for entry, spec in zip(lab["hosts"], loaded["hosts"]):
+        host_keys[entry["name"]] = os.path.join(entry["root"], "etc", "ssh", "ssh_host_ed25519_key")
+        if spec.get("root_ssh_to"):
+            root_keys[entry["name"]] = labhost.root_key(labdir, entry["name"])
+    for path in list(host_keys.values()) + list(root_keys.values()):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    own_keys = {path: name for keys in (host_keys, root_keys) for name, path in keys.items()}
+    lab["key_passphrase"] = access.create_keys(labdir, own_keys)
     for entry in lab["hosts"]:
         entry["host_key"], entry["host_key_fingerprint"] = access.host_key(host_keys[entry["name"]])
     access.assign_ids(lab["users"])
@@ -113,7 +118,8 @@ def _build(labdir, lab, loaded):
     keys = access.authorized_keys(labdir)
     labhost.create_shares(labdir, loaded["shares"])
     for entry, spec in zip(lab["hosts"], loaded["hosts"]):
-        labhost.prepare(labdir, dict(spec, address=entry["address"]), lab["hosts"], lab["users"], accounts, keys)
+        labhost.prepare(labdir, dict(spec, address=entry["address"]), lab["hosts"], lab["users"], accounts, keys,
+                        access.trusted_root_keys(entry["name"], loaded["hosts"], root_keys))
     write_lab(labdir, lab)
     network.create_bridge(lab["name"])
     for entry in lab["hosts"]:
@@ -269,6 +275,21 @@ def rekey(options):
     raise LabError("sshd of %s did not serve the new host key within %d s" % (entry["name"], REKEY_TIMEOUT))
 
 
+def check(options):
+    """Resolve a profile's extends chain and validate it without starting anything."""
+    loaded = labprofile.load(options.profile)
+    if options.json:
+        print(json.dumps(labprofile.resolve(options.profile), indent=2))
+        return 0
+    print("Profile %s (%s) is valid: %d hosts" % (options.profile, loaded["name"], len(loaded["hosts"])))
+    for entry in loaded["hosts"]:
+        state = entry["state"]
+        print("  %-12s %-6s Xen %-8s %6d MB free  bridges %s" % (
+            entry["name"], "+".join(entry["toolstacks"]), "%(major)d.%(minor)d%(extra)s" % state["xen"],
+            hoststate.free_memory_mb(state), " ".join(state["bridges"]) or "-"))
+    return 0
+
+
 def init_host(options):
     labhost.init_inside(os.path.abspath(options.dir), options.host)
 
@@ -294,6 +315,10 @@ def parse(argv):
     p.add_argument("--dir", required=True)
     p.add_argument("host")
     p.set_defaults(run=rekey)
+    p = commands.add_parser("check", help="validate a profile (its extends chain applied) without starting it")
+    p.add_argument("--profile", required=True)
+    p.add_argument("--json", action="store_true", help="print the profile with its extends chain applied")
+    p.set_defaults(run=check)
     p = commands.add_parser("_init-host")
     p.add_argument("--dir", required=True)
     p.add_argument("host")

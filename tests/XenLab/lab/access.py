@@ -47,15 +47,16 @@ def _wait(processes):
             raise LabError("ssh-keygen for %s failed: %s" % (path, error.strip()))
 
 
-def create_keys(labdir, host_key_paths):
-    """The client keys in labdir and one ed25519 host key per host, generated in parallel.
+def create_keys(labdir, own_keys):
+    """The client keys in labdir and the hosts' own ed25519 keys ({path: host name}:
+    host keys, and root's key on hosts that trust others), generated in parallel.
     Returns the passphrase of id_ed25519_pass."""
     passphrase = secrets.token_urlsafe(12)
     processes = []
     for name, (kind, extra, protected) in CLIENT_KEYS.items():
         path = os.path.join(labdir, name)
         processes.append((path, _keygen(path, kind, extra, passphrase if protected else "", KEY_COMMENT)))
-    for host, path in host_key_paths.items():
+    for path, host in own_keys.items():
         processes.append((path, _keygen(path, "ed25519", [], "", "root@" + host)))
     _wait(processes)
     return passphrase
@@ -67,6 +68,17 @@ def host_key(path):
         kind, blob = f.read().split()[:2]
     fingerprint = run(["ssh-keygen", "-l", "-E", "sha256", "-f", path + ".pub"]).stdout.split()[1]
     return "%s %s" % (kind, blob), fingerprint
+
+
+def trusted_root_keys(name, specs, root_keys):
+    """authorized_keys lines for root on host `name`: the keys of root on every
+    host whose profile entry lists `name` in root_ssh_to."""
+    lines = []
+    for spec in specs:
+        if name in spec.get("root_ssh_to", []):
+            with open(root_keys[spec["name"]] + ".pub") as f:
+                lines.append(f.read().strip() + "\n")
+    return "".join(lines)
 
 
 def authorized_keys(labdir):

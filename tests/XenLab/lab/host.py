@@ -73,6 +73,11 @@ def upper_dir(labdir, name):
     return os.path.join(host_dir(labdir, name), "root")
 
 
+def root_key(labdir, name):
+    """Where root's own private key lives inside the host (/root/.ssh/id_ed25519)."""
+    return os.path.join(upper_dir(labdir, name), "root", ".ssh", "id_ed25519")
+
+
 def log_file(labdir, name):
     """Where the host's sshd (and its start) writes its log."""
     return os.path.join(host_dir(labdir, name), "sshd.log")
@@ -111,8 +116,10 @@ def _wrapper(tool):
     return '#!/bin/sh\nexec /usr/bin/python3 -B %s %s "$@"\n' % (shlex.quote(XENSIM), tool)
 
 
-def prepare(labdir, host, lab_hosts, users, accounts, keys):
-    """Write the host's private files (its overlay upper directory)."""
+def prepare(labdir, host, lab_hosts, users, accounts, keys, root_trusts):
+    """Write the host's private files (its overlay upper directory). `keys` are
+    authorized for every user, `root_trusts` (root keys of other hosts) for root
+    only; root's known_hosts holds the host keys of the hosts in root_ssh_to."""
     name = host["name"]
     root = upper_dir(labdir, name)
     for directory in OPAQUE_DIRS:
@@ -136,7 +143,10 @@ def prepare(labdir, host, lab_hosts, users, accounts, keys):
         name=name, address=host["address"], pid_file=os.path.join(host_dir(labdir, name), "sshd.pid")))
     for directory in ("root", "root/.ssh"):
         os.chmod(os.path.join(root, directory), 0o700)
-    _write(os.path.join(root, "root", ".ssh", "authorized_keys"), keys, mode=0o600)
+    _write(os.path.join(root, "root", ".ssh", "authorized_keys"), keys + root_trusts, mode=0o600)
+    targets = [h for h in lab_hosts if h["name"] in host.get("root_ssh_to", [])]
+    if targets:
+        _write(os.path.join(root, "root", ".ssh", "known_hosts"), access.known_hosts(targets))
     for user, entry in users.items():
         if user == "root":
             continue

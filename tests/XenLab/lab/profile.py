@@ -12,6 +12,7 @@ HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$")
 IFNAME = re.compile(r"^[A-Za-z0-9_.-]{1,15}$")
 SHARE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
 SPECIAL_TREES = ("/proc", "/sys", "/dev", "/run")
+NAMED_LISTS = ("hosts", "domains")
 
 
 def reference_dir():
@@ -62,24 +63,104 @@ def edit_xend_config(text, settings):
     return "".join(lines)
 
 
-def _xend_config(host, profile_dir, where):
+def _xend_config(host, where):
+    """The host's xend-config.sxp text: its file (beside the profile that named it,
+    made absolute by resolve, or in shared/reference) with xend_config_set applied."""
     name = host.get("xend_config", DEFAULT_XEND_CONFIG)
-    candidates = [os.path.join(profile_dir, name), os.path.join(reference_dir(), name)]
-    for candidate in candidates:
-        if os.path.isfile(candidate):
-            with open(candidate, encoding="utf-8") as f:
-                return edit_xend_config(f.read(), host.get("xend_config_set", {}))
+    candidate = os.path.join(reference_dir(), name)
+    if os.path.isfile(candidate):
+        with open(candidate, encoding="utf-8") as f:
+            return edit_xend_config(f.read(), host.get("xend_config_set", {}))
     raise LabError("%s: xend_config '%s' is neither beside the profile nor in %s" % (where, name, reference_dir()))
 
 
-def load(path):
-    """The profile as {name, shares, hosts}; each host carries its simulator state."""
+def _read(path, extended_by):
     try:
         with open(path, encoding="utf-8") as f:
             profile = json.load(f)
     except (OSError, ValueError) as e:
-        raise LabError("cannot read profile %s: %s" % (path, e))
-    profile_dir = os.path.dirname(os.path.abspath(path))
+        raise LabError("cannot read profile %s%s: %s"
+                       % (path, " (extended by %s)" % extended_by if extended_by else "", e))
+    hosts = profile.get("hosts", []) if isinstance(profile, dict) else None
+    if not isinstance(hosts, list) or not all(isinstance(host, dict) for host in hosts):
+        raise LabError("profile %s must be a JSON object whose hosts are a list of objects" % path)
+    return profile
+
+
+def _beside(profile, path):
+    """Hosts' xend_config files found beside this profile file, made absolute so
+    that a profile extending this one in another folder finds them too."""
+    folder = os.path.dirname(os.path.abspath(path))
+    for host in profile.get("hosts", []):
+        name = host.get("xend_config")
+        if isinstance(name, str) and os.path.isfile(os.path.join(folder, name)):
+            host["xend_config"] = os.path.join(folder, name)
+    return profile
+
+
+def _merge_named(base, changes, where):
+    """Entries of `changes` merged into the entry of `base` with the same name;
+    `"remove": true` drops it, a new name is appended."""
+    merged = list(base)
+    for change in changes:
+        if not isinstance(change, dict) or not isinstance(change.get("name"), str):
+            raise LabError("%s: every entry needs a name to be merged into the base profile" % where)
+        index = next((i for i, entry in enumerate(merged) if entry.get("name") == change["name"]), None)
+        if change.get("remove") is True:
+            if index is None:
+                raise LabError("%s: '%s' is to be removed, but the base profile has none of that name"
+                               % (where, change["name"]))
+            del merged[index]
+            continue
+        change = {k: v for k, v in change.items() if k != "remove"}
+        if index is None:
+            merged.append(change)
+        else:
+            merged[index] = _merge(merged[index], change, "%s '%s'" % (where, change["name"]))
+    return merged
+
+
+def _merge(base, changes, where):
+    """Deep merge: objects merge key by key, `hosts` and `domains` by name, any other value replaces."""
+    merged = dict(base)
+    for key, value in changes.items():
+        old = merged.get(key)
+        if key in NAMED_LISTS and isinstance(old, list) and isinstance(value, list):
+            merged[key] = _merge_named(old, value, "%s %s" % (where, key))
+        elif isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value, "%s %s" % (where, key))
+        else:
+            merged[key] = value
+    return merged
+
+
+def resolve(path, extended_by=None, seen=()):
+    """The profile at `path` with its `extends` chain applied: the profile it names
+    (relative to this file's folder) is read first and this one merged into it."""
+    path = os.path.abspath(path)
+    if path in seen:
+        raise LabError("profile %s extends itself through %s" % (path, " -> ".join(seen)))
+    profile = _beside(_read(path, extended_by), path)
+    base_name = profile.pop("extends", None)
+    if base_name is None:
+        return profile
+    if not isinstance(base_name, str) or not base_name:
+        raise LabError("profile %s: extends must name a profile file" % path)
+    base = resolve(os.path.join(os.path.dirname(path), base_name), path, seen + (path,))
+    return _merge(base, profile, "profile %s:" % os.path.basename(path))
+
+
+def _root_ssh_to(host, names, where):
+    targets = host.get("root_ssh_to", [])
+    if not isinstance(targets, list) or any(t not in names or t == host["name"] for t in targets):
+        raise LabError("%s: root_ssh_to must list other hosts of the profile (hosts: %s)"
+                       % (where, ", ".join(sorted(names))))
+
+
+def load(path):
+    """The profile (its extends chain applied) as {name, shares, hosts}; each host
+    carries its simulator state."""
+    profile = resolve(path)
     shares = profile.get("shares", {})
     for share, entry in shares.items():
         if not SHARE.match(share):
@@ -97,6 +178,8 @@ def load(path):
         if name in names:
             raise LabError("two hosts are named '%s'" % name)
         names.add(name)
+    for host in hosts:
+        where = "host '%s'" % host["name"]
         for bridge in host.get("bridges", []):
             if not IFNAME.match(bridge) or bridge in (UPLINK, "lo"):
                 raise LabError("%s: bridge name '%s' is not a usable interface name" % (where, bridge))
@@ -106,9 +189,10 @@ def load(path):
                 raise LabError("%s: storage %s names share '%s', which the profile's shares do not define"
                                % (where, entry["path"], entry["share"]))
             _files(entry, where)
+        _root_ssh_to(host, names, where)
         try:
             host["state"] = hoststate.from_profile(host)
         except hoststate.ProfileError as e:
             raise LabError(str(e))
-        host["xend_config_text"] = _xend_config(host, profile_dir, where) if "xm" in host["toolstacks"] else None
+        host["xend_config_text"] = _xend_config(host, where) if "xm" in host["toolstacks"] else None
     return {"name": profile.get("name", ""), "shares": shares, "hosts": hosts}

@@ -8,7 +8,7 @@ import hashlib
 import os
 
 from xensim.infokeys import XL_KEYS, XM_KEYS
-from xensim.state import DOM0, find_domain, version_at_least
+from xensim.state import DOM0, find_domain, free_memory_mb, version_at_least
 
 
 def _compiler(state):
@@ -36,7 +36,7 @@ def _common(state):
         "threads_per_core": cpu["threads_per_core"],
         "hw_caps": cpu["hw_caps"],
         "total_memory": state["total_memory_mb"],
-        "free_memory": state["free_memory_mb"],
+        "free_memory": free_memory_mb(state),
         "xen_major": xen["major"],
         "xen_minor": xen["minor"],
         "xen_extra": xen["extra"],
@@ -59,8 +59,8 @@ def xm_info(state):
         "cpu_mhz": int(state["cpu"]["mhz"]),
         "virt_caps": "hvm",
         "node_to_cpu": "node0:0-%d" % (state["nr_cpus"] - 1),
-        "node_to_memory": "node0:%d" % state["free_memory_mb"],
-        "node_to_dma32_mem": "node0:%d" % min(state["free_memory_mb"], 2985),
+        "node_to_memory": "node0:%d" % free_memory_mb(state),
+        "node_to_dma32_mem": "node0:%d" % min(free_memory_mb(state), 2985),
         "max_node_id": state["nr_nodes"] - 1,
         "xen_caps": "xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ",
         "xen_changeset": "unavailable",

@@ -245,11 +245,21 @@ def from_profile(entry, created=None):
                            % (where, ", ".join(unknown), " or ".join(toolstacks)))
     host["domains"] = [_domain(d, host, i, created) for i, d in enumerate(domains)]
     _validate_domains(host["domains"], name)
+    host["free_memory_mb"] = None if entry.get("free_memory_mb") is None else int(entry["free_memory_mb"])
     used = sum(d["memory"] for d in host["domains"])
-    host["free_memory_mb"] = int(entry.get("free_memory_mb", total - used))
-    if host["free_memory_mb"] < 0:
+    if used > total:
         raise ProfileError("%s: the domains use %d MB, more than total_memory_mb %d" % (where, used, total))
+    if free_memory_mb(host) < 0:
+        raise ProfileError("%s: free_memory_mb must not be negative" % where)
     return host
+
+
+def free_memory_mb(state):
+    """What the hypervisor has free: the profile's free_memory_mb when it sets one,
+    else the total minus every domain's memory (Domain-0 included), as it is now."""
+    if state["free_memory_mb"] is not None:
+        return state["free_memory_mb"]
+    return state["total_memory_mb"] - sum(d["memory"] for d in state["domains"])
 
 
 def find_domain(state, ident):
