@@ -18,6 +18,7 @@
         'Get-XenDomain'
         'Get-XendRelocation'
         'Set-XendRelocation'
+        'Test-XenMigrationReadiness'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

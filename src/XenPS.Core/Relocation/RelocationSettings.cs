@@ -130,7 +130,7 @@ namespace XenPS.Core.Relocation
             return setting.Value ?? throw Invalid(setting, "has a list where xend expects a single value", $"Write ({key} value) with one value.");
         }
 
-        private static bool ReadBool(SxpDocument document, string key, bool defaultValue)
+        internal static bool ReadBool(SxpDocument document, string key, bool defaultValue)
         {
             var text = ReadString(document, key);
             if (text == null) return defaultValue;
@@ -140,7 +140,7 @@ namespace XenPS.Core.Relocation
             throw Invalid(document.GetSetting(key)!, "is not a yes/no value", $"Write ({key} yes) or ({key} no).");
         }
 
-        private static int ReadInt(SxpDocument document, string key, int defaultValue)
+        internal static int ReadInt(SxpDocument document, string key, int defaultValue)
         {
             var text = ReadString(document, key);
             if (text == null) return defaultValue;

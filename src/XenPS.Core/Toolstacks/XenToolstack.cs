@@ -15,8 +15,8 @@ namespace XenPS.Core.Toolstacks
     /// </summary>
     public sealed class XenToolstack
     {
-        private const string PathPrefix = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH";
-        private const string BridgesCommand = "for b in /sys/class/net/*/bridge; do [ -d \"$b\" ] && basename \"${b%/bridge}\"; done; true";
+        internal const string PathPrefix = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH";
+        internal const string BridgesCommand = "for b in /sys/class/net/*/bridge; do [ -d \"$b\" ] && basename \"${b%/bridge}\"; done; true";
 
         private static readonly RemoteRunOptions ReadOnlyRoot = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
 

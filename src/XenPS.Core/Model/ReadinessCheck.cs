@@ -1,0 +1,38 @@
+namespace XenPS.Core.Model
+{
+    /// <summary>Outcome of one readiness check.</summary>
+    public enum ReadinessStatus
+    {
+        /// <summary>The condition holds.</summary>
+        Pass,
+
+        /// <summary>The migration can go ahead, but something deserves a look (the detail says what).</summary>
+        Warning,
+
+        /// <summary>The migration would fail or do harm, or the check could not be run (the detail says why).</summary>
+        Fail,
+
+        /// <summary>The check does not apply to this migration (another toolstack, no disks, not requested).</summary>
+        Skipped,
+    }
+
+    /// <summary>One prerequisite of a live migration, as measured on the two hosts.</summary>
+    public sealed class ReadinessCheck
+    {
+        /// <summary>Stable identifier, e.g. <c>SharedStorage</c> (see <see cref="Readiness.ReadinessCheckId"/>).</summary>
+        public string Id { get; set; } = "";
+
+        /// <summary>Short human title.</summary>
+        public string Name { get; set; } = "";
+
+        public ReadinessStatus Status { get; set; }
+
+        /// <summary>The measured facts behind the status.</summary>
+        public string Detail { get; set; } = "";
+
+        /// <summary>The command or change that fixes a failure or warning; null when there is nothing to do.</summary>
+        public string? Remedy { get; set; }
+
+        public override string ToString() => $"{Id}: {Status}";
+    }
+}

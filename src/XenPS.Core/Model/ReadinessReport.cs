@@ -1,0 +1,30 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace XenPS.Core.Model
+{
+    /// <summary>Whether one domain can be live-migrated from one host to another, check by check.</summary>
+    public sealed class ReadinessReport
+    {
+        /// <summary>The domain as it was asked for.</summary>
+        public string Domain { get; set; } = "";
+
+        /// <summary>The source host as the user named it.</summary>
+        public string Source { get; set; } = "";
+
+        /// <summary>The destination host as the user named it.</summary>
+        public string Destination { get; set; } = "";
+
+        /// <summary>True when no check failed (warnings and skipped checks do not stop a migration).</summary>
+        public bool IsReady => Checks.All(check => check.Status != ReadinessStatus.Fail);
+
+        /// <summary>Every check, in a fixed order.</summary>
+        public IReadOnlyList<ReadinessCheck> Checks { get; set; } = Array.Empty<ReadinessCheck>();
+
+        /// <summary>Memory divided by the measured bandwidth between the two dom0s; null when the bandwidth was not measured.</summary>
+        public TimeSpan? EstimatedDuration { get; set; }
+
+        public override string ToString() => $"{Domain}: {Source} -> {Destination}";
+    }
+}

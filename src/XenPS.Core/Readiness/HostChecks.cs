@@ -1,0 +1,145 @@
+using System.Collections.Generic;
+using System.Linq;
+using XenPS.Core.Model;
+
+namespace XenPS.Core.Readiness
+{
+    /// <summary>The checks that compare the two dom0s, whatever the domain: each a pure function of the measured facts.</summary>
+    internal static class HostChecks
+    {
+        /// <summary>Both hosts answered and run xm or xl; they are not one host under two names.</summary>
+        public static ReadinessCheck HostsReachable(HostFacts source, HostFacts destination, bool sameHost)
+        {
+            var id = ReadinessCheckId.HostsReachable;
+            var problems = new List<string>();
+            foreach (var host in new[] { source, destination })
+            {
+                if (host.Error != null) problems.Add(host.Error);
+                else if (host.Tools.Toolstack is null) problems.Add($"{host.Name} is not a Xen dom0: neither xm nor xl is on the PATH (/usr/sbin, /usr/bin, /sbin, /bin).");
+            }
+            if (problems.Count > 0)
+            {
+                var unreachable = new[] { source, destination }.FirstOrDefault(h => h.Error != null);
+                return CheckResult.Fail(id, string.Join(" ", problems), unreachable != null
+                    ? $"Fix the cause above, then check that 'New-XenSession -ComputerName {unreachable.Name}' connects."
+                    : "Name the dom0s themselves, with the Xen tools (xm or xl) installed.");
+            }
+            if (sameHost)
+            {
+                return CheckResult.Fail(id, $"{source.Name} and {destination.Name} are the same host.", "Name another dom0 as the destination.");
+            }
+            return CheckResult.Pass(id, $"{Describe(source)} and {Describe(destination)} answer over SSH.");
+        }
+
+        /// <summary>Both hosts use the same toolstack: xm only migrates to xend, xl only to xl.</summary>
+        public static ReadinessCheck ToolstackMatch(HostFacts source, HostFacts destination)
+        {
+            var id = ReadinessCheckId.ToolstackMatch;
+            if (ToolstackProblem(source, destination) is string problem) return CheckResult.NotChecked(id, problem);
+            var from = source.Tools.Toolstack!.Value;
+            var to = destination.Tools.Toolstack!.Value;
+            if (from == to) return CheckResult.Pass(id, $"Both hosts use {Describe(from)}.");
+            var detail = $"{source.Name} uses {Describe(from)}, {destination.Name} uses {Describe(to)}: neither toolstack migrates to the other.";
+            var stopped = new[] { source, destination }.FirstOrDefault(h => h.Tools.Toolstack == Toolstack.Xl && h.Tools.XmPath.Length > 0 && !h.Tools.XendRunning);
+            return CheckResult.Fail(id, detail, stopped != null
+                ? $"Start xend on {stopped.Name} ('/etc/init.d/xend start' there), so that both hosts use xm."
+                : "Run the same toolstack on both hosts: xm with xend, or xl without xend.");
+        }
+
+        /// <summary>Same Xen major.minor (else Fail); a different extra version is a warning.</summary>
+        public static ReadinessCheck XenVersion(HostFacts source, HostFacts destination)
+        {
+            var id = ReadinessCheckId.XenVersion;
+            var problem = CheckResult.FirstProblem(source.InfoProblem, destination.InfoProblem, NoVersion(source), NoVersion(destination));
+            if (problem != null) return CheckResult.NotChecked(id, problem);
+            var s = source.Host;
+            var d = destination.Host;
+            var detail = $"{source.Name} runs Xen {s.XenVersion}, {destination.Name} Xen {d.XenVersion}";
+            if (s.XenMajor != d.XenMajor || s.XenMinor != d.XenMinor)
+            {
+                return CheckResult.Fail(id, detail + ": the major.minor releases differ.", "Upgrade one host so that both run the same Xen major.minor release.");
+            }
+            if (s.XenVersion != d.XenVersion)
+            {
+                return CheckResult.Warning(id, detail + ": same release, different extra version.", "Install the same Xen build on both hosts when convenient.");
+            }
+            return CheckResult.Pass(id, $"Both hosts run Xen {s.XenVersion}.");
+        }
+
+        /// <summary>The tools installed on both hosts are at the same paths; a difference is a warning.</summary>
+        public static ReadinessCheck ToolPaths(HostFacts source, HostFacts destination)
+        {
+            var id = ReadinessCheckId.ToolPaths;
+            if (CheckResult.FirstProblem(source.Unavailable, destination.Unavailable) is string problem) return CheckResult.NotChecked(id, problem);
+            var tools = new[]
+            {
+                ("xm", source.Tools.XmPath, destination.Tools.XmPath),
+                ("xl", source.Tools.XlPath, destination.Tools.XlPath),
+                ("xend", source.Tools.XendPath, destination.Tools.XendPath),
+            };
+            var parts = new List<string>();
+            var differ = new List<string>();
+            foreach (var (tool, s, d) in tools)
+            {
+                if (s.Length == 0 && d.Length == 0) continue;
+                if (s.Length == 0 || d.Length == 0) parts.Add($"{tool} only on {(s.Length == 0 ? destination.Name : source.Name)} ({(s.Length == 0 ? d : s)})");
+                else if (s == d) parts.Add($"{tool} at {s} on both");
+                else differ.Add($"{tool} at {s} on {source.Name} but at {d} on {destination.Name}");
+            }
+            if (differ.Count > 0)
+            {
+                return CheckResult.Warning(id, string.Join("; ", differ.Concat(parts)) + ".", "Install the Xen tools from the same packages on both hosts.");
+            }
+            return CheckResult.Pass(id, parts.Count == 0 ? "Neither host has xm, xl or xend." : string.Join("; ", parts) + ".");
+        }
+
+        /// <summary>Where xm is in use, xend runs on both hosts; with xl on both it does not apply.</summary>
+        public static ReadinessCheck XendRunning(HostFacts source, HostFacts destination)
+        {
+            var id = ReadinessCheckId.XendRunning;
+            if (ToolstackProblem(source, destination) is string problem) return CheckResult.NotChecked(id, problem);
+            var hosts = new[] { source, destination };
+            if (hosts.All(h => h.Tools.Toolstack == Toolstack.Xl)) return CheckResult.Skipped(id, "Both hosts use xl, which needs no xend.");
+            var stopped = hosts.Where(h => !h.Tools.XendRunning).ToList();
+            if (stopped.Count == 0) return CheckResult.Pass(id, $"xend runs on {source.Name} and {destination.Name}.");
+            var names = string.Join(" and ", stopped.Select(h => h.Name));
+            var missing = stopped.Where(h => h.Tools.XendPath.Length == 0).Select(h => h.Name).ToList();
+            var detail = $"xend does not run on {names}" + (missing.Count > 0 ? $" (not installed on {string.Join(" and ", missing)})" : "") + "; xm migrates through xend on both hosts.";
+            return CheckResult.Fail(id, detail, $"Start xend on {names}: '/etc/init.d/xend start' (or 'xend start').");
+        }
+
+        /// <summary>Same CPU vendor and architecture, and every CPU flag of the source present on the destination.</summary>
+        public static ReadinessCheck Cpu(HostFacts source, HostFacts destination)
+        {
+            var id = ReadinessCheckId.Cpu;
+            var problem = CheckResult.FirstProblem(source.InfoProblem, source.CpuProblem, destination.InfoProblem, destination.CpuProblem);
+            if (problem != null) return CheckResult.NotChecked(id, problem);
+            var s = source.Host;
+            var d = destination.Host;
+            if (s.CpuVendor != d.CpuVendor || s.Architecture != d.Architecture)
+            {
+                return CheckResult.Fail(id,
+                    $"{source.Name} has {s.CpuVendor} {s.Architecture} ({s.CpuModel}), {destination.Name} has {d.CpuVendor} {d.Architecture} ({d.CpuModel}): a running domain cannot move to another CPU vendor or architecture.",
+                    "Migrate between hosts with the same CPU vendor and architecture.");
+            }
+            var missing = s.CpuFlags.Except(d.CpuFlags).ToList();
+            if (missing.Count > 0)
+            {
+                return CheckResult.Fail(id,
+                    $"{destination.Name} ({d.CpuModel}) lacks {missing.Count} CPU flag(s) of {source.Name} ({s.CpuModel}): {string.Join(" ", missing)}. A domain that uses them fails after the move.",
+                    "Choose a destination whose CPU has these flags, or hide them from the domain (a cpuid mask in its configuration) and restart it.");
+            }
+            return CheckResult.Pass(id, $"Both hosts have {s.CpuVendor} {s.Architecture} CPUs, and {destination.Name} has all {s.CpuFlags.Count} CPU flags of {source.Name}.");
+        }
+
+        private static string? ToolstackProblem(HostFacts source, HostFacts destination) =>
+            CheckResult.FirstProblem(source.ToolstackProblem, destination.ToolstackProblem);
+
+        private static string? NoVersion(HostFacts host) => host.Host.XenVersion.Length == 0 ? $"{host.Name} did not report its Xen version." : null;
+
+        private static string Describe(HostFacts host) =>
+            $"{host.Name} ({Describe(host.Tools.Toolstack!.Value)}{(host.Host.XenVersion.Length > 0 ? ", Xen " + host.Host.XenVersion : "")})";
+
+        private static string Describe(Toolstack toolstack) => toolstack == Toolstack.Xm ? "xm with xend" : "xl";
+    }
+}

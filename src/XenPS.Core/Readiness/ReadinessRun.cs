@@ -1,0 +1,261 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Model;
+using XenPS.Core.Sessions;
+using XenPS.Core.Toolstacks;
+
+namespace XenPS.Core.Readiness
+{
+    /// <summary>One readiness request: the round trips in order (see <see cref="ReadinessChecker"/>), then the reports.</summary>
+    internal sealed class ReadinessRun
+    {
+        private static readonly RemoteRunOptions Read = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
+        private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
+
+        private readonly ReadinessEndpoint source;
+        private readonly ReadinessEndpoint destination;
+        private readonly IReadOnlyList<string> names;
+        private readonly bool measureBandwidth;
+        private readonly Action<string> log;
+        private readonly object logGate = new object();
+        private readonly Dictionary<string, int> roundTrips = new Dictionary<string, int>(StringComparer.Ordinal);
+
+        private HostFacts sourceFacts;
+        private HostFacts destinationFacts;
+        private RouteFacts? route;
+        private StoragePlan plan = StoragePlan.Create(Array.Empty<XenDomain>(), "");
+        private string? storageProblem;
+        private LinkFacts link = new LinkFacts();
+        private string? sourceFqdn;
+
+        public ReadinessRun(ReadinessEndpoint source, ReadinessEndpoint destination, IReadOnlyList<string> names, bool measureBandwidth, Action<string> log)
+        {
+            this.source = source;
+            this.destination = destination;
+            this.names = names;
+            this.measureBandwidth = measureBandwidth;
+            this.log = log;
+            sourceFacts = HostFacts.Unreachable(source.Name, source.Error ?? $"{source.Name} was not queried.");
+            destinationFacts = HostFacts.Unreachable(destination.Name, destination.Error ?? $"{destination.Name} was not queried.");
+        }
+
+        /// <summary>The destination as the source should reach it: the session's host name (or the user's name without a session).</summary>
+        private string DestinationHost => destination.Shell != null ? destination.HostName : destination.Name;
+
+        public async Task<IReadOnlyList<ReadinessReport>> RunAsync(CancellationToken cancellationToken)
+        {
+            await Task.WhenAll(ProbeSourceAsync(cancellationToken), ProbeDestinationAsync(cancellationToken)).ConfigureAwait(false);
+            var domains = names.Select(Domain).Where(d => d != null).Select(d => d!).GroupBy(d => d.Name).Select(g => g.First()).ToList();
+            plan = StoragePlan.Create(domains, StoragePlan.NewNonce());
+            try
+            {
+                await TestFromSourceAsync(cancellationToken).ConfigureAwait(false);
+                await ProbeDestinationAgainAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await RemoveMarkersAsync().ConfigureAwait(false);
+            }
+            return names.Select(Report).ToList();
+        }
+
+        /// <summary>Source round trip 1.</summary>
+        private async Task ProbeSourceAsync(CancellationToken cancellationToken)
+        {
+            if (source.Shell is null) return;
+            try
+            {
+                var sections = await RoundTripAsync(source, SourceProbe.NewBatch(destination.Name, DestinationHost),
+                    $"toolstack, domains, CPU, bridges, route to {DestinationHost}", Read, cancellationToken).ConfigureAwait(false);
+                sourceFacts = HostProbe.Read(source.Name, sections);
+                route = SourceProbe.ReadRoute(destination.Name, sections["destination"]);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                sourceFacts = HostFacts.Unreachable(source.Name, Unanswered(source, e));
+            }
+        }
+
+        /// <summary>Destination round trip 1.</summary>
+        private async Task ProbeDestinationAsync(CancellationToken cancellationToken)
+        {
+            if (destination.Shell is null) return;
+            try
+            {
+                var sections = await RoundTripAsync(destination, DestinationProbe.NewBatch(),
+                    "toolstack, domains, CPU, bridges, xend-config.sxp, listening sockets", Read, cancellationToken).ConfigureAwait(false);
+                destinationFacts = DestinationProbe.Read(destination.Name, sections);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                destinationFacts = HostFacts.Unreachable(destination.Name, Unanswered(destination, e));
+            }
+        }
+
+        /// <summary>Source round trip 2: markers beside the disk images, then the connection tests.</summary>
+        private async Task TestFromSourceAsync(CancellationToken cancellationToken)
+        {
+            storageProblem = destinationFacts.Unavailable;
+            var linkPlan = sourceFacts.ToolstackProblem is null ? PlanLink() : null;
+            if (linkPlan is null)
+            {
+                link.Error = sourceFacts.ToolstackProblem ?? $"'{DestinationHost}' is not a host name or address that {source.Name} can use.";
+                storageProblem ??= link.Error;
+                return;
+            }
+            var withStorage = plan.HasPaths && destinationFacts.Error is null;
+            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
+            if (withStorage) batch.Add("storage", plan.SourceCommand());
+            LinkProbe.AddSections(batch, linkPlan);
+            var what = (withStorage ? $"markers in {plan.Markers.Count} disk folder(s), " : "") + $"TCP to {linkPlan.Address}:{linkPlan.SshPort}" +
+                (linkPlan.RelocationPort is int port ? $", relocation port {port}" : "") +
+                (linkPlan.SshDestination is string ssh ? $", ssh to {ssh}" : "") +
+                (linkPlan.MeasureBandwidth && linkPlan.SshDestination != null ? ", timed transfer" : "");
+            var options = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true, Timeout = TimeSpan.FromSeconds(linkPlan.MeasureBandwidth ? 120 : 60) };
+            if (withStorage) plan.MarkPending();
+            try
+            {
+                var sections = await RoundTripAsync(source, batch, what, options, cancellationToken).ConfigureAwait(false);
+                if (withStorage) plan.ReadSource(sections["storage"]);
+                link = LinkProbe.Read(linkPlan, sections, source.Name);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                link.Error = Unanswered(source, e);
+                storageProblem ??= link.Error;
+            }
+        }
+
+        private LinkPlan? PlanLink()
+        {
+            var address = route?.DestinationAddress ?? (SourceProbe.IsHostOrAddress(DestinationHost) ? DestinationHost : null);
+            if (address is null) return null;
+            var xl = sourceFacts.Tools.Toolstack == Toolstack.Xl;
+            var sshName = route is { DestinationNameResolves: true } && SourceProbe.IsHostOrAddress(destination.Name) ? destination.Name
+                : SourceProbe.IsHostOrAddress(DestinationHost) ? DestinationHost : address;
+            return new LinkPlan
+            {
+                Address = address,
+                SshPort = destination.Port,
+                RelocationPort = !xl && destinationFacts.Xend != null ? destinationFacts.Xend.Relocation.Port : (int?)null,
+                SshDestination = xl || measureBandwidth ? sshName : null,
+                SshCommand = xl ? "command -v xl" : "true",
+                MeasureBandwidth = measureBandwidth,
+            };
+        }
+
+        /// <summary>Destination round trip 2: the disk paths and markers, and (for xend's hosts-allow) the name it gives the source's address.</summary>
+        private async Task ProbeDestinationAgainAsync(CancellationToken cancellationToken)
+        {
+            if (destinationFacts.Error != null) return;
+            var withStorage = plan.HasPaths && storageProblem is null;
+            var sourceAddress = sourceFacts.Tools.Toolstack == Toolstack.Xm ? route?.SourceAddress : null;
+            if (!withStorage && sourceAddress is null) return;
+            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
+            if (sourceAddress != null) batch.Add("source-name", "getent hosts " + ShellQuote.Quote(sourceAddress) + "; true");
+            if (withStorage) batch.Add("storage", plan.DestinationCommand());
+            var what = string.Join(", ", new[]
+            {
+                withStorage ? $"{plan.Disks.Count(d => d.Path != null)} disk path(s) and their markers" : null,
+                sourceAddress != null ? $"name of {sourceAddress}" : null,
+            }.Where(part => part != null));
+            try
+            {
+                var sections = await RoundTripAsync(destination, batch, what, new RemoteRunOptions { ReadOnly = false, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
+                if (sourceAddress != null) sourceFqdn = Fqdn(sections["source-name"].Stdout);
+                if (withStorage) plan.ReadDestination(sections["storage"]);
+            }
+            catch (Exception e) when (!(e is OperationCanceledException))
+            {
+                storageProblem ??= Unanswered(destination, e);
+            }
+        }
+
+        /// <summary>The last source round trip, only when markers may be left: runs even after a cancellation, with its own time limit.</summary>
+        private async Task RemoveMarkersAsync()
+        {
+            var leftovers = plan.Leftovers;
+            if (leftovers.Count == 0 || source.Shell is null) return;
+            using var timeout = new CancellationTokenSource(CleanupTimeout);
+            try
+            {
+                var result = await RoundTripAsync(source, new RemoteBatch().Add("remove", StoragePlan.CleanupCommand(leftovers)),
+                    $"remove {leftovers.Count} marker file(s)", new RemoteRunOptions { ReadOnly = false, NeedsRoot = true }, timeout.Token).ConfigureAwait(false);
+                if (result["remove"].ExitCode != 0) throw new InvalidOperationException(ProbeOutput.OneLine(result["remove"].Stderr));
+            }
+            catch (Exception e)
+            {
+                Say($"{source.Name}: could not remove the marker file(s) {string.Join(" ", leftovers)} ({e.Message}); remove them by hand.");
+            }
+        }
+
+        private ReadinessReport Report(string name)
+        {
+            var s = sourceFacts;
+            var d = destinationFacts;
+            var domain = Domain(name);
+            return new ReadinessReport
+            {
+                Domain = name,
+                Source = source.Name,
+                Destination = destination.Name,
+                Checks = new[]
+                {
+                    HostChecks.HostsReachable(s, d, source.IsSameHostAs(destination)),
+                    HostChecks.ToolstackMatch(s, d),
+                    HostChecks.XenVersion(s, d),
+                    HostChecks.ToolPaths(s, d),
+                    HostChecks.XendRunning(s, d),
+                    DomainChecks.DomainState(name, s, domain),
+                    DomainChecks.PciPassthrough(name, s, domain),
+                    DomainChecks.NameFree(name, domain, d),
+                    StorageCheck.SharedStorage(name, s, domain, d, plan, storageProblem),
+                    MemoryCheck.Memory(name, s, domain, d),
+                    HostChecks.Cpu(s, d),
+                    DomainChecks.Bridges(name, s, domain, d),
+                    LinkChecks.Network(s, d, link),
+                    LinkChecks.Relocation(s, d, route, sourceFqdn, link),
+                    LinkChecks.SshTrust(s, d, link),
+                    LinkChecks.Bandwidth(measureBandwidth, s, d, link, domain),
+                },
+                EstimatedDuration = LinkChecks.EstimatedDuration(domain, link),
+            };
+        }
+
+        private XenDomain? Domain(string name) => sourceFacts.DomainsProblem is null ? DomainChecks.Find(sourceFacts.Domains, name) : null;
+
+        private async Task<IReadOnlyDictionary<string, RemoteResult>> RoundTripAsync(
+            ReadinessEndpoint host, RemoteBatch batch, string what, RemoteRunOptions options, CancellationToken cancellationToken)
+        {
+            int number;
+            lock (logGate)
+            {
+                roundTrips.TryGetValue(host.Name, out number);
+                roundTrips[host.Name] = ++number;
+            }
+            Say($"{host.Name}: SSH round trip {number}: {what}");
+            return await batch.RunAsync(host.Shell!, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        private void Say(string line)
+        {
+            lock (logGate) log(line);
+        }
+
+        /// <summary>
+        /// What Python's <c>socket.getfqdn</c> gives for an address, from <c>getent hosts ADDRESS</c>: the first of the
+        /// canonical name and its aliases that holds a dot, else the canonical name; null when the address has no name.
+        /// </summary>
+        internal static string? Fqdn(string getentOutput)
+        {
+            var line = getentOutput.Split('\n').FirstOrDefault(l => l.Trim().Length > 0) ?? "";
+            var names = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+            return names.Count == 0 ? null : names.FirstOrDefault(n => n.Contains('.')) ?? names[0];
+        }
+
+        private static string Unanswered(ReadinessEndpoint host, Exception e) => $"{host.Name} did not answer the readiness probe: {e.Message}";
+    }
+}

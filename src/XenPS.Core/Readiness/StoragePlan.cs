@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using XenPS.Core.Model;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Core.Readiness
+{
+    /// <summary>What a path is on a host.</summary>
+    internal enum PathKind
+    {
+        /// <summary>Not probed (yet), or the probe said nothing about it.</summary>
+        Unknown,
+        File,
+        Block,
+
+        /// <summary>Exists, but is neither a regular file nor a block device (a folder, a character device...).</summary>
+        Other,
+        Missing,
+    }
+
+    /// <summary>Where a marker file stands.</summary>
+    internal enum MarkerState
+    {
+        /// <summary>The source's second round trip has not been sent.</summary>
+        Planned,
+
+        /// <summary>Sent, but its answer never came: the marker may exist.</summary>
+        Pending,
+
+        /// <summary>No disk in the folder is a regular file on the source, so no marker was written.</summary>
+        NotNeeded,
+        Created,
+        Failed,
+    }
+
+    /// <summary>One disk of a requested domain and what it is on each host.</summary>
+    internal sealed class DiskProbe
+    {
+        public string Domain { get; set; } = "";
+
+        public XenDisk Disk { get; set; } = new XenDisk();
+
+        /// <summary>The absolute path probed on both hosts (xend's <c>phy:</c> names get <c>/dev/</c>); null when there is nothing to probe.</summary>
+        public string? Path { get; set; }
+
+        /// <summary>Why the disk's path cannot be probed.</summary>
+        public string? Problem { get; set; }
+
+        /// <summary>Index of the marker beside this disk's image in <see cref="StoragePlan.Markers"/>.</summary>
+        public int Marker { get; set; } = -1;
+
+        public PathKind SourceKind { get; set; }
+
+        public PathKind DestinationKind { get; set; }
+    }
+
+    /// <summary>A marker file written beside disk images on the source and looked for on the destination.</summary>
+    internal sealed class MarkerProbe
+    {
+        public string Folder { get; set; } = "";
+
+        public string Path { get; set; } = "";
+
+        public MarkerState State { get; set; }
+
+        /// <summary>Why the marker could not be written.</summary>
+        public string Error { get; set; } = "";
+
+        public bool SeenOnDestination { get; set; }
+
+        /// <summary>The destination saw the marker and deleted it (the shared file is gone for both).</summary>
+        public bool RemovedByDestination { get; set; }
+    }
+
+    /// <summary>
+    /// The storage probe of one request. On the source (second round trip) each disk path is classified and, in every folder
+    /// holding a regular-file image, a marker <c>.xenps-marker-NONCE</c> is created (never over an existing file); on the
+    /// destination each path is classified again and each marker looked for and, when seen, deleted. A marker the destination
+    /// sees is the proof that the image folder is the same shared storage, not a local copy at the same path.
+    /// </summary>
+    internal sealed class StoragePlan
+    {
+        private const string KindFunction =
+            "x_kind() { if [ -b \"$1\" ]; then echo block; elif [ -f \"$1\" ]; then echo file; elif [ -e \"$1\" ]; then echo other; else echo missing; fi; }\n";
+
+        private StoragePlan(IReadOnlyList<DiskProbe> disks, IReadOnlyList<MarkerProbe> markers)
+        {
+            Disks = disks;
+            Markers = markers;
+        }
+
+        public IReadOnlyList<DiskProbe> Disks { get; }
+
+        public IReadOnlyList<MarkerProbe> Markers { get; }
+
+        /// <summary>Markers that may still exist on the source: written (or maybe written) and not deleted by the destination.</summary>
+        public IReadOnlyList<string> Leftovers => Markers
+            .Where(m => m.State == MarkerState.Pending || (m.State == MarkerState.Created && !m.RemovedByDestination))
+            .Select(m => m.Path)
+            .ToList();
+
+        /// <summary>The disks of <paramref name="domains"/> with the markers their folders need; <paramref name="nonce"/> names the markers.</summary>
+        public static StoragePlan Create(IEnumerable<XenDomain> domains, string nonce)
+        {
+            var disks = new List<DiskProbe>();
+            var markers = new List<MarkerProbe>();
+            foreach (var domain in domains)
+            {
+                foreach (var disk in domain.Disks)
+                {
+                    var probe = new DiskProbe { Domain = domain.Name, Disk = disk };
+                    disks.Add(probe);
+                    if (disk.Path is null) continue;
+                    var path = disk.Backend == "phy" && !disk.Path.StartsWith("/", StringComparison.Ordinal) ? "/dev/" + disk.Path : disk.Path;
+                    if (!path.StartsWith("/", StringComparison.Ordinal) || path.IndexOf('\0') >= 0)
+                    {
+                        probe.Problem = $"its path '{disk.Path}' is not an absolute path";
+                        continue;
+                    }
+                    probe.Path = path;
+                    var folder = path.Substring(0, Math.Max(1, path.LastIndexOf('/')));
+                    probe.Marker = markers.FindIndex(m => m.Folder == folder);
+                    if (probe.Marker < 0)
+                    {
+                        probe.Marker = markers.Count;
+                        markers.Add(new MarkerProbe { Folder = folder, Path = (folder == "/" ? "" : folder) + "/.xenps-marker-" + nonce });
+                    }
+                }
+            }
+            return new StoragePlan(disks, markers);
+        }
+
+        /// <summary>A random marker name part: 32 hex digits.</summary>
+        public static string NewNonce()
+        {
+            var bytes = new byte[16];
+            using (var rng = RandomNumberGenerator.Create())
+            {
+                rng.GetBytes(bytes);
+            }
+            return string.Concat(bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+        }
+
+        /// <summary>True when the source has something to probe.</summary>
+        public bool HasPaths => Disks.Any(d => d.Path != null);
+
+        /// <summary>
+        /// Source script: prints <c>disk.I=KIND</c> for each probed disk and <c>marker.J=created|not-needed|failed REASON</c>
+        /// for each folder; a marker is written only in a folder where some image is a regular file.
+        /// </summary>
+        public string SourceCommand()
+        {
+            var sb = new StringBuilder(KindFunction);
+            foreach (var (disk, i) in Probed())
+            {
+                sb.Append("k=$(x_kind ").Append(ShellQuote.Quote(disk.Path!)).Append("); printf 'disk.").Append(i).Append("=%s\\n' \"$k\"; ")
+                  .Append("[ \"$k\" != file ] || x_need_").Append(disk.Marker).Append("=1\n");
+            }
+            for (var j = 0; j < Markers.Count; j++)
+            {
+                sb.Append("if [ \"${x_need_").Append(j).Append(":-}\" != 1 ]; then echo marker.").Append(j).Append("=not-needed; ")
+                  .Append("elif e=$( (set -C; : > ").Append(ShellQuote.Quote(Markers[j].Path)).Append(") 2>&1 ); then echo marker.").Append(j).Append("=created; ")
+                  .Append("else printf 'marker.").Append(j).Append("=failed %s\\n' \"$(printf '%s' \"$e\" | tr '\\n' ' ')\"; fi\n");
+            }
+            return sb.Append("true").ToString();
+        }
+
+        /// <summary>Marks every marker as possibly written: called just before the source script is sent.</summary>
+        public void MarkPending()
+        {
+            foreach (var marker in Markers) marker.State = MarkerState.Pending;
+        }
+
+        /// <summary>Reads what <see cref="SourceCommand"/> printed.</summary>
+        public void ReadSource(RemoteResult section)
+        {
+            var values = ProbeOutput.KeyValues(section.Stdout);
+            foreach (var (disk, i) in Probed()) disk.SourceKind = Kind(values.Get("disk." + i));
+            for (var j = 0; j < Markers.Count; j++)
+            {
+                var value = values.Get("marker." + j);
+                var marker = Markers[j];
+                if (value == "created") marker.State = MarkerState.Created;
+                else if (value == "not-needed") marker.State = MarkerState.NotNeeded;
+                else if (value.StartsWith("failed", StringComparison.Ordinal))
+                {
+                    marker.State = MarkerState.Failed;
+                    marker.Error = value.Substring("failed".Length).Trim();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Destination script: <c>disk.I=KIND</c> for each probed disk and, for each marker written on the source,
+        /// <c>marker.J=seen-removed|seen|unseen</c>.
+        /// </summary>
+        public string DestinationCommand()
+        {
+            var sb = new StringBuilder(KindFunction);
+            foreach (var (disk, i) in Probed())
+            {
+                sb.Append("printf 'disk.").Append(i).Append("=%s\\n' \"$(x_kind ").Append(ShellQuote.Quote(disk.Path!)).Append(")\"\n");
+            }
+            for (var j = 0; j < Markers.Count; j++)
+            {
+                if (Markers[j].State != MarkerState.Created) continue;
+                var m = ShellQuote.Quote(Markers[j].Path);
+                sb.Append("if [ -e ").Append(m).Append(" ]; then if rm -f -- ").Append(m).Append(" 2>/dev/null && [ ! -e ").Append(m).Append(" ]; ")
+                  .Append("then echo marker.").Append(j).Append("=seen-removed; else echo marker.").Append(j).Append("=seen; fi; ")
+                  .Append("else echo marker.").Append(j).Append("=unseen; fi\n");
+            }
+            return sb.Append("true").ToString();
+        }
+
+        /// <summary>Reads what <see cref="DestinationCommand"/> printed.</summary>
+        public void ReadDestination(RemoteResult section)
+        {
+            var values = ProbeOutput.KeyValues(section.Stdout);
+            foreach (var (disk, i) in Probed()) disk.DestinationKind = Kind(values.Get("disk." + i));
+            for (var j = 0; j < Markers.Count; j++)
+            {
+                var value = values.Get("marker." + j);
+                Markers[j].SeenOnDestination = value.StartsWith("seen", StringComparison.Ordinal);
+                Markers[j].RemovedByDestination = value == "seen-removed";
+            }
+        }
+
+        /// <summary>Deletes the given markers (<c>rm -f</c>: one already gone is no error).</summary>
+        public static string CleanupCommand(IEnumerable<string> markers) =>
+            "rm -f -- " + string.Join(" ", markers.Select(ShellQuote.Quote));
+
+        private IEnumerable<(DiskProbe Disk, int Index)> Probed() =>
+            Disks.Select((disk, i) => (disk, i)).Where(p => p.disk.Path != null);
+
+        private static PathKind Kind(string text) => text switch
+        {
+            "file" => PathKind.File,
+            "block" => PathKind.Block,
+            "other" => PathKind.Other,
+            "missing" => PathKind.Missing,
+            _ => PathKind.Unknown,
+        };
+    }
+}

@@ -1,0 +1,16 @@
+using System.Management.Automation;
+using XenPS.Core.Sessions;
+
+namespace XenPS
+{
+    /// <summary>Lets a host-name parameter take a session too: the session's ComputerName, which the registry maps back to it.</summary>
+    public sealed class SessionToComputerNameAttribute : ArgumentTransformationAttribute
+    {
+        /// <inheritdoc/>
+        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            var value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            return value is XenSession session ? session.ComputerName : inputData;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using XenPS.Core.Model;
+using XenPS.Core.Readiness;
+using Xunit;
+
+namespace XenPS.Tests.Readiness
+{
+    public class DomainChecksTests
+    {
+        [Fact]
+        public void FindPrefersTheExactNameThenTheMigrationName()
+        {
+            var migrating = new XenDomain { Name = "migrating-com-xp1", Id = 2 };
+            var exact = Hosts.ComXp1();
+
+            Assert.Same(exact, DomainChecks.Find(new[] { migrating, exact }, "com-xp1"));
+            Assert.Same(migrating, DomainChecks.Find(new[] { migrating }, "com-xp1"));
+            Assert.Null(DomainChecks.Find(new[] { exact }, "com-xp2"));
+        }
+
+        [Theory]
+        [InlineData(XenDomainState.Running, "r-----", ReadinessStatus.Pass)]
+        [InlineData(XenDomainState.Blocked, "-b----", ReadinessStatus.Pass)]
+        [InlineData(XenDomainState.NoState, "------", ReadinessStatus.Pass)]
+        [InlineData(XenDomainState.Paused, "--p---", ReadinessStatus.Fail)]
+        [InlineData(XenDomainState.Shutdown, "---s--", ReadinessStatus.Fail)]
+        [InlineData(XenDomainState.Crashed, "----c-", ReadinessStatus.Fail)]
+        [InlineData(XenDomainState.Dying, "-----d", ReadinessStatus.Fail)]
+        public void DomainStateAcceptsRunningAndBlockedDomains(XenDomainState state, string flags, ReadinessStatus expected)
+        {
+            var domain = Hosts.ComXp1();
+            domain.State = state;
+            domain.StateFlags = flags;
+
+            var check = DomainChecks.DomainState("com-xp1", Hosts.Xm("dom0-a").With(domain), domain);
+
+            Assert.Equal(expected, check.Status);
+        }
+
+        [Fact]
+        public void APausedDomainIsAWarningWithXl()
+        {
+            var domain = Hosts.ComXp1();
+            domain.State = XenDomainState.Paused;
+            domain.StateFlags = "--p---";
+
+            var check = DomainChecks.DomainState("com-xp1", Hosts.Xl("xl-a"), domain);
+
+            Assert.Equal(ReadinessStatus.Warning, check.Status);
+            Assert.Equal("'xl unpause com-xp1' on xl-a if it should run.", check.Remedy);
+        }
+
+        [Fact]
+        public void AMissingDomainFailsItsStateAndEveryCheckAboutIt()
+        {
+            var source = Hosts.Xm("dom0-a");
+
+            var state = DomainChecks.DomainState("com-xp2", source, null);
+            var pci = DomainChecks.PciPassthrough("com-xp2", source, null);
+            var memory = MemoryCheck.Memory("com-xp2", source, null, Hosts.Xm("dom0-b"));
+
+            Assert.Equal(ReadinessStatus.Fail, state.Status);
+            Assert.Equal("no domain named com-xp2 on dom0-a", state.Detail);
+            Assert.Equal("'Get-XenDomain -ComputerName dom0-a' lists the domains there; give the name it shows.", state.Remedy);
+            Assert.Equal("Not checked: no domain named com-xp2 on dom0-a", pci.Detail);
+            Assert.Equal("Not checked: no domain named com-xp2 on dom0-a", memory.Detail);
+        }
+
+        [Fact]
+        public void Dom0AMigratingDomainAndADefinedOnlyDomainFail()
+        {
+            var source = Hosts.Xm("dom0-a");
+            var migrating = new XenDomain { Name = "migrating-com-xp1", Id = 3, State = XenDomainState.Migrating };
+            var defined = new XenDomain { Name = "com-xp1", Id = null, State = XenDomainState.NoState };
+
+            var dom0 = DomainChecks.DomainState("Domain-0", source, source.Domains[0]);
+            var moving = DomainChecks.DomainState("com-xp1", source, migrating);
+            var stopped = DomainChecks.DomainState("com-xp1", source, defined);
+
+            Assert.Equal("Domain-0 is the host's own control domain; it cannot be migrated.", dom0.Detail);
+            Assert.Equal("com-xp1 on dom0-a is being migrated already (listed as migrating-com-xp1).", moving.Detail);
+            Assert.Equal(ReadinessStatus.Fail, stopped.Status);
+            Assert.Contains("defined but not running", stopped.Detail);
+        }
+
+        [Fact]
+        public void PciPassthroughFailsWithTheDetachCommands()
+        {
+            var domain = Hosts.ComXp1();
+            domain.PciDevices = new[] { "0000:03:00.0", "0000:04:00.1" };
+
+            var check = DomainChecks.PciPassthrough("com-xp1", Hosts.Xm("dom0-a"), domain);
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Equal("Detach them first on dom0-a: xm pci-detach com-xp1 0000:03:00.0; xm pci-detach com-xp1 0000:04:00.1.", check.Remedy);
+            Assert.Equal(ReadinessStatus.Pass, DomainChecks.PciPassthrough("com-xp1", Hosts.Xm("dom0-a"), Hosts.ComXp1()).Status);
+        }
+
+        [Fact]
+        public void NameFreeFailsForADomainOfThatNameOrOneArrivingUnderIt()
+        {
+            var clash = Hosts.ComXp1();
+            clash.Id = 3;
+            var arriving = new XenDomain { Name = "migrating-com-xp1", Id = 4, State = XenDomainState.Migrating };
+
+            var free = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), Hosts.Xm("dom0-b"));
+            var taken = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), Hosts.Xm("dom0-b").With(clash));
+            var incoming = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), Hosts.Xl("xl-b").With(arriving));
+
+            Assert.Equal(ReadinessStatus.Pass, free.Status);
+            Assert.Equal("dom0-b already has a domain named com-xp1 (id 3, blocked). Two copies of one guest on shared storage corrupt its disks.", taken.Detail);
+            Assert.Contains("'xm destroy com-xp1', and 'xm delete com-xp1' for a managed domain", taken.Remedy);
+            Assert.StartsWith("xl-b is already receiving a domain named com-xp1 (listed as migrating-com-xp1).", incoming.Detail);
+            Assert.Equal(ReadinessStatus.Fail, incoming.Status);
+        }
+
+        [Fact]
+        public void BridgesPassFailOrDoNotApply()
+        {
+            var destination = Hosts.Xm("dom0-b");
+            destination.Host.Bridges = new[] { "xenbr1" };
+            var noVif = Hosts.ComXp1();
+            noVif.Vifs = new XenVif[0];
+
+            var present = DomainChecks.Bridges("com-xp1", Hosts.Xm("dom0-a"), Hosts.ComXp1(), Hosts.Xm("dom0-b"));
+            var missing = DomainChecks.Bridges("com-xp1", Hosts.Xm("dom0-a"), Hosts.ComXp1(), destination);
+            var none = DomainChecks.Bridges("com-xp1", Hosts.Xm("dom0-a"), noVif, destination);
+
+            Assert.Equal(ReadinessStatus.Pass, present.Status);
+            Assert.Equal("dom0-b has bridge xenbr0.", present.Detail);
+            Assert.Equal(ReadinessStatus.Fail, missing.Status);
+            Assert.Equal("dom0-b has no bridge xenbr0, which com-xp1 uses (dom0-b has: xenbr1).", missing.Detail);
+            Assert.Equal(ReadinessStatus.Skipped, none.Status);
+        }
+    }
+}
