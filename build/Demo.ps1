@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
-    The XenPS demo on a running lab: the original two-host setup (dom0-a running com-xp1, dom0-b beside it),
-    seen through XenPS's cmdlets and objects.
+    The XenPS demo on a running lab: the original two-host setup (dom0-a running com-xp1, dom0-b beside it, sharing
+    /THECUS_NFS, dom0-b's relocation server still off), seen through XenPS's cmdlets and objects: the domains, the
+    readiness report failing on relocation, Set-XendRelocation fixing it, and the report passing.
 #>
 param(
     [Parameter(Mandatory)][string] $ModulePath,
@@ -28,5 +29,24 @@ $guest | Format-List Name, ComputerName, State, Type, MemoryMB, VCpus, Uuid | Ou
 $guest.Disks | Format-Table | Out-Host
 $guest.Vifs | Format-Table | Out-Host
 
+Show-Step 'Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b'
+$report = Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b
+$report | Out-Host
+$failed = @($report.Checks | Where-Object Status -EQ 'Fail')
+$failed | Format-List Id, Detail, Remedy | Out-Host
+
+Show-Step 'Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -Restart -WhatIf'
+Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -Restart -WhatIf
+
+Show-Step 'Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -Restart -Confirm:$false -PassThru'
+Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -Restart -Confirm:$false -PassThru | Out-Host
+
+Show-Step 'Test-XenMigrationReadiness again'
+$after = Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b
+$after | Out-Host
+
 Get-XenSession | Remove-XenSession
-Write-Host "`nThe demo ran against the lab's real sshd hosts; the lab is torn down next."
+if ($failed.Id -join ',' -ne 'Relocation' -or -not $after.IsReady) {
+    throw "The demo expected one failed check (Relocation) before the fix and a ready report after it; it saw '$($failed.Id -join ', ')' and IsReady=$($after.IsReady)."
+}
+Write-Host "`ncom-xp1 can move from dom0-a to dom0-b. The demo ran against the lab's real sshd hosts; the lab is torn down next."
