@@ -6,6 +6,7 @@
   xenlab.py status --dir LABDIR
   xenlab.py exec   --dir LABDIR HOST -- CMD...
   xenlab.py rekey  --dir LABDIR HOST
+  xenlab.py shape  --dir LABDIR --rate RATE
   xenlab.py check  --profile PROFILE.json [--json]
 
 See README.md beside this file.
@@ -97,6 +98,7 @@ def _new_lab(labdir, name, profile_path, loaded):
         "keys": {key: os.path.join(labdir, key) for key in access.CLIENT_KEYS},
         "key_passphrase": None,
         "users": access.new_users(),
+        "link_rate": loaded["link_rate"],
         "hosts": hosts,
     }
 
@@ -124,6 +126,7 @@ def _build(labdir, lab, loaded):
     network.create_bridge(lab["name"])
     for entry in lab["hosts"]:
         network.create_host(lab["name"], entry["name"], entry["address"], entry["bridges"])
+        network.shape_host(lab["name"], entry["name"], lab["link_rate"])
     processes = [(entry, labhost.launch(labdir, lab["name"], entry["name"])) for entry in lab["hosts"]]
     for entry, process in processes:
         entry["sshd_pid"] = process.pid
@@ -275,6 +278,20 @@ def rekey(options):
     raise LabError("sshd of %s did not serve the new host key within %d s" % (entry["name"], REKEY_TIMEOUT))
 
 
+def shape(options):
+    """Limit every host's lab link to a rate (tc), or lift the limit with 'none'."""
+    labdir = os.path.abspath(options.dir)
+    lab = read_lab(labdir)
+    rate = labprofile.check_rate(options.rate)
+    for entry in lab["hosts"]:
+        network.shape_host(lab["name"], entry["name"], rate)
+    lab["link_rate"] = rate
+    write_lab(labdir, lab)
+    print("XenLab '%s': every host's link is %s." % (lab["name"], "unlimited" if rate == labprofile.NO_RATE
+                                                      else "limited to " + rate))
+    return 0
+
+
 def check(options):
     """Resolve a profile's extends chain and validate it without starting anything."""
     loaded = labprofile.load(options.profile)
@@ -315,6 +332,10 @@ def parse(argv):
     p.add_argument("--dir", required=True)
     p.add_argument("host")
     p.set_defaults(run=rekey)
+    p = commands.add_parser("shape", help="limit every host's link to a rate (tc), or 'none'")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--rate", required=True, help="a tc rate such as 1gbit or 100mbit, or none")
+    p.set_defaults(run=shape)
     p = commands.add_parser("check", help="validate a profile (its extends chain applied) without starting it")
     p.add_argument("--profile", required=True)
     p.add_argument("--json", action="store_true", help="print the profile with its extends chain applied")

@@ -8,11 +8,12 @@ import hashlib
 import ipaddress
 import os
 
-from lab.profile import UPLINK
+from lab.profile import NO_RATE, RATE, RATE_UNITS, UPLINK, check_rate
 from lab.system import LabError, run
 
 DEFAULT_NAME = "xenlab"
 FIRST_HOST = 11
+MIN_BURST = 16384
 BASE = ipaddress.ip_network("198.18.0.0/15")
 
 
@@ -94,3 +95,19 @@ def delete_bridge(lab_name):
     bridge = bridge_name(lab_name)
     if os.path.exists("/sys/class/net/" + bridge):
         run(["ip", "link", "delete", bridge])
+
+
+def shape_host(lab_name, host, rate):
+    """Limit the host's lab link to `rate` both ways with a token bucket (tc tbf) on its uplink
+    peth0 and on the bridge's end of its veth; 'none' removes the limit."""
+    check_rate(rate)
+    links = [["tc", "-n", netns_name(lab_name, host)], ["tc"]]
+    devices = [UPLINK, veth_name(lab_name, host)]
+    for tc, device in zip(links, devices):
+        if rate == NO_RATE:
+            run(tc + ["qdisc", "del", "dev", device, "root"], check=False)
+            continue
+        number, unit = RATE.match(rate).groups()
+        burst = max(int(float(number) * RATE_UNITS[unit] / 8 / 100), MIN_BURST)
+        run(tc + ["qdisc", "replace", "dev", device, "root", "tbf", "rate", rate, "burst", str(burst),
+                  "latency", "100ms"])

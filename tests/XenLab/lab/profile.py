@@ -14,6 +14,11 @@ SHARE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
 SPECIAL_TREES = ("/proc", "/sys", "/dev", "/run")
 NAMED_LISTS = ("hosts", "domains")
 
+RATE = re.compile(r"^(\d+(?:\.\d+)?)(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|tbps)$")
+RATE_UNITS = {"bit": 1, "kbit": 1e3, "mbit": 1e6, "gbit": 1e9, "tbit": 1e12,
+              "bps": 8, "kbps": 8e3, "mbps": 8e6, "gbps": 8e9, "tbps": 8e12}
+NO_RATE = "none"
+
 
 def reference_dir():
     """shared/reference beside the repository, found by walking up from this file."""
@@ -150,6 +155,13 @@ def resolve(path, extended_by=None, seen=()):
     return _merge(base, profile, "profile %s:" % os.path.basename(path))
 
 
+def check_rate(rate):
+    """A link rate in tc's notation (1gbit, 100mbit, 12.5mbps) or 'none'; raises LabError otherwise."""
+    if rate != NO_RATE and not RATE.match(str(rate)):
+        raise LabError("link rate '%s' is not a tc rate such as 1gbit, 100mbit or 10mbps, nor 'none'" % rate)
+    return rate
+
+
 def _root_ssh_to(host, names, where):
     targets = host.get("root_ssh_to", [])
     if not isinstance(targets, list) or any(t not in names or t == host["name"] for t in targets):
@@ -195,4 +207,5 @@ def load(path):
         except hoststate.ProfileError as e:
             raise LabError(str(e))
         host["xend_config_text"] = _xend_config(host, where) if "xm" in host["toolstacks"] else None
-    return {"name": profile.get("name", ""), "shares": shares, "hosts": hosts}
+    return {"name": profile.get("name", ""), "shares": shares, "hosts": hosts,
+            "link_rate": check_rate(profile.get("link_rate", NO_RATE))}

@@ -13,6 +13,7 @@ connection.hostAllowed do it:
   re.match against the peer's name (socket.getfqdn of its address, from the
   host's /etc/hosts) and against its address. A refused peer is logged and
   its connection closed at once.
+An admitted peer's stream is a migrating guest: see xmmigrate.py.
 (xend-relocation-ssl-server) and its port 8003 are not simulated.
 """
 import errno
@@ -23,10 +24,9 @@ import struct
 import threading
 import time
 
-from xensim import xendlog
+from xensim import xendlog, xmmigrate
 
 BACKLOG = 5
-BUFFER_SIZE = 16384
 BIND_RETRY = 30.0
 BIND_PAUSE = 0.5
 SIOCGIFADDR = 0x8915
@@ -94,14 +94,9 @@ def host_allowed(address, patterns):
 
 
 def _serve(connection):
-    """An admitted peer. This is where the relocation protocol goes; until then
-    the server reads and drops what the peer sends, and closes when it closes."""
+    """An admitted peer: a migrating guest arrives (xmmigrate.receive)."""
     with connection:
-        try:
-            while connection.recv(BUFFER_SIZE):
-                pass
-        except OSError:
-            pass
+        xmmigrate.receive(connection)
 
 
 def _accept(listener, patterns):

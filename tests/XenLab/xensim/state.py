@@ -4,6 +4,8 @@ The state holds the host facts (Xen version, memory, CPU, info overrides)
 and the domains. Every field has a default, so a profile only names what
 matters to it; see tests/XenLab/README.md for the profile schema.
 """
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -70,6 +72,18 @@ def save(state, root=None):
         json.dump(state, f, indent=2)
         f.write("\n")
     os.replace(temporary, target)
+
+
+@contextlib.contextmanager
+def updating():
+    """The state, loaded under an exclusive lock (state.json.lock) so that concurrent
+    changes on one host do not overwrite each other; saved when the block ends
+    without an exception."""
+    with open(paths.path(paths.STATE_FILE) + ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        state = load()
+        yield state
+        save(state)
 
 
 def version_at_least(state, major, minor):
@@ -268,3 +282,4 @@ def find_domain(state, ident):
         if dom["name"] == ident or str(dom["domid"]) == ident:
             return dom
     return None
+

@@ -8,7 +8,7 @@ import getopt
 import struct
 import sys
 
-from xensim import hostinfo, paths, state as hoststate, yajl
+from xensim import hostinfo, paths, state as hoststate, xlmigrate, yajl
 from xensim.state import DOM0, version_at_least
 
 ERROR_INVAL = -6
@@ -243,7 +243,62 @@ def xl_info(args):
     sys.stdout.write("".join(lines))
 
 
+MIGRATE_HELP = (
+    "Usage: xl [-vf] migrate <Domain> <host>\n"
+    "\n"
+    "Migrate a domain to another host.\n"
+    "\n"
+    "Options:\n"
+    "\n"
+    "-h              Print this help.\n"
+    "-C <config>     Send <config> instead of config file from creation.\n"
+    "-s <sshcommand> Use <sshcommand> instead of ssh.  String will be passed\n"
+    "                to sh. If empty, run <host> instead of ssh <host> xl\n"
+    "                migrate-receive [-d -e]\n"
+    "-e              Do not wait in the background (on <host>) for the death\n"
+    "                of the domain.\n"
+    "--debug         Print huge (!) amount of debug during the migration process.\n"
+    "-p              Do not unpause domain after migrating it.\n"
+    "-D              Preserve the domain id\n"
+)
+
+
+def xl_migrate(args, verbosity):
+    """xl migrate [-s SSHCOMMAND] [--debug] DOMAIN HOST: the sender side (xlmigrate.migrate)."""
+    options, params = _options(args, "FC:s:epD", ["debug", "live"])
+    if any(k in ("-h", "--help") for k, _ in options):
+        sys.stdout.write(MIGRATE_HELP)
+        return
+    if len(params) < 2:
+        sys.stderr.write("'xl migrate' requires at least 2 arguments.\n\n")
+        sys.stdout.write(MIGRATE_HELP)
+        raise XlExit(2)
+    ssh_command = "ssh"
+    receive_options = set()
+    for key, value in options:
+        if key == "-s":
+            ssh_command = value
+        receive_options |= {"-e": {"-e"}, "--debug": {"-d"}, "-p": {"-p"}}.get(key, set())
+    state = hoststate.load()
+    _, dom = _find_domain(state, params[0])
+    if dom is None:
+        sys.stderr.write("unable to retrieve domain configuration\n")
+        raise XlExit(1)
+    rune = xlmigrate.rune(ssh_command, params[1], verbosity, sys.stderr.isatty(), receive_options)
+    raise XlExit(xlmigrate.migrate(state, dom, rune))
+
+
+def xl_migrate_receive(args, verbosity):
+    """xl migrate-receive: the receiver side, run by the sender through ssh (xlmigrate.receive)."""
+    _, params = _options(args, "Fedrp", ["colo", "coloft-script=", "userspace-colo-proxy"])
+    if params:
+        sys.stderr.write("Usage: xl [-vf] migrate-receive  - for internal use only\n")
+        raise XlExit(1)
+    raise XlExit(xlmigrate.receive(hoststate.load()))
+
+
 COMMANDS = {"list": xl_list, "info": xl_info}
+MIGRATION_COMMANDS = {"migrate": xl_migrate, "migrate-receive": xl_migrate_receive}
 
 
 def _no_privilege(state):
@@ -259,22 +314,30 @@ def _no_privilege(state):
 
 
 def main(args):
+    verbosity = 0
     while args and args[0].startswith("-") and args[0] not in ("-h", "--help"):
+        if not args[0].startswith("--"):
+            verbosity += args[0].count("v")
         args = args[1:]
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write("Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
                          " list                List information about all/some domains\n"
-                         " info                Get information about Xen host\n")
+                         " info                Get information about Xen host\n"
+                         " migrate             Migrate a domain to another host\n")
         return 0 if args else 1
     if paths.unprivileged():
         _no_privilege(hoststate.load())
         return 1
     command = COMMANDS.get(args[0])
-    if command is None:
+    migration = MIGRATION_COMMANDS.get(args[0])
+    if command is None and migration is None:
         sys.stderr.write("command not implemented\n")
         return 1
     try:
-        command(args[1:])
+        if command:
+            command(args[1:])
+        else:
+            migration(args[1:], verbosity)
     except XlExit as e:
         return e.code
     return 0

@@ -8,7 +8,7 @@ import getopt
 import socket
 import sys
 
-from xensim import hostinfo, paths, state as hoststate
+from xensim import hostinfo, paths, state as hoststate, xmmigrate
 from xensim.sxp import prettyprint, py2_float
 from xensim.state import DOM0
 
@@ -194,7 +194,40 @@ def xm_info(args):
         sys.stdout.write("%-23s: %s\n" % (key, value))
 
 
-COMMANDS = {"list": xm_list, "info": xm_info}
+def xm_migrate(args):
+    """xm migrate [-l|--live] [-p PORT|--port=PORT] DOMAIN HOST, checked as XendDomain.domain_migrate does."""
+    try:
+        options, params = getopt.gnu_getopt(args, "lp:", ["live", "port="])
+    except getopt.GetoptError as e:
+        err(e.msg)
+        raise XmExit(1)
+    if len(params) != 2:
+        err("Invalid number of arguments")
+        raise XmExit(1)
+    live, port = False, 8002
+    for key, value in options:
+        if key in ("-l", "--live"):
+            live = True
+        elif not value.isdigit():
+            err("option port: invalid integer: '%s'" % value)
+            raise XmExit(1)
+        else:
+            port = int(value)
+    dom, = _lookup(hoststate.load(), params[:1])
+    if dom["name"] == DOM0:
+        err("Cannot migrate privileged domain %s" % DOM0)
+        raise XmExit(1)
+    if _status(dom) != 2 or not ("r" in dom["state"] or "b" in dom["state"]):
+        err("Domain is not running")
+        raise XmExit(1)
+    try:
+        xmmigrate.migrate(dom, domain_sxp(dom), params[1], port, live)
+    except xmmigrate.MigrationError as e:
+        err(str(e))
+        raise XmExit(1)
+
+
+COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate}
 
 
 def main(args):
