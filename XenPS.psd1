@@ -19,6 +19,7 @@
         'Get-XendRelocation'
         'Set-XendRelocation'
         'Test-XenMigrationReadiness'
+        'Move-XenDomain'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,58 @@
+using System;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Core.Migration
+{
+    /// <summary>One domain to move from one dom0 to another.</summary>
+    public sealed class MigrationRequest
+    {
+        public MigrationRequest(XenSession source, XenSession destination, string domain)
+        {
+            Source = source ?? throw new ArgumentNullException(nameof(source));
+            Destination = destination ?? throw new ArgumentNullException(nameof(destination));
+            Domain = domain ?? throw new ArgumentNullException(nameof(domain));
+        }
+
+        public XenSession Source { get; }
+
+        public XenSession Destination { get; }
+
+        public string Domain { get; }
+
+        /// <summary>Live migration (xm --live; xl always migrates live).</summary>
+        public bool Live { get; set; } = true;
+
+        /// <summary>xm: the destination's relocation port; null for xend's default.</summary>
+        public int? Port { get; set; }
+
+        /// <summary>xl: the ssh command xl runs to reach the destination (<c>xl migrate -s</c>).</summary>
+        public string? SshCommand { get; set; }
+
+        /// <summary>How long to wait for the toolstack; null waits as long as it takes.</summary>
+        public TimeSpan? Timeout { get; set; }
+
+        /// <summary>Expected duration, for the progress of an xm migration (xm prints none).</summary>
+        public TimeSpan? EstimatedDuration { get; set; }
+
+        /// <summary>Who holds the migration lock, written on the source for anyone who finds it taken.</summary>
+        public string Owner { get; set; } = "XenPS";
+    }
+
+    /// <summary>Where a migration stands, for a progress bar.</summary>
+    public sealed class MigrationProgress
+    {
+        public MigrationProgress(string domain, int percentComplete, string status)
+        {
+            Domain = domain;
+            PercentComplete = percentComplete;
+            Status = status;
+        }
+
+        public string Domain { get; }
+
+        /// <summary>0 to 100, or -1 when unknown.</summary>
+        public int PercentComplete { get; }
+
+        public string Status { get; }
+    }
+}

@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Completers;
+using XenPS.Core.Migration;
+using XenPS.Core.Model;
+using XenPS.Core.Readiness;
+using XenPS.Core.Sessions;
+
+namespace XenPS.Commands
+{
+    /// <summary>
+    /// Migrates domains to another dom0 (xm migrate through xend's relocation server, or xl migrate over SSH) after a
+    /// readiness check, shows progress, and verifies where each domain runs afterwards.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Move, "XenDomain", DefaultParameterSetName = ComputerNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(MigrationResult))]
+    public sealed class MoveXenDomainCommand : XenCmdlet
+    {
+        private const string ComputerNameSet = "ComputerName";
+        private const string SessionSet = "Session";
+
+        private readonly List<HostTarget> targets = new List<HostTarget>();
+
+        /// <summary>Names of the domains to migrate (no wildcards).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Domain")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
+        public string[] Name { get; set; } = Array.Empty<string>();
+
+        /// <summary>The source host, where the domains run now.</summary>
+        [Parameter(ParameterSetName = ComputerNameSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Source")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
+        public string[]? ComputerName { get; set; }
+
+        /// <summary>The source host's session.</summary>
+        [Parameter(ParameterSetName = SessionSet, Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public XenSession[]? Session { get; set; }
+
+        /// <summary>The destination host: a name, address or ssh_config alias, or a session.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [SessionToComputerName]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ComputerNameCompleter))]
+        public string Destination { get; set; } = "";
+
+        /// <summary>Live migration (the default); -Live:$false stops the domain while its memory is copied (xm only).</summary>
+        [Parameter]
+        public SwitchParameter Live { get; set; } = true;
+
+        /// <summary>xm: the destination's relocation port (default xend's, 8002).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>xl: the command xl runs to reach the destination (xl migrate -s), e.g. 'ssh -p 2222'.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SshCommand { get; set; }
+
+        /// <summary>Seconds to wait for each migration; by default as long as it takes.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int Timeout { get; set; }
+
+        /// <summary>Migrates without running Test-XenMigrationReadiness first.</summary>
+        [Parameter]
+        public SwitchParameter SkipReadinessCheck { get; set; }
+
+        /// <summary>How many migrations run at once (default 2).</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 2;
+
+        /// <summary>User and password for implicit sessions that need password authentication.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <inheritdoc/>
+        protected override void ProcessRecord() => AddTargets(targets, ComputerName, Session, Name);
+
+        /// <inheritdoc/>
+        protected override void EndProcessing()
+        {
+            var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
+            var approved = new List<(XenSession Source, string Domain, TimeSpan? Estimate)>();
+            var prepared = RunOnEach(targets, async (target, ct) =>
+            {
+                var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
+                if (SkipReadinessCheck) return (Source: source, Reports: (IReadOnlyList<ReadinessReport>?)null);
+                var request = new ReadinessRequest
+                {
+                    Source = source,
+                    Destination = destination,
+                    SourceName = target.ComputerName,
+                    DestinationName = Destination,
+                    Domains = target.Names,
+                };
+                return (Source: source, Reports: await ReadinessChecker.CheckAsync(request, _ => { }, ct).ConfigureAwait(false));
+            });
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (prepared[i].Error is Exception error)
+                {
+                    WriteError(ToErrorRecord(error, targets[i].ComputerName));
+                    continue;
+                }
+                var (source, reports) = prepared[i].Value;
+                foreach (var name in targets[i].Names)
+                {
+                    var report = reports?.FirstOrDefault(r => r.Domain == name);
+                    if (report is { IsReady: false })
+                    {
+                        var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
+                        WriteError(new ErrorRecord(
+                            new InvalidOperationException($"{name} cannot move from {source.ComputerName} to {Destination}: " +
+                                string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
+                                " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
+                            "ReadinessCheckFailed", ErrorCategory.ResourceUnavailable, name));
+                        continue;
+                    }
+                    var how = Live ? "live" : "stopped while copied";
+                    if (ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {Destination} ({how})"))
+                    {
+                        approved.Add((source, name, report?.EstimatedDuration));
+                    }
+                }
+            }
+            Migrate(approved, destination);
+        }
+
+        private void Migrate(List<(XenSession Source, string Domain, TimeSpan? Estimate)> approved, XenSession destination)
+        {
+            if (approved.Count == 0) return;
+            var updates = new BlockingCollection<object>();
+            var gate = new SemaphoreSlim(ThrottleLimit);
+            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+            var tasks = approved.Select((item, index) => Task.Run(async () =>
+            {
+                await gate.WaitAsync(CancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var request = new MigrationRequest(item.Source, destination, item.Domain)
+                    {
+                        Live = Live,
+                        Port = Port == 0 ? (int?)null : Port,
+                        SshCommand = SshCommand,
+                        Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
+                        EstimatedDuration = item.Estimate,
+                        Owner = owner,
+                    };
+                    return await MigrationOrchestrator.MigrateAsync(request,
+                        p => updates.Add(new ProgressRecord(index + 1, $"Migrating {item.Domain} to {Destination}", p.Status) { PercentComplete = p.PercentComplete }),
+                        line => updates.Add(line),
+                        CancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            })).ToArray();
+            _ = Task.WhenAll(tasks).ContinueWith(_ => updates.CompleteAdding(), TaskScheduler.Default);
+            try
+            {
+                foreach (var update in updates.GetConsumingEnumerable(CancellationToken))
+                {
+                    if (update is ProgressRecord record) WriteProgress(record);
+                    else WriteVerbose((string)update);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            for (var i = 0; i < tasks.Length; i++)
+            {
+                var (source, domain, _) = approved[i];
+                WriteProgress(new ProgressRecord(i + 1, $"Migrating {domain} to {Destination}", "Done") { RecordType = ProgressRecordType.Completed });
+                if (tasks[i].Status != TaskStatus.RanToCompletion)
+                {
+                    WriteError(ToErrorRecord(tasks[i].Exception?.GetBaseException() ?? new OperationCanceledException(), domain));
+                    continue;
+                }
+                var result = tasks[i].Result;
+                if (result.Status != MigrationStatus.Succeeded)
+                {
+                    var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
+                    WriteError(new ErrorRecord(new InvalidOperationException($"{domain} ({source.ComputerName} -> {Destination}): {result.Error}"),
+                        id, ErrorCategory.InvalidResult, domain));
+                }
+                WriteObject(result);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Migration;
+using XenPS.Core.Sessions;
+using XenPS.Tests.Toolstacks;
+using Xunit;
+
+namespace XenPS.Tests.Migration
+{
+    public sealed class RemoteMigrationJobTests : IDisposable
+    {
+        private readonly string folder = Directory.CreateTempSubdirectory("xenps-job-").FullName;
+        private readonly LocalShell shell = new LocalShell();
+
+        public void Dispose() => Directory.Delete(folder, recursive: true);
+
+        [Fact]
+        public async Task RunsTheCommandDetachedAndReportsItsOutputAndExitCode()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+
+            await job.StartAsync(shell, new[] { "sh", "-c", "echo 'xc: progress: 50%'; echo 'Error: it broke' >&2; exit 3" }, "test", CancellationToken.None);
+            var poll = await PollUntilDoneAsync(job);
+
+            Assert.Equal(3, poll.ExitCode);
+            Assert.Contains("xc: progress: 50%", poll.NewOutput);
+            Assert.Contains("Error: it broke", poll.NewOutput);
+        }
+
+        [Fact]
+        public async Task RefusesASecondJobForTheSameDomainWhileTheFirstRuns()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+            await job.StartAsync(shell, new[] { "sleep", "3" }, "the first one", CancellationToken.None);
+
+            var error = await Assert.ThrowsAsync<XenSessionException>(
+                () => new RemoteMigrationJob("com-xp1", folder).StartAsync(shell, new[] { "true" }, "the second one", CancellationToken.None));
+
+            Assert.Equal("MigrationInProgress", error.ErrorId);
+            Assert.Contains("the first one", error.Message);
+            await new RemoteMigrationJob("web01", folder).StartAsync(shell, new[] { "true" }, "another domain", CancellationToken.None);
+        }
+
+        [Fact]
+        public async Task TakesOverTheFolderOfAFinishedJobAndReleaseFreesTheLock()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+            await job.StartAsync(shell, new[] { "true" }, "first", CancellationToken.None);
+            await PollUntilDoneAsync(job);
+
+            await job.StartAsync(shell, new[] { "echo", "second" }, "second", CancellationToken.None);
+            var poll = await PollUntilDoneAsync(job);
+            Assert.Equal("second\n", poll.NewOutput);
+
+            await job.ReleaseAsync(shell, CancellationToken.None);
+            Assert.True((await job.PollAsync(shell, 0, CancellationToken.None)).Gone);
+        }
+
+        [Fact]
+        public async Task ANameThatLooksLikeShellStaysOneArgument()
+        {
+            var hostile = "x'; touch " + Path.Combine(folder, "pwned") + "; '";
+            var job = new RemoteMigrationJob(hostile, folder);
+
+            await job.StartAsync(shell, new[] { "printf", "%s", hostile }, hostile, CancellationToken.None);
+            var poll = await PollUntilDoneAsync(job);
+
+            Assert.Equal(hostile, poll.NewOutput);
+            Assert.False(File.Exists(Path.Combine(folder, "pwned")));
+        }
+
+        [Theory]
+        [InlineData("running\nsome output\n", false, null, "some output\n")]
+        [InlineData("rc:0\n", false, 0, "")]
+        [InlineData("rc:1\nError: can't connect\n", false, 1, "Error: can't connect\n")]
+        [InlineData("gone\n", true, null, "")]
+        public void ReadsAPoll(string stdout, bool gone, int? exitCode, string output)
+        {
+            var poll = RemoteMigrationJob.ParsePoll(stdout);
+
+            Assert.Equal(gone, poll.Gone);
+            Assert.Equal(exitCode, poll.ExitCode);
+            Assert.Equal(output, poll.NewOutput);
+        }
+
+        private async Task<MigrationPoll> PollUntilDoneAsync(RemoteMigrationJob job)
+        {
+            var output = "";
+            for (var i = 0; i < 100; i++)
+            {
+                var poll = await job.PollAsync(shell, System.Text.Encoding.UTF8.GetByteCount(output), CancellationToken.None);
+                output += poll.NewOutput;
+                if (poll.ExitCode is not null) return new MigrationPoll(false, poll.ExitCode, output);
+                await Task.Delay(100);
+            }
+            throw new TimeoutException("The job did not end.");
+        }
+    }
+}
