@@ -19,7 +19,7 @@ namespace XenPS.Core.Migration
     /// </summary>
     public static class MigrationOrchestrator
     {
-        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(15);
         private const double AssumedMBps = 100;
         private const int MaxPollFailures = 20;

@@ -115,9 +115,9 @@ namespace XenPS.Core.Readiness
 
         private const string ConnectScript = "exec 3<>\"/dev/tcp/$1/$2\"";
 
-        /// <summary>Connects, then waits 2 s for the server to close: xend closes a rejected peer's connection at once and waits for a request from an admitted one.</summary>
+        /// <summary>Connects, then waits half a second for the server to close: xend closes a rejected peer's connection at once and waits for a request from an admitted one.</summary>
         private const string HoldScript =
-            "exec 3<>\"/dev/tcp/$1/$2\" || exit 3; if IFS= read -r -t 2 -u 3 line; then echo answered; elif [ $? -gt 128 ]; then echo open; else echo closed; fi";
+            "exec 3<>\"/dev/tcp/$1/$2\" || exit 3; if IFS= read -r -t 0.5 -u 3 line; then echo answered; elif [ $? -gt 128 ]; then echo open; else echo closed; fi";
 
         private const string SshOptions = "-o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes";
 
