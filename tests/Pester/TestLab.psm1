@@ -56,6 +56,35 @@ except TimeoutError:
     print("open")
 '@
 
+function Start-LabHostCommand {
+    <# Starts `xenlab.py exec` of a command inside a lab host, with its output redirected; returns the process. #>
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $HostName, [Parameter(Mandatory)][string[]] $Command)
+    $info = [System.Diagnostics.ProcessStartInfo]::new($script:Python)
+    foreach ($argument in @('-S', $script:LabScript, 'exec', '--dir', $Lab.dir, $HostName, '--') + $Command) { $info.ArgumentList.Add($argument) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    [System.Diagnostics.Process]::Start($info)
+}
+
+function Receive-LabHostCommand {
+    <#
+    Waits for a started command; returns its exit code, its stdout and stderr, and Output: both (stdout, then
+    stderr) without the last newline.
+    #>
+    param([Parameter(Mandatory)][System.Diagnostics.Process] $Process)
+    $errors = $Process.StandardError.ReadToEndAsync()
+    $stdout = $Process.StandardOutput.ReadToEnd()
+    $stderr = $errors.GetAwaiter().GetResult()
+    $Process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = ($stdout + $stderr).TrimEnd("`n"); Stdout = $stdout; Stderr = $stderr }
+}
+
+function Invoke-LabHostCommand {
+    <# Runs a command inside a lab host and returns its exit code and output, whatever the exit code (Invoke-LabHost throws). #>
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $HostName, [Parameter(Mandatory)][string[]] $Command)
+    Receive-LabHostCommand (Start-LabHostCommand $Lab $HostName $Command)
+}
+
 function Test-LabConnection {
     <#
     Probes every 'FROM>TO[:PORT]' at once, from inside lab host FROM to TO (a lab host name or an address) on PORT
@@ -67,20 +96,12 @@ function Test-LabConnection {
         $from, $to = $entry -split '>'
         $to, $port = $to -split ':'
         $address = ($Lab.hosts | Where-Object name -EQ $to).address
-        $info = [System.Diagnostics.ProcessStartInfo]::new($script:Python)
-        $arguments = @($script:LabScript, 'exec', '--dir', $Lab.dir, $from, '--', $script:Python, '-I', '-S', '-c', $script:ConnectionProbe,
-            ($address ?? $to), ($port ?? '8002'))
-        foreach ($argument in $arguments) { $info.ArgumentList.Add($argument) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        [System.Diagnostics.Process]::Start($info)
+        Start-LabHostCommand $Lab $from @($script:Python, '-I', '-S', '-c', $script:ConnectionProbe, ($address ?? $to), ($port ?? '8002'))
     }
     foreach ($process in $running) {
-        $errors = $process.StandardError.ReadToEndAsync()
-        $output = $process.StandardOutput.ReadToEnd().Trim()
-        $process.WaitForExit()
-        if ($process.ExitCode -ne 0) { throw "The connection probe failed (exit code $($process.ExitCode)): $output $($errors.GetAwaiter().GetResult())" }
-        $output
+        $result = Receive-LabHostCommand $process
+        if ($result.ExitCode -ne 0) { throw "The connection probe failed (exit code $($result.ExitCode)): $($result.Output)" }
+        $result.Output.Trim()
     }
 }
 
@@ -125,4 +146,4 @@ function Invoke-ChildPwsh {
     return $output
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh

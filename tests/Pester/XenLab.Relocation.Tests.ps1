@@ -12,32 +12,12 @@ BeforeAll {
     # On, admitting dom0-c only: a probe from dom0-a answers at once, "closed" when xend listens, "refused" when not.
     $script:OnForC = @('(xend-relocation-server yes)', "(xend-relocation-hosts-allow '^dom0-c$')")
 
-    function Start-HostCommand([string] $HostName, [string[]] $Command) {
-        <# Starts `xenlab.py exec` of a command inside a host, with its output redirected. #>
-        $info = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/python3')
-        foreach ($argument in @('-S', $LabScript, 'exec', '--dir', $Lab.dir, $HostName, '--') + $Command) { $info.ArgumentList.Add($argument) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        [System.Diagnostics.Process]::Start($info)
-    }
-
-    function Receive-HostCommand([System.Diagnostics.Process] $Process) {
-        <# Waits for a started command; returns its exit code and its output (stdout, then stderr) without the last newline. #>
-        $errors = $Process.StandardError.ReadToEndAsync()
-        $output = $Process.StandardOutput.ReadToEnd() + $errors.GetAwaiter().GetResult()
-        $Process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $output.TrimEnd("`n") }
-    }
-
-    function Invoke-HostCommand([string] $HostName, [string[]] $Command) {
-        Receive-HostCommand (Start-HostCommand $HostName $Command)
-    }
 
     function Set-XendConfig([string] $HostName, [string[]] $Line, [string[]] $Then = @()) {
         <# Writes the host's /etc/xen/xend-config.sxp, then runs $Then (e.g. xend restart) in the same call and
            returns its exit code and output. #>
         $write = 'import os, sys; open(sys.argv[1], "w").write(sys.argv[2]); sys.argv[3:] and os.execvp(sys.argv[3], sys.argv[3:])'
-        Invoke-HostCommand $HostName (@('python3', '-I', '-S', '-c', $write, '/etc/xen/xend-config.sxp', (($Line -join "`n") + "`n")) + $Then)
+        Invoke-LabHostCommand $Lab $HostName (@('python3', '-I', '-S', '-c', $write, '/etc/xen/xend-config.sxp', (($Line -join "`n") + "`n")) + $Then)
     }
 
     function Restart-Xend([string] $HostName, [string[]] $Line) {
@@ -47,7 +27,7 @@ BeforeAll {
 
     function Get-XendLog([string] $HostName) {
         <# The running xend's pid and the lines of the host's xend.log. #>
-        $lines = (Invoke-HostCommand $HostName @('sh', '-c', 'cat /var/run/xend.pid /var/log/xen/xend.log')).Output -split "`n"
+        $lines = (Invoke-LabHostCommand $Lab $HostName @('sh', '-c', 'cat /var/run/xend.pid /var/log/xen/xend.log')).Output -split "`n"
         [pscustomobject]@{ Pid = $lines[0]; Lines = @($lines | Select-Object -Skip 1) }
     }
 
@@ -90,7 +70,7 @@ Describe 'XenLab xend relocation server' {
             Set-XendConfig dom0-b @('(xend-relocation-server yes)', '(xend-relocation-port 8002)', "(xend-relocation-address '')",
                 "(xend-relocation-hosts-allow '^dom0-a$')") | Out-Null
             $script:BeforeRestart = Test-LabConnection $Lab 'dom0-a>dom0-b'
-            $script:Restart = Invoke-HostCommand dom0-b @('xend', 'restart')
+            $script:Restart = Invoke-LabHostCommand $Lab dom0-b @('xend', 'restart')
             $script:FromA, $script:FromC = Test-LabConnection $Lab 'dom0-a>dom0-b', 'dom0-c>dom0-b'
             $script:Log = Get-XendLog dom0-b
         }
@@ -155,12 +135,12 @@ Describe 'XenLab xend relocation server' {
     Context 'xend stop and start' {
         BeforeAll {
             Restart-Xend dom0-b $OnForC
-            $script:Stop = Invoke-HostCommand dom0-b @('rcxend', 'stop')
-            $script:Status = Invoke-HostCommand dom0-b @('xend', 'status')
+            $script:Stop = Invoke-LabHostCommand $Lab dom0-b @('rcxend', 'stop')
+            $script:Status = Invoke-LabHostCommand $Lab dom0-b @('xend', 'status')
             $script:WhileStopped = Test-LabConnection $Lab 'dom0-a>dom0-b'
-            $script:Start = Invoke-HostCommand dom0-b @('/etc/init.d/xend', 'start')
+            $script:Start = Invoke-LabHostCommand $Lab dom0-b @('/etc/init.d/xend', 'start')
             $script:Started = Test-LabConnection $Lab 'dom0-a>dom0-b'
-            $script:InitStatus = Invoke-HostCommand dom0-b @('rcxend', 'status')
+            $script:InitStatus = Invoke-LabHostCommand $Lab dom0-b @('rcxend', 'status')
         }
 
         It 'stop ends the listener' {
@@ -204,8 +184,8 @@ Describe 'XenLab xend relocation server' {
     Context 'a value xend refuses' {
         BeforeAll {
             Set-XendConfig dom0-b @('(xend-relocation-server yes)', '(xend-relocation-port eighty)') -Then @('xend', 'stop') | Out-Null
-            $script:Start = Invoke-HostCommand dom0-b @('xend', 'start')
-            $script:After = (Invoke-HostCommand dom0-b @('sh', '-c', 'xend status; echo $?; tail -n 1 /var/log/xen/xend.log')).Output -split "`n"
+            $script:Start = Invoke-LabHostCommand $Lab dom0-b @('xend', 'start')
+            $script:After = (Invoke-LabHostCommand $Lab dom0-b @('sh', '-c', 'xend status; echo $?; tail -n 1 /var/log/xen/xend.log')).Output -split "`n"
         }
 
         It 'fails xend start quietly, as xend does, and xend is not running' {

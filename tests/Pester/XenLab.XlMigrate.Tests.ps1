@@ -16,20 +16,11 @@ BeforeAll {
     function Invoke-HostCommand($TargetLab, [string] $HostName, [string[]] $Command) {
         <# Runs a command inside a lab host; returns its exit code, stdout lines and stderr lines (ssh ends its own
            messages with CR LF). #>
-        $info = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/python3')
-        foreach ($argument in @('-S', (Join-Path $XenLab 'xenlab.py'), 'exec', '--dir', $TargetLab.dir, $HostName, '--') + $Command) {
-            $info.ArgumentList.Add($argument)
-        }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($info)
-        $errors = $process.StandardError.ReadToEndAsync()
-        $output = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
+        $result = Invoke-LabHostCommand $TargetLab $HostName $Command
         [pscustomobject]@{
-            ExitCode = $process.ExitCode
-            Output   = @($output -split "\r?\n" | Where-Object { $_ })
-            Errors   = @($errors.GetAwaiter().GetResult() -split "\r?\n" | Where-Object { $_ })
+            ExitCode = $result.ExitCode
+            Output   = @($result.Stdout -split "\r?\n" | Where-Object { $_ })
+            Errors   = @($result.Stderr -split "\r?\n" | Where-Object { $_ })
         }
     }
 

@@ -9,26 +9,6 @@ BeforeAll {
     $script:LabScript = Join-Path $PSScriptRoot '../XenLab/xenlab.py'
     $script:Uuid = '5d3c2f9a-7e1b-4c6d-9a0e-2b8f4c1d7e63'
 
-    function Start-HostCommand([string] $HostName, [string[]] $Command) {
-        <# Starts `xenlab.py exec` of a command inside a host, with its output redirected. #>
-        $info = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/python3')
-        foreach ($argument in @('-S', $LabScript, 'exec', '--dir', $Lab.dir, $HostName, '--') + $Command) { $info.ArgumentList.Add($argument) }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        [System.Diagnostics.Process]::Start($info)
-    }
-
-    function Receive-HostCommand([System.Diagnostics.Process] $Process) {
-        <# Waits for a started command; returns its exit code and its output (stdout, then stderr) without the last newline. #>
-        $errors = $Process.StandardError.ReadToEndAsync()
-        $output = $Process.StandardOutput.ReadToEnd() + $errors.GetAwaiter().GetResult()
-        $Process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = $output.TrimEnd("`n") }
-    }
-
-    function Invoke-HostCommand([string] $HostName, [string[]] $Command) {
-        Receive-HostCommand (Start-HostCommand $HostName $Command)
-    }
 
     function Restart-Xend([string] $HostName, [string[]] $Line) {
         <# Writes the host's whole /etc/xen/xend-config.sxp and restarts its xend. #>
@@ -63,7 +43,7 @@ Describe 'XenLab xm migrate' {
            Pattern = '^Error: Not enough free memory so I cannot release any more\.  I need 5324800 KiB but only have 5240832 in the pool\.$' }
     ) {
         BeforeAll {
-            $script:Result = Invoke-HostCommand dom0-a @('xm', 'migrate', $Domain, 'dom0-b')
+            $script:Result = Invoke-LabHostCommand $Lab dom0-a @('xm', 'migrate', $Domain, 'dom0-b')
             $script:OnA, $script:OnB = (Get-DomainName dom0-a), (Get-DomainName dom0-b)
             $script:LogA = (Invoke-LabHost $Lab dom0-a @('cat', '/var/log/xen/xend.log')) -join "`n"
             $script:LogB = (Invoke-LabHost $Lab dom0-b @('cat', '/var/log/xen/xend.log')) -join "`n"
@@ -92,7 +72,7 @@ Describe 'XenLab xm migrate' {
     Context 'refused: the disk is missing on dom0-b' {
         BeforeAll {
             Invoke-LabHost $Lab dom0-b @('mv', '/THECUS_NFS/com-xp1.img', '/THECUS_NFS/com-xp1.away') | Out-Null
-            $script:Result = Invoke-HostCommand dom0-a @('xm', 'migrate', 'com-xp1', 'dom0-b')
+            $script:Result = Invoke-LabHostCommand $Lab dom0-a @('xm', 'migrate', 'com-xp1', 'dom0-b')
             Invoke-LabHost $Lab dom0-b @('mv', '/THECUS_NFS/com-xp1.away', '/THECUS_NFS/com-xp1.img') | Out-Null
         }
 
@@ -113,7 +93,7 @@ Describe 'XenLab xm migrate' {
     ) {
         BeforeAll {
             Restart-Xend dom0-b $Config
-            $script:Result = Invoke-HostCommand dom0-a @('xm', 'migrate', '-l', 'com-xp1', 'dom0-b')
+            $script:Result = Invoke-LabHostCommand $Lab dom0-a @('xm', 'migrate', '-l', 'com-xp1', 'dom0-b')
             $script:OnA, $script:OnB = (Get-DomainName dom0-a), (Get-DomainName dom0-b)
             Restart-Xend dom0-b $AllowA
         }
@@ -131,12 +111,12 @@ Describe 'XenLab xm migrate' {
             $script:FreeBefore = Invoke-LabHost $Lab dom0-b @('xm', 'info') | Where-Object { $_ -like 'free_memory*' }
             & /usr/bin/python3 $LabScript shape --dir $Lab.dir --rate 48mbit | Out-Null
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $migration = Start-HostCommand dom0-a @('xm', 'migrate', 'com-xp1', 'dom0-b')
+            $migration = Start-LabHostCommand $Lab dom0-a @('xm', 'migrate', 'com-xp1', 'dom0-b')
             $script:During = @()
             while (-not $migration.HasExited -and -not ($During -match '^migrating-com-xp1 ')) {
                 $script:During = @(Invoke-LabHost $Lab dom0-b @('xm', 'list'))
             }
-            $script:Result = Receive-HostCommand $migration
+            $script:Result = Receive-LabHostCommand $migration
             $script:Seconds = $watch.Elapsed.TotalSeconds
             & /usr/bin/python3 $LabScript shape --dir $Lab.dir --rate none | Out-Null
             $script:OnA, $script:OnB = (Get-DomainName dom0-a), (Get-DomainName dom0-b)
