@@ -86,6 +86,18 @@ Describe 'Move-XenDomain with xl' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationFailed,*'
         Get-Placement $Lab mini 'xl-a', 'xl-c' | Should -Be 'xl-a'
     }
+
+    It 'returns a job with -AsJob, whose results arrive with Receive-Job' {
+        $job = Move-XenDomain -Name mini -ComputerName xl-a -Destination xl-b -Confirm:$false -AsJob
+        $job | Should -BeOfType System.Management.Automation.Job
+        $job.PSJobTypeName | Should -Be 'XenPSMigrationJob'
+        $result = $job | Wait-Job -Timeout 60 | Receive-Job
+        $job.State | Should -Be 'Completed'
+        Remove-Job $job
+        $result.Domain | Should -Be 'mini'
+        $result.Status | Should -Be 'Succeeded'
+        Get-Placement $Lab mini 'xl-a', 'xl-b' | Should -Be 'xl-b'
+    }
 }
 
 Describe 'Move-XenDomain with xm' {

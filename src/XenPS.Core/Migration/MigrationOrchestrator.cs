@@ -106,6 +106,7 @@ namespace XenPS.Core.Migration
                     return output.ToString();
                 }
                 MigrationPoll poll;
+                var receiving = request.Source.Toolstack == Toolstack.Xm ? ReceivingAsync(request, domain.Name, cancellationToken) : Task.FromResult(false);
                 try
                 {
                     poll = await job.PollAsync(request.Source.Shell, offset, cancellationToken).ConfigureAwait(false);
@@ -130,8 +131,25 @@ namespace XenPS.Core.Migration
                 }
                 var percent = MigrationOutput.LastPercent(output.ToString().Split('\n'))
                     ?? (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / estimate.TotalSeconds);
-                var status = MigrationOutput.LastStatusLine(lines) ?? $"{clock.Elapsed.TotalSeconds:0} s of about {estimate.TotalSeconds:0} s";
+                var elapsed = $"{clock.Elapsed.TotalSeconds:0} s of about {estimate.TotalSeconds:0} s";
+                var status = MigrationOutput.LastStatusLine(lines)
+                    ?? (await receiving.ConfigureAwait(false) ? $"{request.Destination.ComputerName} receives it as migrating-{domain.Name}; {elapsed}" : elapsed);
                 progress(new MigrationProgress(domain.Name, percent, status));
+            }
+        }
+
+        /// <summary>xm: whether the destination lists the domain as migrating-NAME, the sign that its memory is being received.</summary>
+        private static async Task<bool> ReceivingAsync(MigrationRequest request, string domain, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var command = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; " + ShellQuote.Join("xm", "list", "migrating-" + domain) + " >/dev/null 2>&1";
+                var result = await request.Destination.Shell.RunAsync(command, new RemoteRunOptions { ReadOnly = true, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
+                return result.ExitCode == 0;
+            }
+            catch (XenSessionException)
+            {
+                return false;
             }
         }
 

@@ -18,7 +18,7 @@ namespace XenPS.Commands
     /// readiness check, shows progress, and verifies where each domain runs afterwards.
     /// </summary>
     [Cmdlet(VerbsCommon.Move, "XenDomain", DefaultParameterSetName = ComputerNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(MigrationResult))]
+    [OutputType(typeof(MigrationResult), typeof(Job))]
     public sealed class MoveXenDomainCommand : XenCmdlet
     {
         private const string ComputerNameSet = "ComputerName";
@@ -85,6 +85,10 @@ namespace XenPS.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>Returns a job at once (after the readiness checks and confirmations); Receive-Job gives the results.</summary>
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord() => AddTargets(targets, ComputerName, Session, Name);
 
@@ -141,64 +145,83 @@ namespace XenPS.Commands
         private void Migrate(List<(XenSession Source, string Domain, TimeSpan? Estimate)> approved, XenSession destination)
         {
             if (approved.Count == 0) return;
-            var updates = new BlockingCollection<object>();
-            var gate = new SemaphoreSlim(ThrottleLimit);
-            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
-            var tasks = approved.Select((item, index) => Task.Run(async () =>
+            if (AsJob)
             {
-                await gate.WaitAsync(CancellationToken).ConfigureAwait(false);
-                try
-                {
-                    var request = new MigrationRequest(item.Source, destination, item.Domain)
-                    {
-                        Live = Live,
-                        Port = Port == 0 ? (int?)null : Port,
-                        SshCommand = SshCommand,
-                        Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
-                        EstimatedDuration = item.Estimate,
-                        Owner = owner,
-                    };
-                    return await MigrationOrchestrator.MigrateAsync(request,
-                        p => updates.Add(new ProgressRecord(index + 1, $"Migrating {item.Domain} to {Destination}", p.Status) { PercentComplete = p.PercentComplete }),
-                        line => updates.Add(line),
-                        CancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            })).ToArray();
-            _ = Task.WhenAll(tasks).ContinueWith(_ => updates.CompleteAdding(), TaskScheduler.Default);
+                var job = new MigrationJob(MyInvocation.Line);
+                JobRepository.Add(job);
+                job.Run(token => MigrateAllAsync(approved, destination, job.Add, token));
+                WriteObject(job);
+                return;
+            }
+            var updates = new BlockingCollection<object>();
+            _ = MigrateAllAsync(approved, destination, updates.Add, CancellationToken).ContinueWith(_ => updates.CompleteAdding(), TaskScheduler.Default);
             try
             {
                 foreach (var update in updates.GetConsumingEnumerable(CancellationToken))
                 {
-                    if (update is ProgressRecord record) WriteProgress(record);
-                    else WriteVerbose((string)update);
+                    switch (update)
+                    {
+                        case ProgressRecord record: WriteProgress(record); break;
+                        case ErrorRecord error: WriteError(error); break;
+                        case string line: WriteVerbose(line); break;
+                        default: WriteObject(update); break;
+                    }
                 }
             }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
             }
-            for (var i = 0; i < tasks.Length; i++)
+        }
+
+        /// <summary>
+        /// Runs the approved migrations, at most ThrottleLimit at once, and hands every progress record, verbose line,
+        /// error record and result to <paramref name="emit"/> as it happens (from worker threads).
+        /// </summary>
+        private Task MigrateAllAsync(List<(XenSession Source, string Domain, TimeSpan? Estimate)> approved, XenSession destination, Action<object> emit, CancellationToken cancellationToken)
+        {
+            var gate = new SemaphoreSlim(ThrottleLimit);
+            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+            var destinationName = Destination;
+            var settings = (Live: Live.IsPresent, Port: Port == 0 ? (int?)null : Port, SshCommand, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
+            return Task.WhenAll(approved.Select((item, index) => Task.Run(async () =>
             {
-                var (source, domain, _) = approved[i];
-                WriteProgress(new ProgressRecord(i + 1, $"Migrating {domain} to {Destination}", "Done") { RecordType = ProgressRecordType.Completed });
-                if (tasks[i].Status != TaskStatus.RanToCompletion)
+                var activity = $"Migrating {item.Domain} to {destinationName}";
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
                 {
-                    WriteError(ToErrorRecord(tasks[i].Exception?.GetBaseException() ?? new OperationCanceledException(), domain));
-                    continue;
+                    var request = new MigrationRequest(item.Source, destination, item.Domain)
+                    {
+                        Live = settings.Live,
+                        Port = settings.Port,
+                        SshCommand = settings.SshCommand,
+                        Timeout = settings.Timeout,
+                        EstimatedDuration = item.Estimate,
+                        Owner = owner,
+                    };
+                    var result = await MigrationOrchestrator.MigrateAsync(request,
+                        p => emit(new ProgressRecord(index + 1, activity, p.Status) { PercentComplete = p.PercentComplete }),
+                        emit,
+                        cancellationToken).ConfigureAwait(false);
+                    emit(new ProgressRecord(index + 1, activity, result.Status.ToString()) { RecordType = ProgressRecordType.Completed });
+                    if (result.Status != MigrationStatus.Succeeded)
+                    {
+                        var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
+                        emit(new ErrorRecord(new InvalidOperationException($"{item.Domain} ({item.Source.ComputerName} -> {destinationName}): {result.Error}"),
+                            id, ErrorCategory.InvalidResult, item.Domain));
+                    }
+                    emit(result);
                 }
-                var result = tasks[i].Result;
-                if (result.Status != MigrationStatus.Succeeded)
+                catch (XenSessionException e)
                 {
-                    var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
-                    WriteError(new ErrorRecord(new InvalidOperationException($"{domain} ({source.ComputerName} -> {Destination}): {result.Error}"),
-                        id, ErrorCategory.InvalidResult, domain));
+                    emit(new ProgressRecord(index + 1, activity, "Failed") { RecordType = ProgressRecordType.Completed });
+                    emit(ToErrorRecord(e, item.Domain));
                 }
-                WriteObject(result);
-            }
+                finally
+                {
+                    gate.Release();
+                }
+            })));
         }
     }
 }
