@@ -219,6 +219,7 @@ Describe 'Move-XenDomain evacuating a host' {
         New-Item -ItemType File -Path "$labDir/stop-sampling" | Out-Null
         $most = $sampler | Wait-Job -Timeout 30 | Receive-Job
         Remove-Job $sampler -Force
+        Remove-Item "$labDir/stop-sampling"
 
         $results.Count | Should -Be 6
         ($results.Domain | Sort-Object) | Should -Be @('ev1', 'ev2', 'ev3', 'ev4', 'ev5', 'ev6')
