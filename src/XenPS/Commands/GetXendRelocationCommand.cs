@@ -1,7 +1,6 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
-using XenPS.Completers;
+using System.Threading;
+using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;
 using XenPS.Core.Sessions;
@@ -11,52 +10,19 @@ namespace XenPS.Commands
     /// <summary>Gets the xend relocation settings of hosts, and whether xend runs and listens on the relocation port.</summary>
     [Cmdlet(VerbsCommon.Get, "XendRelocation", DefaultParameterSetName = ComputerNameSet)]
     [OutputType(typeof(XendRelocationConfig))]
-    public sealed class GetXendRelocationCommand : XenCmdlet
+    public sealed class GetXendRelocationCommand : XenHostQueryCmdlet
     {
-        private const string ComputerNameSet = "ComputerName";
-        private const string SessionSet = "Session";
-
-        private readonly List<HostTarget> targets = new List<HostTarget>();
-
-        /// <summary>Hosts (names, addresses or ssh_config aliases) to query over an implicit, reused session.</summary>
-        [Parameter(ParameterSetName = ComputerNameSet, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string[]? ComputerName { get; set; }
-
-        /// <summary>Sessions opened with New-XenSession.</summary>
-        [Parameter(ParameterSetName = SessionSet, Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNullOrEmpty]
-        public XenSession[]? Session { get; set; }
-
-        /// <summary>User and password for implicit sessions that need password authentication.</summary>
-        [Parameter(ParameterSetName = ComputerNameSet)]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
         /// <summary>The xend configuration file on the host.</summary>
         [Parameter]
         [ValidatePattern(@"^/[^\x00-\x1f]*$")]
         public string Path { get; set; } = RelocationService.DefaultConfigPath;
 
         /// <inheritdoc/>
-        protected override void ProcessRecord() => AddTargets(targets, ComputerName, Session, Array.Empty<string>());
-
-        /// <inheritdoc/>
-        protected override void EndProcessing()
+        protected override async Task<object> QueryAsync(XenSession session, string computerName, CancellationToken cancellationToken)
         {
-            var outcomes = RunOnEach(targets, async (target, ct) =>
-            {
-                var session = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
-                var config = await RelocationService.GetAsync(session, Path, ct).ConfigureAwait(false);
-                config.ComputerName = target.ComputerName;
-                return config;
-            });
-            for (var i = 0; i < targets.Count; i++)
-            {
-                if (outcomes[i].Error is Exception error) WriteError(ToErrorRecord(error, targets[i].ComputerName));
-                else WriteObject(outcomes[i].Value);
-            }
+            var config = await RelocationService.GetAsync(session, Path, cancellationToken).ConfigureAwait(false);
+            config.ComputerName = computerName;
+            return config;
         }
     }
 }
