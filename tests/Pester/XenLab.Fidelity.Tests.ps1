@@ -1,7 +1,7 @@
 # The lab's simulated toolstack must print what the real Xen tools printed.
 # Each case loads a host state built from a profile fragment under
 # tests/XenLab/profiles/fidelity/ and diffs the simulator's output with a
-# capture in shared/reference/. The simulator runs as a plain process with
+# capture in tests/reference/. The simulator runs as a plain process with
 # XENSIM_ROOT pointing at a private directory: no namespaces, no SSH.
 #
 # Masks (applied to both sides, named per case) cover what the publishers of
@@ -55,10 +55,7 @@ Describe 'XenLab simulated toolstack' -Skip:(-not $IsLinux) {
         $xenLab = (Resolve-Path (Join-Path $PSScriptRoot '..' 'XenLab')).Path
         $script:Simulator = Join-Path $xenLab 'xensim'
         $script:Fragments = Join-Path $xenLab 'profiles' 'fidelity'
-        $dir = $PSScriptRoot
-        while ($dir -and -not (Test-Path (Join-Path $dir 'shared' 'reference'))) { $dir = Split-Path $dir -Parent }
-        if (-not $dir) { throw "shared/reference was not found above $PSScriptRoot" }
-        $script:Reference = Join-Path $dir 'shared' 'reference'
+        $script:Reference = (Resolve-Path (Join-Path $PSScriptRoot '..' 'reference')).Path
 
         function Expand-Tab([string] $Line) {
             $out = [System.Text.StringBuilder]::new()

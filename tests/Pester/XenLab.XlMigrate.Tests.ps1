@@ -1,15 +1,12 @@
 # The lab's `xl migrate` (tests/XenLab/xensim/xlmigrate.py): the source runs `ssh HOST xl migrate-receive` with
 # root's own key, streams the guest's memory image through it and completes xl's handshake; the messages are the
-# ones of shared/reference/xl-migrate.xen-4.4-snow-success.txt and xl_migrate.c. Two labs: migrate-xl (xl-a trusts
+# ones of tests/reference/xl-migrate.xen-4.4-snow-success.txt and xl_migrate.c. Two labs: migrate-xl (xl-a trusts
 # xl-b and xl-c; xl-c is short of memory) and migrate-xl-no-trust (xl-a's root cannot reach xl-b).
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
     $script:XenLab = Join-Path $PSScriptRoot '../XenLab'
-    $dir = $PSScriptRoot
-    while ($dir -and -not (Test-Path (Join-Path $dir 'shared' 'reference'))) { $dir = Split-Path $dir -Parent }
-    if (-not $dir) { throw "shared/reference was not found above $PSScriptRoot" }
-    $script:Reference = Join-Path $dir 'shared' 'reference'
+    $script:Reference = (Resolve-Path (Join-Path $PSScriptRoot '..' 'reference')).Path
     $script:Lab = Start-TestLab -Name xlmig -LabProfile migrate-xl
     $script:NoTrustLab = Start-TestLab -Name xlmignt -LabProfile migrate-xl-no-trust
 

@@ -6,8 +6,9 @@ using System.Linq;
 namespace XenPS.Tests
 {
     /// <summary>
-    /// The byte-exact toolstack captures in <c>shared/reference</c>. The folder is the one named by the environment variable
-    /// XENPS_REFERENCE_DIR, or else the first <c>shared/reference</c> found beside the test assembly's folder or one of its ancestors.
+    /// The byte-exact toolstack captures the repository carries in <c>tests/reference</c> (their origins are in its SOURCES.md).
+    /// The folder is the one named by the environment variable XENPS_REFERENCE_DIR, or else the repository's own, found by
+    /// walking up from the test assembly's folder.
     /// </summary>
     public static class ReferenceSamples
     {
@@ -37,11 +38,11 @@ namespace XenPS.Tests
             }
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, "shared", "reference");
+                var candidate = Path.Combine(dir.FullName, "tests", "reference");
                 if (System.IO.Directory.Exists(candidate)) return candidate;
             }
             throw new DirectoryNotFoundException(
-                $"No shared/reference folder beside {AppContext.BaseDirectory} or any of its parents. Put a copy of shared/ next to the repository or set {EnvironmentVariable} to the reference folder.");
+                $"No tests/reference folder in {AppContext.BaseDirectory} or any of its parents. Run the tests from the repository, or set {EnvironmentVariable} to a folder of captures.");
         }
     }
 }

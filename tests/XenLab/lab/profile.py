@@ -21,17 +21,11 @@ NO_RATE = "none"
 
 
 def reference_dir():
-    """shared/reference beside the repository, found by walking up from this file."""
-    start = os.path.dirname(os.path.abspath(__file__))
-    here = start
-    while True:
-        candidate = os.path.join(here, "shared", "reference")
-        if os.path.isdir(candidate):
-            return candidate
-        parent = os.path.dirname(here)
-        if parent == here:
-            raise LabError("shared/reference was not found in any parent directory of %s" % start)
-        here = parent
+    """The repository's captures of real Xen output (tests/reference), the contract the simulator prints to."""
+    path = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reference"))
+    if not os.path.isdir(path):
+        raise LabError("the captures folder %s is missing: the lab runs from a complete checkout of the repository" % path)
+    return path
 
 
 def _storage_path(path, where):
@@ -70,7 +64,7 @@ def edit_xend_config(text, settings):
 
 def _xend_config(host, where):
     """The host's xend-config.sxp text: its file (beside the profile that named it,
-    made absolute by resolve, or in shared/reference) with xend_config_set applied."""
+    made absolute by resolve, or in tests/reference) with xend_config_set applied."""
     name = host.get("xend_config", DEFAULT_XEND_CONFIG)
     candidate = os.path.join(reference_dir(), name)
     if os.path.isfile(candidate):
