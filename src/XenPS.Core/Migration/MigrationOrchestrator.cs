@@ -30,7 +30,11 @@ namespace XenPS.Core.Migration
             var source = request.Source;
             var destination = request.Destination;
             var toolstack = new XenToolstack(source.Shell, source.Toolstack);
-            var domain = (await toolstack.GetDomainsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.GuestName == request.Domain)
+            var target = request.Target is null ? MigrationTargetResolver.ResolveAsync(request, log, cancellationToken) : Task.FromResult(request.Target);
+            var domains = toolstack.GetDomainsAsync(cancellationToken);
+            await Task.WhenAll(target, domains).ConfigureAwait(false);
+            request.Target = target.Result;
+            var domain = domains.Result.FirstOrDefault(d => d.GuestName == request.Domain)
                 ?? throw new XenSessionException("DomainNotFound", $"No domain named '{request.Domain}' on {source.ComputerName}.");
             if (domain.State == XenDomainState.Migrating)
             {
@@ -47,12 +51,14 @@ namespace XenPS.Core.Migration
                 Source = source.ComputerName,
                 Destination = destination.ComputerName,
                 Toolstack = source.Toolstack,
+                MigrationTarget = request.Target,
                 Live = request.Live,
                 MemoryMB = domain.MemoryMB,
                 StartTime = DateTime.Now,
             };
             var job = new RemoteMigrationJob(domain.Name);
             var command = Command(request, domain.Name);
+            log($"{source.ComputerName}: migration target {request.Target} ({request.Target.Reason})");
             log($"{source.ComputerName}: {string.Join(" ", command)}");
             var clock = Stopwatch.StartNew();
             await job.StartAsync(source.Shell, command, request.Owner, cancellationToken).ConfigureAwait(false);
@@ -70,22 +76,26 @@ namespace XenPS.Core.Migration
             return result;
         }
 
+        /// <summary>
+        /// The toolstack's migrate command for the chosen target. xm always gets the port: without <c>-p</c> xend connects to
+        /// the port in the source's own xend-config.sxp (XendDomain._domain_migrate), which need not be the destination's.
+        /// </summary>
         internal static string[] Command(MigrationRequest request, string domain)
         {
-            var target = request.Destination.HostName;
+            var target = request.Target ?? throw new InvalidOperationException("The migration target was not chosen.");
             if (request.Source.Toolstack == Toolstack.Xm)
             {
                 var words = new List<string> { "xm", "migrate" };
                 if (request.Live) words.Add("--live");
-                if (request.Port is int port) words.AddRange(new[] { "-p", port.ToString(CultureInfo.InvariantCulture) });
+                words.AddRange(new[] { "-p", target.Port.ToString(CultureInfo.InvariantCulture) });
                 words.Add(domain);
-                words.Add(target);
+                words.Add(target.Host);
                 return words.ToArray();
             }
             var xl = new List<string> { "xl", "migrate" };
             if (!string.IsNullOrEmpty(request.SshCommand)) xl.AddRange(new[] { "-s", request.SshCommand! });
             xl.Add(domain);
-            xl.Add(target);
+            xl.Add(target.Host);
             return xl.ToArray();
         }
 

@@ -24,18 +24,30 @@ namespace XenPS.Core.Migration
         public static string? LastStatusLine(string[] lines) =>
             Enumerable.Reverse(lines).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0);
 
-        /// <summary>The toolstack's own explanation of a failure: xm's <c>Error:</c> lines, xl's failure lines.</summary>
+        /// <summary>
+        /// The toolstack's own explanation of a failure: every line it printed except progress and debug chatter and the messages
+        /// of a transfer going well (xl_migrate.c's handshake), and except xm's usage text after its <c>Error:</c> line. Errors,
+        /// fatal signals, ssh's own messages and the receiver's lines all stay; at most the last <see cref="MaxFailureLines"/>.
+        /// </summary>
         public static string FailureText(string output)
         {
-            var lines = output.Replace("\r\n", "\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToArray();
-            var xm = lines.Where(l => l.StartsWith("Error:", StringComparison.Ordinal)).ToArray();
-            if (xm.Length > 0) return string.Join(" ", xm);
-            var xl = lines.Where(l => l.IndexOf("fail", StringComparison.OrdinalIgnoreCase) >= 0
-                                      || l.IndexOf("undefined", StringComparison.OrdinalIgnoreCase) >= 0
-                                      || l.StartsWith("migration ", StringComparison.Ordinal)).ToArray();
-            if (xl.Length > 0) return string.Join(" ", xl.Skip(Math.Max(0, xl.Length - 6)));
-            return string.Join(" ", lines.Skip(Math.Max(0, lines.Length - 3)));
+            var lines = output.Replace("\r\n", "\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            var usage = lines.FindIndex(l => l.StartsWith("Usage:", StringComparison.Ordinal));
+            if (usage >= 0) lines = lines.Take(usage).ToList();
+            var kept = lines.Where(l => !Chatter.IsMatch(l)).ToList();
+            var text = string.Join(" ", kept.Skip(Math.Max(0, kept.Count - MaxFailureLines)));
+            return kept.Count > MaxFailureLines ? "... " + text : text;
         }
+
+        /// <summary>The most lines <see cref="FailureText"/> keeps.</summary>
+        public const int MaxFailureLines = 12;
+
+        private static readonly Regex Chatter = new Regex(
+            @"^(xc: (info|detail|progress):|libxl: (info|debug|verbose|detail):|[\w-]+(:[\w-]+)?: debug:|" +
+            @"migration target: (Ready to receive domain|Transfer complete|Got permission|Domain started)|" +
+            @"migration sender: (Target has acknowledged|Giving target permission)|" +
+            @"Saving to migration stream|Loading new save file|Savefile contains|Parsing config from|Migration successful)",
+            RegexOptions.CultureInvariant);
 
         /// <summary>xl's "Domain state is now undefined" block: the domain may run nowhere or twice.</summary>
         public static bool StateUndefined(string output) =>

@@ -1,4 +1,5 @@
 using System;
+using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Migration
@@ -22,8 +23,14 @@ namespace XenPS.Core.Migration
         /// <summary>Live migration (xm --live; xl always migrates live).</summary>
         public bool Live { get; set; } = true;
 
-        /// <summary>xm: the destination's relocation port; null for xend's default.</summary>
+        /// <summary>xm: the relocation port the source connects to; null for the one in the destination's xend-config.sxp.</summary>
         public int? Port { get; set; }
+
+        /// <summary>The destination's name or address as the source reaches it, given by the user; null to choose one.</summary>
+        public string? MigrationTarget { get; set; }
+
+        /// <summary>The target already chosen (by the readiness check); null to choose it before the migration starts.</summary>
+        public MigrationTarget? Target { get; set; }
 
         /// <summary>xl: the ssh command xl runs to reach the destination (<c>xl migrate -s</c>).</summary>
         public string? SshCommand { get; set; }

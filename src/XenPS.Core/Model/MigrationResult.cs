@@ -26,6 +26,9 @@ namespace XenPS.Core.Model
 
         public Toolstack Toolstack { get; set; }
 
+        /// <summary>How the source reached the destination: the name or address the toolstack was given, and its port.</summary>
+        public MigrationTarget? MigrationTarget { get; set; }
+
         public bool Live { get; set; }
 
         public MigrationStatus Status { get; set; }

@@ -22,6 +22,12 @@ namespace XenPS.Core.Model
         /// <summary>Every check, in a fixed order.</summary>
         public IReadOnlyList<ReadinessCheck> Checks { get; set; } = Array.Empty<ReadinessCheck>();
 
+        /// <summary>
+        /// How the source reaches the destination for this migration, as the checks tested it and as Move-XenDomain will use it;
+        /// null when none was found (the Network check says why).
+        /// </summary>
+        public MigrationTarget? MigrationTarget { get; set; }
+
         /// <summary>Memory divided by the measured bandwidth between the two dom0s; null when the bandwidth was not measured.</summary>
         public TimeSpan? EstimatedDuration { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Relocation;
@@ -13,15 +14,16 @@ namespace XenPS.Core.Readiness
         public const string Dom0MinMemKey = "dom0-min-mem";
         public const string Dom0BallooningKey = "enable-dom0-ballooning";
 
-        public static RemoteBatch NewBatch() => HostProbe.NewBatch()
+        public static RemoteBatch NewBatch() => MigrationTargetProbe.AddDestinationSections(HostProbe.NewBatch()
             .Add("xend-config", RemoteFile.ReadCommand(RelocationService.DefaultConfigPath))
             .Add("tcp", "cat /proc/net/tcp")
-            .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true");
+            .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true"));
 
         /// <summary>The common facts, xend's settings (on a host with xm) and the listeners.</summary>
         public static HostFacts Read(string name, IReadOnlyDictionary<string, RemoteResult> sections)
         {
             var facts = HostProbe.Read(name, sections);
+            facts.Identity = MigrationTargetProbe.ReadDestination(sections);
             if (facts.Tools.XmPath.Length > 0) ReadXend(facts, sections["xend-config"]);
             if (sections["tcp"].ExitCode != 0)
             {

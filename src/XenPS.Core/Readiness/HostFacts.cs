@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Readiness
@@ -69,6 +70,9 @@ namespace XenPS.Core.Readiness
         public IReadOnlyList<(string Address, int Port)> Listeners { get; set; } = Array.Empty<(string, int)>();
 
         public string? ListenersError { get; set; }
+
+        /// <summary>The destination's own host name and addresses, candidates for the migration target; null where not read.</summary>
+        public DestinationIdentity? Identity { get; set; }
 
         /// <summary>Why nothing from this host is known, in a few words for the checks that depend on it; null when it answered.</summary>
         public string? Unavailable => Error is null ? null : $"{Name} could not be queried (see HostsReachable).";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;
 
@@ -10,28 +11,37 @@ namespace XenPS.Core.Readiness
     /// <summary>The checks of the way between the two dom0s: each a pure function of the measured facts.</summary>
     internal static class LinkChecks
     {
-        /// <summary>The source reaches the destination's SSH port.</summary>
+        /// <summary>
+        /// A migration target works: the source resolves it and reaches it over TCP (xm: its relocation port, where a refusal
+        /// is left to the Relocation check; xl: the SSH port of the source's own ssh for that name). The detail says which target
+        /// was chosen and why.
+        /// </summary>
         public static ReadinessCheck Network(HostFacts source, HostFacts destination, LinkFacts link)
         {
             var id = ReadinessCheckId.Network;
             if (link.Error is string problem) return CheckResult.NotChecked(id, problem);
-            var test = link.SshPort!;
-            var detail = $"{source.Name} tried TCP {test.Target} ({destination.Name}'s SSH port)";
-            var remedy = $"Open the way from {source.Name} to {test.Target}: check the routes and firewalls between the two hosts (on {source.Name}: 'ip route get ADDRESS', 'ssh {destination.Name}').";
-            return test.Outcome switch
+            if (link.TargetError is string none)
             {
-                ConnectOutcome.Open => CheckResult.Pass(id, $"{source.Name} reaches {destination.Name} on TCP {test.Target}."),
-                ConnectOutcome.TimedOut => CheckResult.Fail(id, detail + ": no answer within 5 s.", remedy),
-                ConnectOutcome.Unavailable => CheckResult.NotChecked(id, $"{source.Name} cannot run the test ({test.Message}); it needs bash and timeout."),
-                _ => CheckResult.Fail(id, detail + $": {Reason(test)}.", remedy),
-            };
+                return CheckResult.Fail(id, none,
+                    $"Give -MigrationTarget with the name or address under which {source.Name} reaches {destination.Name} (on {source.Name}: 'getent hosts NAME', 'ip route get ADDRESS').");
+            }
+            var target = link.Target!.Target!;
+            var test = link.TargetPort!;
+            var chosen = $"Migration target {target} ({target.Reason})";
+            if (test.Outcome == ConnectOutcome.Open) return CheckResult.Pass(id, $"{chosen}: {source.Name} reaches {test.Target} over TCP.");
+            if (target.Toolstack == Toolstack.Xm)
+            {
+                return CheckResult.Pass(id, $"{chosen}: {source.Name} reaches {target.Address}, which refuses port {target.Port} ({Reason(test)}; see Relocation).");
+            }
+            return CheckResult.Fail(id, $"{chosen}: {source.Name} reaches {target.Address}, but its SSH port {target.Port} refuses the connection ({Reason(test)}).",
+                $"Check that sshd runs on {destination.Name} and listens on port {target.Port}, or give -MigrationTarget with the name under which {source.Name}'s ssh reaches it.");
         }
 
         /// <summary>
         /// For xm: the destination's xend relocation server is on, listens where the source connects, admits the source by
         /// xend's hosts-allow rule, and accepted a test connection from the source. An empty hosts-allow is a warning.
         /// </summary>
-        public static ReadinessCheck Relocation(HostFacts source, HostFacts destination, RouteFacts? route, string? sourceFqdn, LinkFacts link)
+        public static ReadinessCheck Relocation(HostFacts source, HostFacts destination, string? sourceFqdn, LinkFacts link)
         {
             var id = ReadinessCheckId.Relocation;
             if (source.ToolstackProblem is string sourceProblem) return CheckResult.NotChecked(id, sourceProblem);
@@ -44,8 +54,9 @@ namespace XenPS.Core.Readiness
             if (destination.Xend is null) return CheckResult.NotChecked(id, destination.XendError ?? $"{destination.Name}'s xend-config.sxp was not read.");
             var config = destination.Xend.Relocation;
             var d = destination.Name;
+            var route = link.Target;
             var sourceAddress = route?.SourceAddress;
-            var allowName = sourceFqdn != null && SourceProbe.IsHostOrAddress(sourceFqdn) ? sourceFqdn : sourceAddress ?? source.Name;
+            var allowName = sourceFqdn != null && MigrationTargetProbe.IsHostOrAddress(sourceFqdn) ? sourceFqdn : sourceAddress ?? source.Name;
             var allowSource = $"Set-XendRelocation -ComputerName {d} -AddAllowedHost {allowName} -Restart";
             var restart = $"'/etc/init.d/xend restart' on {d}, so that xend reads xend-config.sxp.";
             var facts = new Findings();
@@ -54,7 +65,7 @@ namespace XenPS.Core.Readiness
             else facts.Note($"{d}'s xend-config.sxp has the relocation server on, port {config.Port}{(config.Address.Length > 0 ? ", address " + config.Address : "")}.");
 
             if (!destination.Tools.XendRunning) facts.Fail($"xend does not run on {d}.", $"'/etc/init.d/xend start' on {d}.");
-            else if (config.Server) CheckListener(facts, destination, config, route?.DestinationAddress, restart);
+            else if (config.Server) CheckListener(facts, destination, config, route?.Target?.Address, restart);
 
             var allowedByFile = CheckHostsAllow(facts, config, source.Name, sourceAddress, sourceFqdn, route, allowName, d);
             CheckConnection(facts, link, source.Name, d, allowedByFile, allowedByFile == true ? restart : allowSource);
@@ -75,6 +86,7 @@ namespace XenPS.Core.Readiness
             if (source.ToolstackProblem is string sourceProblem) return CheckResult.NotChecked(id, sourceProblem);
             if (source.Tools.Toolstack == Toolstack.Xm) return CheckResult.Skipped(id, "xm migrates through xend's relocation server; no SSH login between the dom0s is needed.");
             if (link.Error is string problem) return CheckResult.NotChecked(id, problem);
+            if (link.TargetError != null) return CheckResult.NotChecked(id, "No migration target works (see Network).");
             var ssh = link.Ssh!;
             var s = source.Name;
             var command = $"ssh -o BatchMode=yes {ssh.Destination}";
@@ -97,6 +109,7 @@ namespace XenPS.Core.Readiness
             var id = ReadinessCheckId.Bandwidth;
             if (!requested) return CheckResult.Skipped(id, "Not measured: no bandwidth measurement was asked for.");
             if (CheckResult.FirstProblem(source.ToolstackProblem, link.Error) is string problem) return CheckResult.NotChecked(id, problem);
+            if (link.TargetError != null) return CheckResult.NotChecked(id, "No migration target works (see Network).");
             var ssh = link.Ssh!;
             if (!ssh.LoggedIn)
             {
@@ -147,13 +160,15 @@ namespace XenPS.Core.Readiness
 
         /// <summary>Evaluates hosts-allow for the source; null when it could not be evaluated.</summary>
         private static bool? CheckHostsAllow(
-            Findings facts, XendRelocationConfig config, string source, string? sourceAddress, string? sourceFqdn, RouteFacts? route, string allowName, string destination)
+            Findings facts, XendRelocationConfig config, string source, string? sourceAddress, string? sourceFqdn, TargetChoice? route, string allowName, string destination)
         {
             if (config.IsOpenToEveryone) return true;
             var list = $"xend-relocation-hosts-allow '{XendHostsAllow.Join(config.HostsAllow)}'";
             if (sourceAddress is null)
             {
-                facts.Note($"{list} was not evaluated: {source}'s address towards {destination} is unknown ('ip route get' printed '{route?.Route}').");
+                facts.Note(route?.Target is null
+                    ? $"{list} was not evaluated: no migration target works (see Network)."
+                    : $"{list} was not evaluated: {source}'s address towards {destination} is unknown ('ip route get' printed '{route.Route}').");
                 return null;
             }
             var peer = sourceAddress + (sourceFqdn != null ? ", " + sourceFqdn : ", no name");
@@ -182,6 +197,11 @@ namespace XenPS.Core.Readiness
             if (link.Error is string error)
             {
                 facts.Fail($"The connection test from {source} did not run: {error}", null);
+                return;
+            }
+            if (link.TargetError != null)
+            {
+                facts.Fail($"No connection test from {source} ran: no migration target works (see Network).", null);
                 return;
             }
             if (!(link.RelocationPort is ConnectTest test))

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using XenPS.Core.Migration;
+using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 
@@ -71,8 +73,16 @@ namespace XenPS.Core.Readiness
         /// <summary>Why the tests did not run or their answer never came.</summary>
         public string? Error { get; set; }
 
-        public ConnectTest? SshPort { get; set; }
+        /// <summary>The choice of the migration target; null when the tests did not run.</summary>
+        public TargetChoice? Target { get; set; }
 
+        /// <summary>Why no migration target works (every candidate tried), or null.</summary>
+        public string? TargetError => Target?.Error;
+
+        /// <summary>The source's TCP connection to the chosen target (xm: its relocation port; xl: its SSH port).</summary>
+        public ConnectTest? TargetPort { get; set; }
+
+        /// <summary>xm: the hold test on the relocation port, which tells xend's hosts-allow rejection apart.</summary>
         public ConnectTest? RelocationPort { get; set; }
 
         public SshTest? Ssh { get; set; }
@@ -85,16 +95,14 @@ namespace XenPS.Core.Readiness
     /// <summary>The connection tests to run from the source.</summary>
     internal sealed class LinkPlan
     {
-        /// <summary>The destination as the source reaches it: the address it resolved, else the session's host name.</summary>
-        public string Address { get; set; } = "";
+        /// <summary>How the migration target is chosen; the tests below go to the chosen one.</summary>
+        public TargetPlan Target { get; set; } = new TargetPlan();
 
-        public int SshPort { get; set; } = 22;
+        /// <summary>xm: test the relocation server with a held connection.</summary>
+        public bool RelocationHold { get; set; }
 
-        /// <summary>xend's relocation port on the destination, when the migration would use xm.</summary>
-        public int? RelocationPort { get; set; }
-
-        /// <summary>The name given to ssh, when the ssh login is tested.</summary>
-        public string? SshDestination { get; set; }
+        /// <summary>Test a non-interactive ssh login to the target (xl, or for the bandwidth measurement).</summary>
+        public bool SshLogin { get; set; }
 
         /// <summary>The command run over that login: <c>command -v xl</c> for xl, <c>true</c> otherwise.</summary>
         public string SshCommand { get; set; } = "true";
@@ -103,8 +111,10 @@ namespace XenPS.Core.Readiness
     }
 
     /// <summary>
-    /// The connection tests of the source's second round trip, in bash (for <c>/dev/tcp</c>) under <c>timeout</c>; every value
-    /// reaches bash as a positional parameter, never as script text.
+    /// The connection tests of the source's second round trip: first the choice of the migration target
+    /// (<see cref="MigrationTargetProbe"/>), then, in the same script, the tests of the chosen target, in bash (for
+    /// <c>/dev/tcp</c>) under <c>timeout</c>. Every value reaches the shell as a positional parameter or as the choice's
+    /// own variables, never as script text.
     /// </summary>
     internal static class LinkProbe
     {
@@ -112,8 +122,6 @@ namespace XenPS.Core.Readiness
         public const int BandwidthMiB = 256;
 
         public const int BandwidthSeconds = 20;
-
-        private const string ConnectScript = "exec 3<>\"/dev/tcp/$1/$2\"";
 
         /// <summary>Connects, then waits half a second for the server to close: xend closes a rejected peer's connection at once and waits for a request from an admitted one.</summary>
         private const string HoldScript =
@@ -124,39 +132,50 @@ namespace XenPS.Core.Readiness
         /// <summary>Runs on the destination: counts what arrives and when (nanoseconds), so the ssh login is not timed.</summary>
         private const string ReceiveCommand = "a=$(date +%s%N); n=$(wc -c); b=$(date +%s%N); echo \"bytes=$n start=$a end=$b\"";
 
+        private const string NoTarget = "echo 'no migration target' >&2; false";
+
         public static RemoteBatch AddSections(RemoteBatch batch, LinkPlan plan)
         {
-            batch.Add("ssh-port", "timeout 5 bash -c " + ShellQuote.Quote(ConnectScript) + " xenps " + ShellQuote.Join(plan.Address, Port(plan.SshPort)));
-            if (plan.RelocationPort is int port)
+            batch.Add("target", MigrationTargetProbe.Command(plan.Target));
+            if (plan.RelocationHold)
             {
-                batch.Add("relocation", "timeout 10 bash -c " + ShellQuote.Quote(HoldScript) + " xenps " + ShellQuote.Join(plan.Address, Port(port)));
+                batch.Add("relocation", WithTarget("timeout 10 bash -c " + ShellQuote.Quote(HoldScript) + " xenps \"$t_addr\" \"$t_port\""));
             }
-            if (plan.SshDestination is string destination)
+            if (plan.SshLogin)
             {
-                batch.Add("ssh", "timeout 20 " + Ssh("-n", destination, plan.SshCommand) + "; x_ssh=$?; (exit $x_ssh)");
+                batch.Add("ssh", "x_ssh=255; " + WithTarget("timeout 20 " + Ssh("-n", ShellQuote.Quote(plan.SshCommand)) + "; x_ssh=$?; (exit $x_ssh)"));
                 if (plan.MeasureBandwidth)
                 {
                     batch.Add("bandwidth",
-                        "case \"${x_ssh:-255}\" in 124|127|255) echo 'no ssh login to the destination' >&2; false;; *) " +
+                        "case \"$x_ssh\" in 124|127|255) echo 'no ssh login to the destination' >&2; false;; *) " +
                         $"timeout {BandwidthSeconds} dd if=/dev/zero bs=1M count={BandwidthMiB} 2>/dev/null | " +
-                        $"timeout {BandwidthSeconds + 20} " + Ssh("-o Compression=no", destination, ReceiveCommand) + "; " +
+                        $"timeout {BandwidthSeconds + 20} " + Ssh("-o Compression=no", ShellQuote.Quote(ReceiveCommand)) + "; " +
                         "esac");
                 }
             }
             return batch;
         }
 
-        /// <summary>Reads the sections <see cref="AddSections"/> added; <paramref name="source"/> names the host in messages.</summary>
-        public static LinkFacts Read(LinkPlan plan, IReadOnlyDictionary<string, RemoteResult> sections, string source)
+        /// <summary>Reads the sections <see cref="AddSections"/> added; <paramref name="source"/> and <paramref name="destination"/> name the hosts in messages.</summary>
+        public static LinkFacts Read(LinkPlan plan, IReadOnlyDictionary<string, RemoteResult> sections, string source, string destination)
         {
-            var facts = new LinkFacts { SshPort = ReadConnect($"{plan.Address}:{plan.SshPort}", sections["ssh-port"]) };
-            if (plan.RelocationPort is int port) facts.RelocationPort = ReadConnect($"{plan.Address}:{port}", sections["relocation"]);
-            if (plan.SshDestination is string destination)
+            var choice = MigrationTargetProbe.Read(plan.Target, sections["target"], source, destination);
+            var facts = new LinkFacts { Target = choice };
+            if (choice.Target is not MigrationTarget target) return facts;
+            var at = $"{target.Address}:{target.Port}";
+            facts.TargetPort = new ConnectTest
+            {
+                Target = at,
+                Outcome = choice.Chosen!.Outcome == "open" ? ConnectOutcome.Open : ConnectOutcome.Refused,
+                Message = choice.Chosen.Message,
+            };
+            if (plan.RelocationHold) facts.RelocationPort = ReadConnect(at, sections["relocation"]);
+            if (plan.SshLogin)
             {
                 var ssh = sections["ssh"];
                 facts.Ssh = new SshTest
                 {
-                    Destination = destination,
+                    Destination = target.Host,
                     ExitCode = ssh.ExitCode,
                     Message = ProbeOutput.OneLine(ssh.Stderr),
                     Output = ssh.Stdout.Trim(),
@@ -199,9 +218,16 @@ namespace XenPS.Core.Readiness
             facts.Bandwidth = new BandwidthSample { Bytes = bytes.Value, Seconds = (end.Value - start.Value) / 1e9 };
         }
 
-        /// <summary>ssh as xl migrate runs it (BatchMode, known host keys only) with <paramref name="options"/>, to <paramref name="destination"/>, running <paramref name="command"/>.</summary>
-        private static string Ssh(string options, string destination, string command) =>
-            "ssh " + options + " " + SshOptions + " -- " + ShellQuote.Quote(destination) + " " + ShellQuote.Quote(command);
+        /// <summary>
+        /// The ssh that xl migrate runs (the chosen command, word-split as sh does, with globbing off) with BatchMode and known host
+        /// keys only, plus <paramref name="options"/>, to the chosen target, running <paramref name="quotedCommand"/>.
+        /// </summary>
+        private static string Ssh(string options, string quotedCommand) =>
+            "$t_ssh " + options + " " + SshOptions + " -- \"$t_host\" " + quotedCommand;
+
+        /// <summary>Runs <paramref name="command"/> when a target was chosen, with globbing off for the ssh command's words.</summary>
+        private static string WithTarget(string command) =>
+            "if [ -n \"$t_host\" ]; then set -f; " + command + "; x_rc=$?; set +f; (exit $x_rc); else " + NoTarget + "; fi";
 
         /// <summary>
         /// The reasons bash or timeout printed, without the program and script prefixes, each once:
@@ -212,8 +238,6 @@ namespace XenPS.Core.Readiness
             .Select(line => line.Trim())
             .Select(line => line.LastIndexOf(": ", StringComparison.Ordinal) is int colon && colon >= 0 ? line.Substring(colon + 2) : line)
             .Distinct(StringComparer.Ordinal));
-
-        private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 
         private static long? Long(string text) =>
             long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : (long?)null;

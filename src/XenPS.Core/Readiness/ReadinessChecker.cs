@@ -12,11 +12,10 @@ namespace XenPS.Core.Readiness
     /// queries, batched into at most three SSH round trips per host:
     /// <list type="number">
     /// <item>both hosts at once: the Xen tools, xend's state, <c>info</c>, the domain list, /proc/cpuinfo, the bridges; on the
-    /// source also where the destination's name resolves and the route there; on the destination also xend-config.sxp and the
-    /// listening sockets;</item>
-    /// <item>the source: marker files beside the requested domains' disk images, a TCP connection to the destination's SSH
-    /// port, for xm a connection to its relocation port, for xl (or a bandwidth measurement) a non-interactive ssh login and the
-    /// timed transfer;</item>
+    /// destination also xend-config.sxp, the listening sockets, its own host name and addresses;</item>
+    /// <item>the source: marker files beside the requested domains' disk images; the choice of the migration target (the first
+    /// candidate the source reaches, see <see cref="ReadinessRequest.MigrationTarget"/>) and the route to it; for xm a held
+    /// connection to its relocation port, for xl (or a bandwidth measurement) a non-interactive ssh login and the timed transfer;</item>
     /// <item>the destination: each disk path and each marker (deleted when seen), and its name for the source's address;</item>
     /// <item>the source again, only when markers may be left there (storage not shared, or a step failed): their removal.</item>
     /// </list>
@@ -38,14 +37,18 @@ namespace XenPS.Core.Readiness
             if (string.IsNullOrEmpty(request.SourceName)) throw new ArgumentException("The request names no source host.", nameof(request));
             if (string.IsNullOrEmpty(request.DestinationName)) throw new ArgumentException("The request names no destination host.", nameof(request));
             if (request.Domains is null) throw new ArgumentException("The request lists no domains.", nameof(request));
+            if (request.MigrationTarget != null && MigrationTarget.ProblemWith(request.MigrationTarget) is string problem)
+            {
+                throw new ArgumentException($"The migration target {problem}.", nameof(request));
+            }
             var source = ReadinessEndpoint.From(request.Source, request.SourceError, request.SourceName);
             var destination = ReadinessEndpoint.From(request.Destination, request.DestinationError, request.DestinationName);
-            return new ReadinessRun(source, destination, request.Domains, request.MeasureBandwidth, log).RunAsync(cancellationToken);
+            return new ReadinessRun(source, destination, request, log).RunAsync(cancellationToken);
         }
 
-        /// <summary>The same check over any two shells (the tests run it over local ones).</summary>
+        /// <summary>The same check over any two shells (the tests run it over local ones); <paramref name="request"/> gives the domains and the settings.</summary>
         internal static Task<IReadOnlyList<ReadinessReport>> CheckAsync(
-            ReadinessEndpoint source, ReadinessEndpoint destination, IReadOnlyList<string> domains, bool measureBandwidth, Action<string> log, CancellationToken cancellationToken) =>
-            new ReadinessRun(source, destination, domains, measureBandwidth, log).RunAsync(cancellationToken);
+            ReadinessEndpoint source, ReadinessEndpoint destination, ReadinessRequest request, Action<string> log, CancellationToken cancellationToken) =>
+            new ReadinessRun(source, destination, request, log).RunAsync(cancellationToken);
     }
 }

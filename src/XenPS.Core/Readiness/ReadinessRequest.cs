@@ -23,13 +23,26 @@ namespace XenPS.Core.Readiness
         public string SourceName { get; set; } = "";
 
         /// <summary>
-        /// The destination host as the user named it. The source dom0 uses this name for its SSH test when it resolves there,
-        /// else the destination session's HostName.
+        /// The destination host as the user named it. It is one candidate for the migration target (see <see cref="MigrationTarget"/>),
+        /// tried from the source; the client's own view of the host (its ssh alias, HostName and Port) is never used there.
         /// </summary>
         public string DestinationName { get; set; } = "";
 
         /// <summary>The domains to check, as the toolstack names them: one report each.</summary>
         public IReadOnlyList<string> Domains { get; set; } = Array.Empty<string>();
+
+        /// <summary>
+        /// The destination's name or address as the source dom0 reaches it (the migration target), or null to choose one: for xm
+        /// the destination's xend-relocation-address, then <see cref="DestinationName"/>, the destination's own host name and its
+        /// addresses, the first that the source reaches.
+        /// </summary>
+        public string? MigrationTarget { get; set; }
+
+        /// <summary>xm: the relocation port the source connects to; null for the one in the destination's xend-config.sxp.</summary>
+        public int? RelocationPort { get; set; }
+
+        /// <summary>xl: the ssh command xl runs on the source (<c>xl migrate -s</c>); null for ssh.</summary>
+        public string? SshCommand { get; set; }
 
         /// <summary>Also time a bounded transfer between the two dom0s and estimate each migration's duration.</summary>
         public bool MeasureBandwidth { get; set; }

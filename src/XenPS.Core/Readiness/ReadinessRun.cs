@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Relocation;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 
@@ -18,32 +20,29 @@ namespace XenPS.Core.Readiness
         private readonly ReadinessEndpoint source;
         private readonly ReadinessEndpoint destination;
         private readonly IReadOnlyList<string> names;
-        private readonly bool measureBandwidth;
+        private readonly ReadinessRequest settings;
         private readonly Action<string> log;
         private readonly object logGate = new object();
         private readonly Dictionary<string, int> roundTrips = new Dictionary<string, int>(StringComparer.Ordinal);
 
         private HostFacts sourceFacts;
         private HostFacts destinationFacts;
-        private RouteFacts? route;
         private StoragePlan plan = StoragePlan.Create(Array.Empty<XenDomain>(), "");
         private string? storageProblem;
         private LinkFacts link = new LinkFacts();
         private string? sourceFqdn;
 
-        public ReadinessRun(ReadinessEndpoint source, ReadinessEndpoint destination, IReadOnlyList<string> names, bool measureBandwidth, Action<string> log)
+        /// <summary><paramref name="settings"/> gives the domains, the migration target's settings and the bandwidth switch.</summary>
+        public ReadinessRun(ReadinessEndpoint source, ReadinessEndpoint destination, ReadinessRequest settings, Action<string> log)
         {
             this.source = source;
             this.destination = destination;
-            this.names = names;
-            this.measureBandwidth = measureBandwidth;
+            this.names = settings.Domains;
+            this.settings = settings;
             this.log = log;
             sourceFacts = HostFacts.Unreachable(source.Name, source.Error ?? $"{source.Name} was not queried.");
             destinationFacts = HostFacts.Unreachable(destination.Name, destination.Error ?? $"{destination.Name} was not queried.");
         }
-
-        /// <summary>The destination as the source should reach it: the session's host name (or the user's name without a session).</summary>
-        private string DestinationHost => destination.Shell != null ? destination.HostName : destination.Name;
 
         public async Task<IReadOnlyList<ReadinessReport>> RunAsync(CancellationToken cancellationToken)
         {
@@ -68,10 +67,8 @@ namespace XenPS.Core.Readiness
             if (source.Shell is null) return;
             try
             {
-                var sections = await RoundTripAsync(source, SourceProbe.NewBatch(destination.Name, DestinationHost),
-                    $"toolstack, domains, CPU, bridges, route to {DestinationHost}", Read, cancellationToken).ConfigureAwait(false);
+                var sections = await RoundTripAsync(source, HostProbe.NewBatch(), "toolstack, domains, CPU, bridges", Read, cancellationToken).ConfigureAwait(false);
                 sourceFacts = HostProbe.Read(source.Name, sections);
-                route = SourceProbe.ReadRoute(destination.Name, sections["destination"]);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -86,7 +83,7 @@ namespace XenPS.Core.Readiness
             try
             {
                 var sections = await RoundTripAsync(destination, DestinationProbe.NewBatch(),
-                    "toolstack, domains, CPU, bridges, xend-config.sxp, listening sockets", Read, cancellationToken).ConfigureAwait(false);
+                    "toolstack, domains, CPU, bridges, xend-config.sxp, listening sockets, own host name and addresses", Read, cancellationToken).ConfigureAwait(false);
                 destinationFacts = DestinationProbe.Read(destination.Name, sections);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
@@ -99,28 +96,30 @@ namespace XenPS.Core.Readiness
         private async Task TestFromSourceAsync(CancellationToken cancellationToken)
         {
             storageProblem = destinationFacts.Unavailable;
-            var linkPlan = sourceFacts.ToolstackProblem is null ? PlanLink() : null;
-            if (linkPlan is null)
+            if (sourceFacts.ToolstackProblem is string problem)
             {
-                link.Error = sourceFacts.ToolstackProblem ?? $"'{DestinationHost}' is not a host name or address that {source.Name} can use.";
-                storageProblem ??= link.Error;
+                link.Error = problem;
+                storageProblem ??= problem;
                 return;
             }
+            var linkPlan = PlanLink();
             var withStorage = plan.HasPaths && destinationFacts.Error is null;
             var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
             if (withStorage) batch.Add("storage", plan.SourceCommand());
             LinkProbe.AddSections(batch, linkPlan);
-            var what = (withStorage ? $"markers in {plan.Markers.Count} disk folder(s), " : "") + $"TCP to {linkPlan.Address}:{linkPlan.SshPort}" +
-                (linkPlan.RelocationPort is int port ? $", relocation port {port}" : "") +
-                (linkPlan.SshDestination is string ssh ? $", ssh to {ssh}" : "") +
-                (linkPlan.MeasureBandwidth && linkPlan.SshDestination != null ? ", timed transfer" : "");
-            var options = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true, Timeout = TimeSpan.FromSeconds(linkPlan.MeasureBandwidth ? 120 : 60) };
+            var what = (withStorage ? $"markers in {plan.Markers.Count} disk folder(s), " : "") +
+                $"migration target from {string.Join(", ", linkPlan.Target.Candidates.Select(c => c.Host))}" +
+                (linkPlan.RelocationHold ? ", relocation server" : "") +
+                (linkPlan.SshLogin ? ", ssh login" : "") +
+                (linkPlan.MeasureBandwidth && linkPlan.SshLogin ? ", timed transfer" : "");
+            var seconds = 60 + 5 * linkPlan.Target.Candidates.Count + (linkPlan.MeasureBandwidth ? 60 : 0);
+            var options = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true, Timeout = TimeSpan.FromSeconds(seconds) };
             if (withStorage) plan.MarkPending();
             try
             {
                 var sections = await RoundTripAsync(source, batch, what, options, cancellationToken).ConfigureAwait(false);
                 if (withStorage) plan.ReadSource(sections["storage"]);
-                link = LinkProbe.Read(linkPlan, sections, source.Name);
+                link = LinkProbe.Read(linkPlan, sections, source.Name, destination.Name);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
@@ -129,21 +128,24 @@ namespace XenPS.Core.Readiness
             }
         }
 
-        private LinkPlan? PlanLink()
+        private LinkPlan PlanLink()
         {
-            var address = route?.DestinationAddress ?? (SourceProbe.IsHostOrAddress(DestinationHost) ? DestinationHost : null);
-            if (address is null) return null;
-            var xl = sourceFacts.Tools.Toolstack == Toolstack.Xl;
-            var sshName = route is { DestinationNameResolves: true } && SourceProbe.IsHostOrAddress(destination.Name) ? destination.Name
-                : SourceProbe.IsHostOrAddress(DestinationHost) ? DestinationHost : address;
+            var toolstack = sourceFacts.Tools.Toolstack ?? Toolstack.Xm;
+            var xl = toolstack == Toolstack.Xl;
+            var relocation = destinationFacts.Xend?.Relocation;
             return new LinkPlan
             {
-                Address = address,
-                SshPort = destination.Port,
-                RelocationPort = !xl && destinationFacts.Xend != null ? destinationFacts.Xend.Relocation.Port : (int?)null,
-                SshDestination = xl || measureBandwidth ? sshName : null,
+                Target = new TargetPlan
+                {
+                    Toolstack = toolstack,
+                    RelocationPort = settings.RelocationPort ?? relocation?.Port ?? RelocationSettings.DefaultPort,
+                    SshCommand = xl ? settings.SshCommand : null,
+                    Candidates = MigrationTargetProbe.Candidates(settings.MigrationTarget, toolstack, relocation?.Address, destination.Name, destinationFacts.Identity),
+                },
+                RelocationHold = !xl && destinationFacts.Xend != null,
+                SshLogin = xl || settings.MeasureBandwidth,
                 SshCommand = xl ? "command -v xl" : "true",
-                MeasureBandwidth = measureBandwidth,
+                MeasureBandwidth = settings.MeasureBandwidth,
             };
         }
 
@@ -152,7 +154,7 @@ namespace XenPS.Core.Readiness
         {
             if (destinationFacts.Error != null) return;
             var withStorage = plan.HasPaths && storageProblem is null;
-            var sourceAddress = sourceFacts.Tools.Toolstack == Toolstack.Xm ? route?.SourceAddress : null;
+            var sourceAddress = sourceFacts.Tools.Toolstack == Toolstack.Xm ? link.Target?.SourceAddress : null;
             if (!withStorage && sourceAddress is null) return;
             var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
             if (sourceAddress != null) batch.Add("source-name", "getent hosts " + ShellQuote.Quote(sourceAddress) + "; true");
@@ -217,10 +219,11 @@ namespace XenPS.Core.Readiness
                     HostChecks.Cpu(s, d),
                     DomainChecks.Bridges(name, s, domain, d),
                     LinkChecks.Network(s, d, link),
-                    LinkChecks.Relocation(s, d, route, sourceFqdn, link),
+                    LinkChecks.Relocation(s, d, sourceFqdn, link),
                     LinkChecks.SshTrust(s, d, link),
-                    LinkChecks.Bandwidth(measureBandwidth, s, d, link, domain),
+                    LinkChecks.Bandwidth(settings.MeasureBandwidth, s, d, link, domain),
                 },
+                MigrationTarget = link.Target?.Target,
                 EstimatedDuration = LinkChecks.EstimatedDuration(domain, link),
             };
         }

@@ -56,7 +56,17 @@ namespace XenPS.Commands
         [Parameter]
         public SwitchParameter Live { get; set; } = true;
 
-        /// <summary>xm: the destination's relocation port (default xend's, 8002).</summary>
+        /// <summary>
+        /// The destination's name or address as the source dom0 reaches it (the migration target), e.g. its address on the migration
+        /// network. By default the one the readiness check chose: the first that works of xend-relocation-address (xm), -Destination,
+        /// the destination's own host name, its addresses.
+        /// </summary>
+        [Parameter]
+        [ValidateMigrationTarget]
+        [Alias("MigrationAddress")]
+        public string? MigrationTarget { get; set; }
+
+        /// <summary>xm: the relocation port the source connects to (default: the one in the destination's xend-config.sxp).</summary>
         [Parameter]
         [ValidateRange(1, 65535)]
         public int Port { get; set; }
@@ -96,7 +106,7 @@ namespace XenPS.Commands
         protected override void EndProcessing()
         {
             var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
-            var approved = new List<(XenSession Source, string Domain, TimeSpan? Estimate)>();
+            var approved = new List<Approved>();
             var prepared = RunOnEach(targets, async (target, ct) =>
             {
                 var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
@@ -108,6 +118,9 @@ namespace XenPS.Commands
                     SourceName = target.ComputerName,
                     DestinationName = Destination,
                     Domains = target.Names,
+                    MigrationTarget = MigrationTarget,
+                    RelocationPort = Port == 0 ? (int?)null : Port,
+                    SshCommand = SshCommand,
                 };
                 return (Source: source, Reports: await ReadinessChecker.CheckAsync(request, _ => { }, ct).ConfigureAwait(false));
             });
@@ -132,17 +145,17 @@ namespace XenPS.Commands
                             "ReadinessCheckFailed", ErrorCategory.ResourceUnavailable, name));
                         continue;
                     }
-                    var how = Live ? "live" : "stopped while copied";
+                    var how = (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
                     if (ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {Destination} ({how})"))
                     {
-                        approved.Add((source, name, report?.EstimatedDuration));
+                        approved.Add(new Approved(source, name, report?.EstimatedDuration, report?.MigrationTarget));
                     }
                 }
             }
             Migrate(approved, destination);
         }
 
-        private void Migrate(List<(XenSession Source, string Domain, TimeSpan? Estimate)> approved, XenSession destination)
+        private void Migrate(List<Approved> approved, XenSession destination)
         {
             if (approved.Count == 0) return;
             if (AsJob)
@@ -178,12 +191,12 @@ namespace XenPS.Commands
         /// Runs the approved migrations, at most ThrottleLimit at once, and hands every progress record, verbose line,
         /// error record and result to <paramref name="emit"/> as it happens (from worker threads).
         /// </summary>
-        private Task MigrateAllAsync(List<(XenSession Source, string Domain, TimeSpan? Estimate)> approved, XenSession destination, Action<object> emit, CancellationToken cancellationToken)
+        private Task MigrateAllAsync(List<Approved> approved, XenSession destination, Action<object> emit, CancellationToken cancellationToken)
         {
             var gate = new SemaphoreSlim(ThrottleLimit);
             var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
             var destinationName = Destination;
-            var settings = (Live: Live.IsPresent, Port: Port == 0 ? (int?)null : Port, SshCommand, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
+            var settings = (Live: Live.IsPresent, Port: Port == 0 ? (int?)null : Port, SshCommand, MigrationTarget, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
             return Task.WhenAll(approved.Select((item, index) => Task.Run(async () =>
             {
                 var activity = $"Migrating {item.Domain} to {destinationName}";
@@ -195,6 +208,8 @@ namespace XenPS.Commands
                         Live = settings.Live,
                         Port = settings.Port,
                         SshCommand = settings.SshCommand,
+                        MigrationTarget = settings.MigrationTarget,
+                        Target = item.Target,
                         Timeout = settings.Timeout,
                         EstimatedDuration = item.Estimate,
                         Owner = owner,
@@ -222,6 +237,26 @@ namespace XenPS.Commands
                     gate.Release();
                 }
             })));
+        }
+
+        /// <summary>A domain the user confirmed, with what its readiness report found.</summary>
+        private sealed class Approved
+        {
+            public Approved(XenSession source, string domain, TimeSpan? estimate, MigrationTarget? target)
+            {
+                Source = source;
+                Domain = domain;
+                Estimate = estimate;
+                Target = target;
+            }
+
+            public XenSession Source { get; }
+
+            public string Domain { get; }
+
+            public TimeSpan? Estimate { get; }
+
+            public MigrationTarget? Target { get; }
         }
     }
 }

@@ -46,6 +46,26 @@ namespace XenPS.Commands
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
         public string Destination { get; set; } = "";
 
+        /// <summary>
+        /// The destination's name or address as the source dom0 reaches it (the migration target), e.g. its address on the migration
+        /// network. By default the first that works of: xend-relocation-address (xm), -Destination, the destination's own host name,
+        /// its addresses.
+        /// </summary>
+        [Parameter]
+        [ValidateMigrationTarget]
+        [Alias("MigrationAddress")]
+        public string? MigrationTarget { get; set; }
+
+        /// <summary>xm: the relocation port the source connects to (default: the one in the destination's xend-config.sxp).</summary>
+        [Parameter]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        /// <summary>xl: the ssh command xl runs on the source to reach the destination (xl migrate -s), e.g. 'ssh -p 2222'.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SshCommand { get; set; }
+
         /// <summary>User and password for implicit sessions that need password authentication.</summary>
         [Parameter]
         [Credential]
@@ -65,7 +85,6 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            var destinationTarget = new[] { Destination };
             var outcomes = RunOnEach(targets, async (target, ct) =>
             {
                 var log = new List<string>();
@@ -75,6 +94,9 @@ namespace XenPS.Commands
                     DestinationName = Destination,
                     Domains = target.Names,
                     MeasureBandwidth = MeasureBandwidth,
+                    MigrationTarget = MigrationTarget,
+                    RelocationPort = Port == 0 ? (int?)null : Port,
+                    SshCommand = SshCommand,
                 };
                 try
                 {

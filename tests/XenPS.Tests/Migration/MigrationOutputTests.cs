@@ -32,6 +32,28 @@ namespace XenPS.Tests.Migration
         }
 
         [Fact]
+        public void KeepsTheRootCauseOfAKilledReceiverAndDropsTheHandshake()
+        {
+            var text = MigrationOutput.FailureText(ReferenceSamples.Read("xl-migrate-error.xen-4.17.5-pv-receiver-killed.txt"));
+
+            Assert.Contains("died due to fatal signal Broken pipe", text);
+            Assert.Contains("migration sender: libxl_domain_suspend failed (rc=-3)", text);
+            Assert.Contains("Migration failed, resuming at sender.", text);
+            Assert.DoesNotContain("Ready to receive domain", text);
+            Assert.DoesNotContain("xc: info", text);
+        }
+
+        [Theory]
+        [InlineData("migration target: Ready to receive domain.\nssh_dispatch_run_fatal: Connection to 198.18.1.2 port 22: incorrect signature\n", "ssh_dispatch_run_fatal: Connection to 198.18.1.2 port 22: incorrect signature")]
+        [InlineData("malloc(): corrupted top size\nAborted\n(exit code 134)", "malloc(): corrupted top size Aborted (exit code 134)")]
+        [InlineData("migration target: Ready to receive domain.\nDomain with name \"tiny--incoming\" already exists.\n", "Domain with name \"tiny--incoming\" already exists.")]
+        [InlineData("xc: progress: Reloading memory pages: 26624/524288    5%\n", "")]
+        public void EveryLineThatIsNotChatterStays(string output, string expected)
+        {
+            Assert.Equal(expected, MigrationOutput.FailureText(output));
+        }
+
+        [Fact]
         public void RecognisesTheUndefinedStateBlock()
         {
             Assert.True(MigrationOutput.StateUndefined("** Migration failed during final handshake **\nDomain state is now undefined !\n"));

@@ -1,4 +1,5 @@
 using System;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
 using Xunit;
@@ -7,31 +8,71 @@ namespace XenPS.Tests.Readiness
 {
     public class LinkChecksTests
     {
-        private static readonly RouteFacts Route = new RouteFacts { DestinationAddress = "198.18.0.12", SourceAddress = "198.18.0.11", DestinationNameResolves = true, Route = "198.18.0.12 dev peth0 src 198.18.0.11 uid 0" };
+        private static TargetChoice Choice(Toolstack toolstack = Toolstack.Xm, string outcome = "open", string message = "")
+        {
+            var port = toolstack == Toolstack.Xm ? 8002 : 22;
+            var host = toolstack == Toolstack.Xm ? "dom0-b" : "xl-b";
+            var tried = new TargetTry { Candidate = new TargetCandidate(host, MigrationTargetOrigin.DestinationName), Host = host, Address = "198.18.0.12", Port = port, Outcome = outcome, Message = message };
+            return new TargetChoice
+            {
+                Target = new MigrationTarget { Host = host, Address = "198.18.0.12", Port = port, Toolstack = toolstack, Origin = MigrationTargetOrigin.DestinationName, Reason = "the name given for the destination" },
+                Chosen = tried,
+                Tries = new[] { tried },
+                SourceAddress = "198.18.0.11",
+                Route = "198.18.0.12 dev peth0 src 198.18.0.11 uid 0",
+            };
+        }
 
         private static LinkFacts Link(ConnectOutcome relocation = ConnectOutcome.Open, int sshExit = 0, string sshMessage = "") => new LinkFacts
         {
-            SshPort = new ConnectTest { Target = "198.18.0.12:22", Outcome = ConnectOutcome.Open },
+            Target = Choice(),
+            TargetPort = new ConnectTest { Target = "198.18.0.12:8002", Outcome = ConnectOutcome.Open },
             RelocationPort = new ConnectTest { Target = "198.18.0.12:8002", Outcome = relocation, Message = relocation == ConnectOutcome.Refused ? "Connection refused" : "" },
             Ssh = new SshTest { Destination = "xl-b", ExitCode = sshExit, Message = sshMessage, Output = sshExit == 0 ? "/usr/sbin/xl" : "" },
         };
 
         private static ReadinessCheck Relocation(HostFacts destination, LinkFacts? link = null, string? fqdn = "dom0-a") =>
-            LinkChecks.Relocation(Hosts.Xm("dom0-a"), destination, Route, fqdn, link ?? Link());
+            LinkChecks.Relocation(Hosts.Xm("dom0-a"), destination, fqdn, link ?? Link());
+
+        private static LinkFacts Reached(Toolstack toolstack, ConnectOutcome outcome) => new LinkFacts
+        {
+            Target = Choice(toolstack, outcome == ConnectOutcome.Open ? "open" : "refused", "Connection refused"),
+            TargetPort = new ConnectTest { Target = toolstack == Toolstack.Xm ? "198.18.0.12:8002" : "198.18.0.12:22", Outcome = outcome, Message = "Connection refused" },
+        };
 
         [Theory]
-        [InlineData(ConnectOutcome.Open, ReadinessStatus.Pass, "dom0-a reaches dom0-b on TCP 198.18.0.12:22.")]
-        [InlineData(ConnectOutcome.Refused, ReadinessStatus.Fail, "dom0-a tried TCP 198.18.0.12:22 (dom0-b's SSH port): No route to host.")]
-        [InlineData(ConnectOutcome.TimedOut, ReadinessStatus.Fail, "dom0-a tried TCP 198.18.0.12:22 (dom0-b's SSH port): no answer within 5 s.")]
-        [InlineData(ConnectOutcome.Unavailable, ReadinessStatus.Fail, "Not checked: dom0-a cannot run the test (No route to host); it needs bash and timeout.")]
-        public void NetworkReportsTheConnectionToTheSshPort(object outcome, ReadinessStatus expected, string detail)
+        [InlineData(ConnectOutcome.Open, ReadinessStatus.Pass, "Migration target dom0-b:8002 (the name given for the destination): dom0-a reaches 198.18.0.12:8002 over TCP.")]
+        [InlineData(ConnectOutcome.Refused, ReadinessStatus.Pass, "Migration target dom0-b:8002 (the name given for the destination): dom0-a reaches 198.18.0.12, which refuses port 8002 (Connection refused; see Relocation).")]
+        public void WithXmNetworkNamesTheTargetAndLeavesAClosedPortToRelocation(object outcome, ReadinessStatus expected, string detail)
         {
-            var link = new LinkFacts { SshPort = new ConnectTest { Target = "198.18.0.12:22", Outcome = (ConnectOutcome)outcome, Message = "No route to host" } };
-
-            var check = LinkChecks.Network(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-b"), link);
+            var check = LinkChecks.Network(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-b"), Reached(Toolstack.Xm, (ConnectOutcome)outcome));
 
             Assert.Equal(expected, check.Status);
             Assert.Equal(detail, check.Detail);
+        }
+
+        [Fact]
+        public void WithXlAClosedSshPortFailsNetwork()
+        {
+            var check = LinkChecks.Network(Hosts.Xl("xl-a"), Hosts.Xl("xl-b"), Reached(Toolstack.Xl, ConnectOutcome.Refused));
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Equal("Migration target xl-b:22 (the name given for the destination): xl-a reaches 198.18.0.12, but its SSH port 22 refuses the connection (Connection refused).", check.Detail);
+            Assert.StartsWith("Check that sshd runs on xl-b and listens on port 22", check.Remedy);
+        }
+
+        [Fact]
+        public void NetworkFailsWithEveryCandidateWhenNoTargetWorks()
+        {
+            var none = new LinkFacts { Target = new TargetChoice { Error = "No way from dom0-a to dom0-b was found: fwd-dom0-b does not resolve on dom0-a. Give -MigrationTarget ..." } };
+
+            var check = LinkChecks.Network(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-b"), none);
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Equal(none.TargetError, check.Detail);
+            Assert.StartsWith("Give -MigrationTarget with the name or address under which dom0-a reaches dom0-b", check.Remedy);
+            Assert.Equal("Not checked: No migration target works (see Network).", LinkChecks.SshTrust(Hosts.Xl("xl-a"), Hosts.Xl("xl-b"), none).Detail);
+            Assert.Contains("no migration target works (see Network)", LinkChecks.Relocation(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-b"), null, none).Detail);
         }
 
         [Fact]
@@ -57,7 +98,7 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public void RelocationIsSkippedForXl()
         {
-            Assert.Equal(ReadinessStatus.Skipped, LinkChecks.Relocation(Hosts.Xl("xl-a"), Hosts.Xl("xl-b"), Route, null, Link()).Status);
+            Assert.Equal(ReadinessStatus.Skipped, LinkChecks.Relocation(Hosts.Xl("xl-a"), Hosts.Xl("xl-b"), null, Link()).Status);
         }
 
         [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Migration;
+using XenPS.Core.Model;
 using XenPS.Core.Readiness;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
@@ -33,17 +35,18 @@ namespace XenPS.Tests.Readiness
                 unusedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
             }
 
-            var open = await RunAsync(new LinkPlan { Address = "127.0.0.1", SshPort = holdsPort, RelocationPort = holdsPort });
-            var closed = await RunAsync(new LinkPlan { Address = "127.0.0.1", SshPort = closesPort, RelocationPort = closesPort });
-            var refused = await RunAsync(new LinkPlan { Address = "127.0.0.1", SshPort = unusedPort, RelocationPort = unusedPort });
+            var open = await RunAsync(Relocation(holdsPort));
+            var closed = await RunAsync(Relocation(closesPort));
+            var refused = await RunAsync(Relocation(unusedPort));
             stop.Cancel();
 
-            Assert.Equal(ConnectOutcome.Open, open.SshPort!.Outcome);
+            Assert.Equal(ConnectOutcome.Open, open.TargetPort!.Outcome);
             Assert.Equal(ConnectOutcome.Open, open.RelocationPort!.Outcome);
             Assert.Equal($"127.0.0.1:{holdsPort}", open.RelocationPort.Target);
-            Assert.Equal(ConnectOutcome.Open, closed.SshPort!.Outcome);
+            Assert.Equal($"127.0.0.1:{holdsPort}", open.Target!.Target!.ToString());
+            Assert.Equal(ConnectOutcome.Open, closed.TargetPort!.Outcome);
             Assert.Equal(ConnectOutcome.Closed, closed.RelocationPort!.Outcome);
-            Assert.Equal(ConnectOutcome.Refused, refused.SshPort!.Outcome);
+            Assert.Equal(ConnectOutcome.Refused, refused.TargetPort!.Outcome);
             Assert.Equal(ConnectOutcome.Refused, refused.RelocationPort!.Outcome);
             Assert.Equal("Connection refused", refused.RelocationPort.Message);
             Assert.Null(open.Ssh);
@@ -67,20 +70,19 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
-        public void TheSshTestAndTheTransferQuoteTheirArgumentsAndDoNotReadTheScript()
+        public void TheTestsGoToTheChosenTargetAndTakeNoValueAsScriptText()
         {
             var batch = LinkProbe.AddSections(new RemoteBatch(), new LinkPlan
             {
-                Address = "198.18.0.12",
-                SshPort = 22,
-                SshDestination = "xl-b",
+                Target = new TargetPlan { Toolstack = Toolstack.Xl, Candidates = new[] { new TargetCandidate("xl-b", MigrationTargetOrigin.DestinationName) } },
+                SshLogin = true,
                 SshCommand = "command -v xl",
                 MeasureBandwidth = true,
             });
 
-            Assert.Contains("timeout 20 ssh -n -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes -- 'xl-b' 'command -v xl'", batch.Script);
-            Assert.Contains("dd if=/dev/zero bs=1M count=256 2>/dev/null | timeout 40 ssh -o Compression=no -o BatchMode=yes", batch.Script);
-            Assert.Contains("timeout 5 bash -c 'exec 3<>\"/dev/tcp/$1/$2\"' xenps '198.18.0.12' '22'", batch.Script);
+            Assert.Contains("\nxenps_target 'xl' '8002' '' 'no' 'xl-b'\n", batch.Script);
+            Assert.Contains("timeout 20 $t_ssh -n -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes -- \"$t_host\" 'command -v xl'", batch.Script);
+            Assert.Contains("dd if=/dev/zero bs=1M count=256 2>/dev/null | timeout 40 $t_ssh -o Compression=no -o BatchMode=yes", batch.Script);
         }
 
         [Theory]
@@ -135,11 +137,17 @@ namespace XenPS.Tests.Readiness
             Assert.Contains(expected, facts.BandwidthError);
         }
 
+        private static LinkPlan Relocation(int port) => new LinkPlan
+        {
+            Target = new TargetPlan { Toolstack = Toolstack.Xm, RelocationPort = port, Candidates = new[] { new TargetCandidate("127.0.0.1", MigrationTargetOrigin.Explicit) } },
+            RelocationHold = true,
+        };
+
         private static async Task<LinkFacts> RunAsync(LinkPlan plan)
         {
             var batch = LinkProbe.AddSections(new RemoteBatch(), plan);
             var sections = await batch.RunAsync(new LocalShell(), Options, CancellationToken.None);
-            return LinkProbe.Read(plan, sections, "localhost");
+            return LinkProbe.Read(plan, sections, "localhost", "dom0-b");
         }
     }
 }

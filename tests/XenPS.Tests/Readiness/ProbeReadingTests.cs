@@ -117,61 +117,6 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
-        public void TheRouteGivesTheSourceAddress()
-        {
-            var route = SourceProbe.ReadRoute("dom0-b", Ok("name-resolves=yes\naddress=198.18.0.12\nroute=198.18.0.12 dev peth0 src 198.18.0.11 uid 0     cache  \n"));
-
-            Assert.True(route.DestinationNameResolves);
-            Assert.Equal("198.18.0.12", route.DestinationAddress);
-            Assert.Equal("198.18.0.11", route.SourceAddress);
-        }
-
-        [Theory]
-        [InlineData("198.18.0.12 via 198.18.0.1 dev eth0 src 198.18.1.5 uid 0 cache", "198.18.1.5")]
-        [InlineData("2001:db8::2 from :: dev eth0 proto kernel src 2001:db8::1 metric 256 pref medium", "2001:db8::1")]
-        [InlineData("RTNETLINK answers: Network is unreachable", null)]
-        [InlineData("sh: 1: ip: not found", null)]
-        public void RouteSourceIsTheAddressAfterSrc(string route, string? expected)
-        {
-            Assert.Equal(expected, SourceProbe.RouteSource(route));
-        }
-
-        [Fact]
-        public async Task TheDestinationSectionResolvesAndRoutesUnderSh()
-        {
-            var sections = await new RemoteBatch().Add("destination", SourceProbe.DestinationCommand("localhost", "localhost"))
-                .RunAsync(new LocalShell(), new RemoteRunOptions(), CancellationToken.None);
-
-            var route = SourceProbe.ReadRoute("localhost", sections["destination"]);
-
-            Assert.True(route.DestinationNameResolves);
-            Assert.Equal("127.0.0.1", route.DestinationAddress);
-            Assert.Equal("127.0.0.1", route.SourceAddress);
-        }
-
-        [Theory]
-        [InlineData("dom0-b", true)]
-        [InlineData("dom0-b.lab.example", true)]
-        [InlineData("198.18.0.12", true)]
-        [InlineData("2001:db8::2", true)]
-        [InlineData("-oProxyCommand=touch /tmp/x", false)]
-        [InlineData("dom0_b", false)]
-        [InlineData("a b", false)]
-        [InlineData("", false)]
-        public void OnlyHostNamesAndAddressesReachTheScripts(string value, bool safe)
-        {
-            Assert.Equal(safe, SourceProbe.IsHostOrAddress(value));
-        }
-
-        [Fact]
-        public void ANameThatIsNoHostNameIsNotSent()
-        {
-            var command = SourceProbe.DestinationCommand("-oProxyCommand=x", "$(reboot)");
-
-            Assert.StartsWith("d_name=''; d_host=''; d_addr=''", command);
-        }
-
-        [Fact]
         public async Task OnAHostWithoutXenToolsTheProbeSaysSo()
         {
             var sections = await HostProbe.NewBatch().RunAsync(new LocalShell(), new RemoteRunOptions(), CancellationToken.None);

@@ -30,10 +30,19 @@ namespace XenPS.Tests.Readiness
             using var sshPort = new TcpListener(IPAddress.Loopback, 0);
             sshPort.Start();
             var source = new ReadinessEndpoint { Name = "xl-a", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName = "127.0.0.1", Port = 22 };
-            var destination = new ReadinessEndpoint { Name = "xl-b", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-b"), HostName = "127.0.0.1", Port = ((IPEndPoint)sshPort.LocalEndpoint).Port };
+            var destination = new ReadinessEndpoint { Name = "xl-b", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-b"), HostName = "localhost" };
             var log = new List<string>();
 
-            var reports = await ReadinessChecker.CheckAsync(source, destination, new[] { "tiny", "ghost" }, false, log.Add, CancellationToken.None);
+            // Both simulated dom0s are this machine: the source reaches the destination only at an explicit loopback target, its
+            // "SSH port" the listener above as the source's own ssh (-p) sees it.
+            var request = new ReadinessRequest
+            {
+                Domains = new[] { "tiny", "ghost" },
+                MigrationTarget = "127.0.0.1",
+                SshCommand = $"ssh -F /dev/null -p {((IPEndPoint)sshPort.LocalEndpoint).Port}",
+            };
+
+            var reports = await ReadinessChecker.CheckAsync(source, destination, request, log.Add, CancellationToken.None);
 
             Assert.Equal(new[] { "xl-a: 1", "xl-b: 1", "xl-a: 2", "xl-b: 2" }, RoundTrips(log));
             Assert.Equal(new[] { "tiny", "ghost" }, reports.Select(r => r.Domain));
@@ -50,6 +59,8 @@ namespace XenPS.Tests.Readiness
             Assert.Equal(ReadinessStatus.Skipped, Status(tiny, "Bridges"));
             Assert.Equal(ReadinessStatus.Skipped, Status(tiny, "Bandwidth"));
             Assert.Null(tiny.EstimatedDuration);
+            Assert.Equal($"127.0.0.1:{((IPEndPoint)sshPort.LocalEndpoint).Port}", tiny.MigrationTarget!.ToString());
+            Assert.StartsWith($"Migration target 127.0.0.1:{((IPEndPoint)sshPort.LocalEndpoint).Port} (given with -MigrationTarget): xl-a reaches", tiny.Checks.Single(c => c.Id == "Network").Detail);
             Assert.Equal("no domain named ghost on xl-a", reports[1].Checks.Single(c => c.Id == "DomainState").Detail);
             Assert.False(reports[1].IsReady);
             Assert.Equal(new[] { "tiny.img" }, Directory.GetFileSystemEntries(Path.GetDirectoryName(image)!).Select(Path.GetFileName));
@@ -70,7 +81,7 @@ namespace XenPS.Tests.Readiness
             };
             var log = new List<string>();
 
-            var reports = await ReadinessChecker.CheckAsync(source, destination, new[] { "tiny" }, false, log.Add, CancellationToken.None);
+            var reports = await ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "tiny" } }, log.Add, CancellationToken.None);
 
             Assert.Equal(new[] { "xl-a: 1", "xl-b: 1", "xl-a: 2", "xl-b: 2", "xl-a: 3" }, RoundTrips(log));
             Assert.EndsWith("remove 1 marker file(s)", log.Last());
@@ -95,7 +106,7 @@ namespace XenPS.Tests.Readiness
             };
             var log = new List<string>();
 
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadinessChecker.CheckAsync(source, destination, new[] { "tiny" }, false, log.Add, cancel.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "tiny" } }, log.Add, cancel.Token));
 
             Assert.EndsWith("xl-a: SSH round trip 3: remove 1 marker file(s)", log.Last());
             Assert.Equal(new[] { "tiny.img" }, Directory.GetFileSystemEntries(Path.GetDirectoryName(image)!).Select(Path.GetFileName));
@@ -135,7 +146,7 @@ namespace XenPS.Tests.Readiness
             var destination = new ReadinessEndpoint { Name = "localhost", Shell = new LocalShell(), HostName = "127.0.0.1" };
             var log = new List<string>();
 
-            var reports = await ReadinessChecker.CheckAsync(source, destination, new[] { "com-xp1", "www" }, true, log.Add, CancellationToken.None);
+            var reports = await ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "com-xp1", "www" }, MeasureBandwidth = true }, log.Add, CancellationToken.None);
 
             Assert.Equal(new[] { "localhost: 1" }, RoundTrips(log));
             Assert.Equal(2, reports.Count);
