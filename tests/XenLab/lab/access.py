@@ -132,26 +132,58 @@ def account_files(users):
     return {"passwd": passwd, "shadow": "\n".join(shadow_lines) + "\n", "group": group}
 
 
+FORWARDED_PREFIX = "fwd-"
+
+
 def known_hosts(hosts):
-    """One plain line per name and per address of every host."""
+    """One plain line per name and per address (migration address included) of every host."""
     lines = []
     for host in hosts:
-        lines.append("%s %s" % (host["name"], host["host_key"]))
-        lines.append("%s %s" % (host["address"], host["host_key"]))
+        for name in (host["name"], host["address"], host.get("migration_address")):
+            if name:
+                lines.append("%s %s" % (name, host["host_key"]))
     return "\n".join(lines) + "\n"
 
 
-def ssh_config(labdir, hosts):
-    blocks = []
-    for host in hosts:
-        blocks.append("\n".join([
-            "Host %s" % host["name"],
-            "    HostName %s" % host["address"],
-            "    User root",
-            "    Port 22",
-            "    IdentityFile %s" % os.path.join(labdir, "id_ed25519"),
-            "    IdentitiesOnly yes",
-            "    UserKnownHostsFile %s" % os.path.join(labdir, "known_hosts"),
-            "    StrictHostKeyChecking yes",
-        ]))
+def _client_names(host):
+    """The names under which the machine's ssh meets the host's key: [HOST]:PORT for a forwarded host
+    (its name, its fwd- alias and 127.0.0.1), the plain name and address otherwise."""
+    if host.get("client") == "forwarded":
+        port = host["client_port"]
+        return ["[%s]:%d" % (name, port) for name in (host["client_host"], host["name"],
+                                                       FORWARDED_PREFIX + host["name"])]
+    return [host["name"], host.get("client_host") or host["address"]]
+
+
+def client_known_hosts(lab):
+    """The lab's known_hosts for the machine: every host (and the bastion) under each name the
+    lab's ssh_config reaches it by."""
+    machines = ([lab["bastion"]] if lab.get("bastion") else []) + lab["hosts"]
+    return "".join("%s %s\n" % (name, host["host_key"]) for host in machines for name in _client_names(host))
+
+
+def _block(labdir, alias, host):
+    lines = ["Host %s" % alias,
+             "    HostName %s" % (host.get("client_host") or host["address"]),
+             "    User root",
+             "    Port %d" % host.get("client_port", 22)]
+    if host.get("proxy_jump"):
+        lines.append("    ProxyJump %s" % host["proxy_jump"])
+    return "\n".join(lines + [
+        "    IdentityFile %s" % os.path.join(labdir, "id_ed25519"),
+        "    IdentitiesOnly yes",
+        "    UserKnownHostsFile %s" % os.path.join(labdir, "known_hosts"),
+        "    StrictHostKeyChecking yes",
+    ])
+
+
+def ssh_config(labdir, lab):
+    """A Host block per host: its address and port 22 (direct), 127.0.0.1 and its forwarder's port under
+    its name and its fwd- alias (forwarded), or its internal address through ProxyJump to the bastion,
+    which has a block of its own (bastion)."""
+    blocks = [_block(labdir, lab["bastion"]["name"], lab["bastion"])] if lab.get("bastion") else []
+    for host in lab["hosts"]:
+        blocks.append(_block(labdir, host["name"], host))
+        if host.get("client") == "forwarded":
+            blocks.append(_block(labdir, FORWARDED_PREFIX + host["name"], host))
     return "\n\n".join(blocks) + "\n"

@@ -17,7 +17,7 @@ import subprocess
 import time
 
 from lab import access
-from lab.network import netns_name
+from lab.network import connect_in, netns_name
 from lab.system import LabError, run
 from xensim import hostinfo, paths, state as hoststate
 
@@ -29,7 +29,7 @@ OPAQUE_DIRS = ("etc/xen", "var/lib/xen", "var/log/xen", "root/.ssh", "home")
 
 SSHD_CONFIG = """# XenLab host {name}
 Port 22
-ListenAddress {address}
+{listen}
 HostKey /etc/ssh/ssh_host_ed25519_key
 PidFile {pid_file}
 PermitRootLogin yes
@@ -62,6 +62,23 @@ case "$1" in
         exit 1 ;;
 esac
 """
+
+
+# The hosts' own shell start-up files, so that nothing of the machine's (~/.bashrc, /etc/bash.bashrc, which
+# Debian's bash reads even for a command run by sshd) runs at a lab login. /root itself stays transparent:
+# the lab and the repository may live under it.
+SHELL_FILES = {
+    "etc/bash.bashrc": "# /etc/bash.bashrc of a XenLab host (the machine's is not read here).\n"
+                       "[ -z \"$PS1\" ] && return\n"
+                       "PS1='\\u@\\h:\\w\\$ '\n",
+    "root/.bashrc": "# ~/.bashrc of root on a XenLab host (the machine's is not read here).\n"
+                    "[ -z \"$PS1\" ] && return\n",
+    "root/.profile": "# ~/.profile of root on a XenLab host (the machine's is not read here).\n"
+                     "if [ -n \"$BASH_VERSION\" ] && [ -f ~/.bashrc ]; then . ~/.bashrc; fi\n",
+    "root/.bash_profile": "# ~/.bash_profile of root on a XenLab host (the machine's is not read here).\n"
+                          "[ -f ~/.profile ] && . ~/.profile\n",
+    "root/.bash_logout": "# ~/.bash_logout of root on a XenLab host (the machine's is not read here).\n",
+}
 
 
 def host_dir(labdir, name):
@@ -116,10 +133,12 @@ def _wrapper(tool):
     return '#!/bin/sh\nexec /usr/bin/python3 -B %s %s "$@"\n' % (shlex.quote(XENSIM), tool)
 
 
-def prepare(labdir, host, lab_hosts, users, accounts, keys, root_trusts):
-    """Write the host's private files (its overlay upper directory). `keys` are
-    authorized for every user, `root_trusts` (root keys of other hosts) for root
-    only; root's known_hosts holds the host keys of the hosts in root_ssh_to."""
+def prepare(labdir, host, etc_hosts, users, accounts, keys, root_trusts, root_known_hosts):
+    """Write the host's private files (its overlay upper directory). `etc_hosts` are the (address, name)
+    pairs of its /etc/hosts; `keys` are authorized for every user, `root_trusts` (root keys of other
+    hosts) for root only; `root_known_hosts` (the host keys of the hosts in root_ssh_to) becomes root's
+    known_hosts when not empty. A host without toolstacks (a bastion) gets only the files of a login host.
+    sshd listens on every address in `listen` (default the host's address)."""
     name = host["name"]
     root = upper_dir(labdir, name)
     for directory in OPAQUE_DIRS:
@@ -131,22 +150,24 @@ def prepare(labdir, host, lab_hosts, users, accounts, keys, root_trusts):
     etc = os.path.join(root, "etc")
     _write(os.path.join(etc, "hostname"), name + "\n")
     _write(os.path.join(etc, "hosts"), "127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n"
-           + "".join("%s\t%s\n" % (h["address"], h["name"]) for h in lab_hosts))
+           + "".join("%s\t%s\n" % pair for pair in etc_hosts))
+    for path, text in SHELL_FILES.items():
+        _write(os.path.join(root, path), text)
     for table, text in accounts.items():
         path = os.path.join(etc, table)
         _write(path, text)
         _like_machine(path, "/etc/" + table)
     _write(os.path.join(etc, "sudoers.d", "xenlab"), access.SUDOERS, mode=0o440)
-    if host["xend_config_text"] is not None:
+    if host.get("xend_config_text") is not None:
         _write(os.path.join(root, paths.XEND_CONFIG.lstrip("/")), host["xend_config_text"])
+    listen = "\n".join("ListenAddress %s" % address for address in host.get("listen", [host["address"]]))
     _write(os.path.join(etc, "ssh", "sshd_config"), SSHD_CONFIG.format(
-        name=name, address=host["address"], pid_file=os.path.join(host_dir(labdir, name), "sshd.pid")))
+        name=name, listen=listen, pid_file=os.path.join(host_dir(labdir, name), "sshd.pid")))
     for directory in ("root", "root/.ssh"):
         os.chmod(os.path.join(root, directory), 0o700)
     _write(os.path.join(root, "root", ".ssh", "authorized_keys"), keys + root_trusts, mode=0o600)
-    targets = [h for h in lab_hosts if h["name"] in host.get("root_ssh_to", [])]
-    if targets:
-        _write(os.path.join(root, "root", ".ssh", "known_hosts"), access.known_hosts(targets))
+    if root_known_hosts:
+        _write(os.path.join(root, "root", ".ssh", "known_hosts"), root_known_hosts)
     for user, entry in users.items():
         if user == "root":
             continue
@@ -163,6 +184,8 @@ def prepare(labdir, host, lab_hosts, users, accounts, keys, root_trusts):
     if "xend" in tools:
         _write(os.path.join(etc, "init.d", "xend"), INIT_SCRIPT, mode=0o755)
         os.symlink("/etc/init.d/xend", os.path.join(root, "usr", "sbin", "rcxend"))
+    if "state" not in host:
+        return
     hoststate.save(host["state"], root=root)
     for entry in host.get("storage", []):
         directory = os.path.join(root, entry["path"].lstrip("/"))
@@ -202,7 +225,7 @@ def init_inside(labdir, name):
     namespaces: builds the root, then becomes the host's sshd."""
     with open(os.path.join(labdir, "lab.json"), encoding="utf-8") as f:
         lab = json.load(f)
-    host = next(h for h in lab["hosts"] if h["name"] == name)
+    host = next(h for h in lab["hosts"] + ([lab["bastion"]] if lab.get("bastion") else []) if h["name"] == name)
     directory = host_dir(labdir, name)
     new_root = os.path.join(directory, "mnt")
     _mount("-t", "overlay", "xenlab-" + name, "-o", "lowerdir=/,upperdir=%s,workdir=%s"
@@ -211,7 +234,8 @@ def init_inside(labdir, name):
         _mount("--rbind", special, new_root + special)
     for needed in {_mount_point(labdir), _mount_point(XENLAB_DIR)} - {"/"}:
         _mount("--rbind", needed, new_root + needed)
-    _mount("--bind", os.path.join(directory, "cpuinfo"), new_root + "/proc/cpuinfo")
+    if os.path.exists(os.path.join(directory, "cpuinfo")):
+        _mount("--bind", os.path.join(directory, "cpuinfo"), new_root + "/proc/cpuinfo")
     _mount("-t", "tmpfs", "-o", "mode=755", "run", new_root + "/run")
     for entry in host["storage"]:
         if "share" in entry:
@@ -235,15 +259,18 @@ def launch(labdir, lab_name, name):
     return process
 
 
-def wait_ready(labdir, name, address, process):
-    """Wait until the host's sshd answers on port 22."""
+def wait_ready(labdir, name, address, process, netns=None):
+    """Wait until the host's sshd answers on port 22 (asked from inside network namespace `netns` when
+    given: a host behind a bastion is not reachable from the machine)."""
     deadline = time.monotonic() + SSH_READY_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise LabError("host %s did not start (exit %d); see %s"
                            % (name, process.returncode, log_file(labdir, name)))
         try:
-            with socket.create_connection((address, 22), timeout=0.5) as connection:
+            connection = (connect_in(netns, address, 22, 0.5) if netns
+                          else socket.create_connection((address, 22), timeout=0.5))
+            with connection:
                 if connection.recv(4).startswith(b"SSH-"):
                     return
         except OSError:

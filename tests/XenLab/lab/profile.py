@@ -8,6 +8,7 @@ from xensim import state as hoststate
 
 DEFAULT_XEND_CONFIG = "xend-config.xen-4.1.0-to-4.4.0.sxp"
 UPLINK = "peth0"
+MIGRATION_LINK = "peth1"
 HOSTNAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$")
 IFNAME = re.compile(r"^[A-Za-z0-9_.-]{1,15}$")
 SHARE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,30}$")
@@ -156,6 +157,43 @@ def check_rate(rate):
     return rate
 
 
+CLIENT_MODES = ("direct", "forwarded", "bastion")
+DEFAULT_BASTION = "bastion"
+TOPOLOGY_KEYS = ("client", "migration_network", "bastion")
+
+
+def check_topology(topology, names):
+    """The profile's `topology` with its defaults: how the machine reaches the hosts (client: direct,
+    forwarded through a local TCP forwarder per host, or through a bastion host) and whether the dom0s
+    talk to each other over a migration network of their own; raises LabError for anything else."""
+    if topology is None:
+        topology = {}
+    if not isinstance(topology, dict):
+        raise LabError("topology must be an object such as {\"client\": \"forwarded\", \"migration_network\": true}")
+    unknown = sorted(set(topology) - set(TOPOLOGY_KEYS))
+    if unknown:
+        raise LabError("topology: unknown key%s %s (known: %s)" % ("s" if len(unknown) > 1 else "",
+                       ", ".join(unknown), ", ".join(TOPOLOGY_KEYS)))
+    client = topology.get("client", "direct")
+    if client not in CLIENT_MODES:
+        raise LabError("topology: client '%s' is none of %s" % (client, ", ".join(CLIENT_MODES)))
+    migration = topology.get("migration_network", False)
+    if not isinstance(migration, bool):
+        raise LabError("topology: migration_network must be true or false, not %s" % json.dumps(migration))
+    bastion = topology.get("bastion")
+    if bastion is not None and client != "bastion":
+        raise LabError("topology: bastion names the bastion host of client 'bastion', but client is '%s'" % client)
+    if client == "bastion":
+        bastion = DEFAULT_BASTION if bastion is None else bastion
+        if not isinstance(bastion, str) or not HOSTNAME.match(bastion):
+            raise LabError("topology: bastion '%s' is not a host name (lower-case letters, digits and '-')"
+                           % bastion)
+        if bastion in names:
+            raise LabError("topology: bastion '%s' has the name of a host of the profile; name it otherwise"
+                           % bastion)
+    return {"client": client, "migration_network": migration, "bastion": bastion}
+
+
 def _root_ssh_to(host, names, where):
     targets = host.get("root_ssh_to", [])
     if not isinstance(targets, list) or any(t not in names or t == host["name"] for t in targets):
@@ -187,7 +225,7 @@ def load(path):
     for host in hosts:
         where = "host '%s'" % host["name"]
         for bridge in host.get("bridges", []):
-            if not IFNAME.match(bridge) or bridge in (UPLINK, "lo"):
+            if not IFNAME.match(bridge) or bridge in (UPLINK, MIGRATION_LINK, "lo"):
                 raise LabError("%s: bridge name '%s' is not a usable interface name" % (where, bridge))
         for entry in host.get("storage", []):
             _storage_path(entry.get("path", ""), where)
@@ -202,4 +240,5 @@ def load(path):
             raise LabError(str(e))
         host["xend_config_text"] = _xend_config(host, where) if "xm" in host["toolstacks"] else None
     return {"name": profile.get("name", ""), "shares": shares, "hosts": hosts,
-            "link_rate": check_rate(profile.get("link_rate", NO_RATE))}
+            "link_rate": check_rate(profile.get("link_rate", NO_RATE)),
+            "topology": check_topology(profile.get("topology"), names)}

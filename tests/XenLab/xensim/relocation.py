@@ -26,6 +26,7 @@ import time
 
 from xensim import xendlog, xmmigrate
 
+DEFAULT_PORT = 8002
 BACKLOG = 5
 BIND_RETRY = 30.0
 BIND_PAUSE = 0.5
@@ -117,7 +118,7 @@ def listen(options):
     Raises what xend raises for a bad value or an address it cannot bind."""
     if not options.boolean("xend-relocation-server", "no"):
         return None
-    port = options.integer("xend-relocation-port", 8002)
+    port = options.integer("xend-relocation-port", DEFAULT_PORT)
     interface = options.string("xend-relocation-address", "")
     hosts_allow = options.string("xend-relocation-hosts-allow", "")
     patterns = None if hosts_allow == "" else [re.compile(p) for p in hosts_allow.split(" ")]

@@ -80,6 +80,16 @@ def _report(status, code):
     os.close(status)
 
 
+def _relocation_port(options):
+    """What the daemon tells each client on its socket: the relocation port it read at start, which
+    `xm migrate` without -p uses (XendDomain._domain_migrate: if port == 0: port =
+    xoptions.get_xend_relocation_port()), or the error xend raises for a value that is not an int."""
+    try:
+        return b"relocation-port %d\n" % options.integer("xend-relocation-port", relocation.DEFAULT_PORT)
+    except xendconfig.OptionError as e:
+        return ("error %s\n" % e).encode()
+
+
 def _serve(options, status):
     """The daemon: starts its servers, reports to `xend start` through `status`, then serves until SIGTERM."""
     _detach()
@@ -103,8 +113,13 @@ def _serve(options, status):
             _report(status, 1)
             return
         _report(status, 0)
+        answer = _relocation_port(options)
         while True:
             connection, _ = unix_server.accept()
+            try:
+                connection.sendall(answer)
+            except OSError:
+                pass
             connection.close()
     finally:
         for server in (relocation_server, unix_server):

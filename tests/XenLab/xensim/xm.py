@@ -13,6 +13,7 @@ from xensim.sxp import prettyprint, py2_float
 from xensim.state import DOM0
 
 ERROR_INVALID_DOMAIN = 3
+DEFAULT_RELOCATION_PORT = 8002
 
 LIST_HELP = (
     "Usage: xm list [options] [Domain, ...]\n"
@@ -52,6 +53,33 @@ def _connect_xend():
         sock.connect(paths.path(paths.XEND_SOCKET))
     finally:
         sock.close()
+
+
+def _relocation_port():
+    """The port xend sends a guest to when xm gives none: the xend-relocation-port of the running xend's
+    config (XendDomain._domain_migrate: if port == 0: port = xoptions.get_xend_relocation_port()),
+    which the daemon tells every client on its socket."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(5)
+    data = b""
+    try:
+        sock.connect(paths.path(paths.XEND_SOCKET))
+        while not data.endswith(b"\n"):
+            chunk = sock.recv(256)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
+    finally:
+        sock.close()
+    text = data.decode("utf-8", "replace").strip()
+    if text.startswith("error "):
+        err(text[len("error "):])
+        raise XmExit(1)
+    if text.startswith("relocation-port ") and text.split()[1].isdigit():
+        return int(text.split()[1])
+    return DEFAULT_RELOCATION_PORT
 
 
 def _status(dom):
@@ -204,7 +232,7 @@ def xm_migrate(args):
     if len(params) != 2:
         err("Invalid number of arguments")
         raise XmExit(1)
-    live, port = False, 8002
+    live, port = False, None
     for key, value in options:
         if key in ("-l", "--live"):
             live = True
@@ -220,6 +248,8 @@ def xm_migrate(args):
     if _status(dom) != 2 or not ("r" in dom["state"] or "b" in dom["state"]):
         err("Domain is not running")
         raise XmExit(1)
+    if not port:
+        port = _relocation_port()
     try:
         xmmigrate.migrate(dom, domain_sxp(dom), params[1], port, live)
     except xmmigrate.MigrationError as e:
