@@ -25,7 +25,14 @@ namespace XenPS.Core.Sessions
         private static readonly string[] DefaultKeyNames = { "id_ed25519", "id_ecdsa", "id_rsa" };
         private static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
 
-        private ConnectionTarget(SessionOptions options, SshHostConfig config, string userName, int port, IReadOnlyList<KeyFileChoice> keyFiles, string knownHostsPath)
+        /// <summary>The jump host list that means "connect directly", as <c>ssh -J none</c>.</summary>
+        private static readonly string[] Direct = { "none" };
+
+        /// <summary>Jump hosts one connection may pass through; more means the ProxyJump settings loop.</summary>
+        internal const int MaxJumpHosts = 16;
+
+        private ConnectionTarget(SessionOptions options, SshHostConfig config, string userName, int port, IReadOnlyList<KeyFileChoice> keyFiles, string knownHostsPath,
+            IReadOnlyList<ConnectionTarget> jumpHosts)
         {
             ComputerName = options.ComputerName;
             HostName = config.HostName;
@@ -39,6 +46,7 @@ namespace XenPS.Core.Sessions
             UseSudo = options.UseSudo;
             Password = options.Password;
             KeyPassphrase = options.KeyPassphrase;
+            JumpHosts = jumpHosts;
         }
 
         /// <summary>The host as the user named it.</summary>
@@ -67,8 +75,25 @@ namespace XenPS.Core.Sessions
 
         public string? KeyPassphrase { get; }
 
-        /// <summary><c>user@host:port</c> with the host as connected to, in lower case: the identity of a connection.</summary>
-        public string Key => $"{UserName}@{HostName.ToLowerInvariant()}:{Port}";
+        /// <summary>
+        /// The jump hosts the connection passes through, first hop first (empty for a direct connection). Each is resolved against the
+        /// ssh config like a host of its own; the first one's own ProxyJump comes before it, as with <c>ssh -J</c>.
+        /// </summary>
+        public IReadOnlyList<ConnectionTarget> JumpHosts { get; }
+
+        /// <summary>
+        /// <c>user@host:port</c> with the host as connected to, in lower case, followed for a jumped connection by <c>via</c> and the hops'
+        /// own <c>user@host:port</c>: the identity of a connection, so that a direct and a jumped session to one host are told apart.
+        /// </summary>
+        public string Key => JumpHosts.Count == 0 ? EndpointKey : $"{EndpointKey} via {string.Join(",", JumpHosts.Select(h => h.EndpointKey))}";
+
+        /// <summary>The jump hosts as <c>user@host:port,...</c> with each host as named (empty for a direct connection): what the user sees.</summary>
+        public string JumpHostChain => string.Join(",", JumpHosts.Select(h => JumpHostSpec.Format(h.UserName, h.ComputerName, h.Port)));
+
+        /// <summary>For messages: <c>NAME (user@host:port)</c> with the name as typed and the host as connected to.</summary>
+        public string Label => $"{ComputerName} ({UserName}@{JumpHostSpec.Format(null, HostName, Port)})";
+
+        private string EndpointKey => $"{UserName}@{HostName.ToLowerInvariant()}:{Port}";
 
         /// <summary>The names known_hosts is searched under: the name typed and, when different, the host name connected to.</summary>
         public IReadOnlyList<string> KnownHostsNames =>
@@ -78,7 +103,12 @@ namespace XenPS.Core.Sessions
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
             if (string.IsNullOrWhiteSpace(options.ComputerName)) throw new ArgumentException("ComputerName is empty.", nameof(options));
-            var config = LoadConfig(options).Resolve(options.ComputerName, options.UserName, options.Port, "root");
+            return Resolve(options, LoadConfig(options), 0);
+        }
+
+        private static ConnectionTarget Resolve(SessionOptions options, SshConfigFile file, int hopsBefore)
+        {
+            var config = file.Resolve(options.ComputerName, options.UserName, options.Port, "root");
             var keyFiles = options.KeyFilePaths.Length > 0
                 ? options.KeyFilePaths.Select(p => new KeyFileChoice(Path.GetFullPath(UserPaths.ExpandTilde(p)), true))
                 : config.IdentityFiles.Count > 0
@@ -86,8 +116,85 @@ namespace XenPS.Core.Sessions
                     : DefaultKeyNames.Select(n => new KeyFileChoice(Path.Combine(UserPaths.SshFolder, n), false));
             var knownHosts = options.KnownHostsPath is { } path ? Path.GetFullPath(UserPaths.ExpandTilde(path))
                 : config.UserKnownHostsFile ?? Path.Combine(UserPaths.SshFolder, "known_hosts");
-            return new ConnectionTarget(options, config, options.UserName ?? config.User ?? "root", options.Port ?? config.Port ?? 22, keyFiles.ToList(), knownHosts);
+            var jumpHosts = ResolveJumpHosts(options, config, file, hopsBefore);
+            return new ConnectionTarget(options, config, options.UserName ?? config.User ?? "root", options.Port ?? config.Port ?? 22, keyFiles.ToList(), knownHosts, jumpHosts);
         }
+
+        /// <summary>
+        /// The chain to reach <paramref name="options"/>' host: the jump hosts given, else the ssh config's ProxyJump. Every hop is resolved
+        /// as a host of its own (its HostName, User, Port, IdentityFile, UserKnownHostsFile, ConnectTimeout, StrictHostKeyChecking); the
+        /// first hop is reached through its own ProxyJump, the next ones through the hops before them, as <c>ssh -J</c> does.
+        /// </summary>
+        private static IReadOnlyList<ConnectionTarget> ResolveJumpHosts(SessionOptions options, SshHostConfig config, SshConfigFile file, int hopsBefore)
+        {
+            IReadOnlyList<JumpHostSpec> hops;
+            if (options.JumpHosts is { } given)
+            {
+                hops = ParseGiven(given);
+            }
+            else if (config.ProxyCommandSource is { } source)
+            {
+                throw new XenSessionException(XenSessionErrorId.ProxyCommandNotSupported,
+                    $"The ssh config gives a ProxyCommand for {options.ComputerName} ({source}), and XenPS does not run proxy commands. " +
+                    $"Replace it with ProxyJump [user@]host[:port] in the ssh config, or give the jump host with New-XenSession -JumpHost " +
+                    $"(-JumpHost none connects directly).");
+            }
+            else
+            {
+                hops = config.ProxyJump ?? Array.Empty<JumpHostSpec>();
+            }
+            if (hops.Count == 0) return Array.Empty<ConnectionTarget>();
+            if (hopsBefore + hops.Count > MaxJumpHosts)
+            {
+                throw new XenSessionException(XenSessionErrorId.SshConfigInvalid,
+                    $"Reaching {options.ComputerName} takes more than {MaxJumpHosts} jump hosts: the ProxyJump settings of {file.Path} probably loop " +
+                    "(a jump host whose own ProxyJump leads back to it). Correct the ssh config file; 'ProxyJump none' in a jump host's block ends its chain.");
+            }
+            var chain = new List<ConnectionTarget>();
+            for (var i = 0; i < hops.Count; i++)
+            {
+                var hop = Resolve(HopOptions(options, hops[i], i == 0 ? null : Direct), file, hopsBefore + hops.Count);
+                chain.AddRange(hop.JumpHosts);
+                chain.Add(hop);
+            }
+            return chain;
+        }
+
+        private static IReadOnlyList<JumpHostSpec> ParseGiven(string[] given)
+        {
+            var text = string.Join(",", given);
+            var hops = JumpHostSpec.TryParseList(text, out var problem);
+            if (hops is null)
+            {
+                throw new XenSessionException(XenSessionErrorId.JumpHostInvalid,
+                    $"In the jump hosts '{text}', {problem}. Give each jump host as [user@]host[:port] (an IPv6 address in brackets, as [2001:db8::1]:22), " +
+                    "or 'none' to connect directly.");
+            }
+            if (hops.Count > MaxJumpHosts)
+            {
+                throw new XenSessionException(XenSessionErrorId.JumpHostInvalid,
+                    $"{hops.Count} jump hosts are given; a connection passes through at most {MaxJumpHosts}.");
+            }
+            return hops;
+        }
+
+        /// <summary>
+        /// The options of one hop: the user and port written in the hop, else its ssh config; the key files, their passphrase, the known_hosts
+        /// file, -AcceptNewHostKey and the connect timeout of the session. The password is for the session's own host only.
+        /// </summary>
+        private static SessionOptions HopOptions(SessionOptions options, JumpHostSpec hop, string[]? jumpHosts) => new SessionOptions
+        {
+            ComputerName = hop.Host,
+            UserName = hop.UserName,
+            Port = hop.Port,
+            KeyFilePaths = options.KeyFilePaths,
+            KeyPassphrase = options.KeyPassphrase,
+            KnownHostsPath = options.KnownHostsPath,
+            AcceptNewHostKey = options.AcceptNewHostKey,
+            SshConfigPath = options.SshConfigPath,
+            ConnectTimeout = options.ConnectTimeout,
+            JumpHosts = jumpHosts,
+        };
 
         private static SshConfigFile LoadConfig(SessionOptions options)
         {

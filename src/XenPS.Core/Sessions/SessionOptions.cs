@@ -47,5 +47,13 @@ namespace XenPS.Core.Sessions
 
         /// <summary>Run the commands that need root with <c>sudo -n</c> (the user needs a NOPASSWD sudo rule).</summary>
         public bool UseSudo { get; set; }
+
+        /// <summary>
+        /// Jump hosts (bastions) to pass through, first hop first, each <c>[user@]host[:port]</c> (an element may hold several separated by
+        /// commas); <c>none</c> connects directly. Wins over the ssh config's ProxyJump, like <c>ssh -J</c>. Null: the ssh config decides.
+        /// Each hop is resolved against the ssh config by its name and uses the key files, known_hosts file and <see cref="AcceptNewHostKey"/>
+        /// of these options; <see cref="Password"/> is offered to <see cref="ComputerName"/> only.
+        /// </summary>
+        public string[]? JumpHosts { get; set; }
     }
 }

@@ -73,7 +73,7 @@ namespace XenPS.Core.Sessions
         }
 
         /// <summary>
-        /// The open session for <paramref name="options"/>: one with the same <c>user@host:port</c> (after the ssh config is applied),
+        /// The open session for <paramref name="options"/>: one with the same <c>user@host:port</c> and jump hosts (after the ssh config is applied),
         /// or, when neither user nor port is given, one opened for the same ComputerName; otherwise a new registered session.
         /// A broken session for the same key is closed and replaced. Concurrent calls for one key share one connection attempt.
         /// </summary>

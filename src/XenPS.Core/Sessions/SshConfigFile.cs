@@ -11,7 +11,8 @@ namespace XenPS.Core.Sessions
     /// <summary>The settings an OpenSSH client config gives one host.</summary>
     public sealed class SshHostConfig
     {
-        internal SshHostConfig(string hostName, string? user, int? port, IReadOnlyList<string> identityFiles, string? userKnownHostsFile, TimeSpan? connectTimeout, string? strictHostKeyChecking)
+        internal SshHostConfig(string hostName, string? user, int? port, IReadOnlyList<string> identityFiles, string? userKnownHostsFile, TimeSpan? connectTimeout,
+            string? strictHostKeyChecking, IReadOnlyList<JumpHostSpec>? proxyJump, string? proxyCommandSource)
         {
             HostName = hostName;
             User = user;
@@ -20,6 +21,8 @@ namespace XenPS.Core.Sessions
             UserKnownHostsFile = userKnownHostsFile;
             ConnectTimeout = connectTimeout;
             StrictHostKeyChecking = strictHostKeyChecking;
+            ProxyJump = proxyJump;
+            ProxyCommandSource = proxyCommandSource;
         }
 
         /// <summary>The HostName setting (with <c>%h</c> expanded), or the alias itself when there is none.</summary>
@@ -39,17 +42,33 @@ namespace XenPS.Core.Sessions
 
         /// <summary>As written: <c>yes</c>, <c>no</c>, <c>ask</c>, <c>accept-new</c> or <c>off</c>.</summary>
         public string? StrictHostKeyChecking { get; }
+
+        /// <summary>
+        /// The hops of the ProxyJump that applies, first hop first; empty for <c>ProxyJump none</c>; null when the file gives none
+        /// (or a ProxyCommand came first: as in OpenSSH, the first of ProxyJump and ProxyCommand obtained wins).
+        /// </summary>
+        public IReadOnlyList<JumpHostSpec>? ProxyJump { get; }
+
+        /// <summary>
+        /// Where a ProxyCommand other than <c>none</c> applies (<c>FILE line N</c>), or null. XenPS runs no proxy commands, so a
+        /// connection that would need one is refused; the command itself is not kept, as it may hold secrets.
+        /// </summary>
+        public string? ProxyCommandSource { get; }
     }
 
     /// <summary>
     /// An OpenSSH client config (ssh_config). Follows OpenSSH: the first value obtained for a keyword wins (IdentityFile
     /// accumulates), <c>Host</c> lines take several patterns with <c>*</c>, <c>?</c> and <c>!</c>, keywords ignore case,
     /// <c>Key Value</c> and <c>Key=Value</c> forms, quoted values, <c>Include</c> (relative paths under ~/.ssh, wildcards).
+    /// <c>ProxyJump</c> is read (its hops are checked); <c>ProxyCommand</c> is only noted, as XenPS does not run it.
     /// <c>Match</c> blocks are not evaluated: their settings are skipped.
     /// </summary>
     public sealed class SshConfigFile
     {
         private const int MaxIncludeDepth = 16;
+
+        /// <summary>ProxyJump and ProxyCommand exclude each other: the first of them obtained is kept under this key.</summary>
+        private const string ProxyKey = "proxyjump|proxycommand";
         private readonly IReadOnlyList<Directive> _directives;
 
         private SshConfigFile(string path, IReadOnlyList<Directive> directives)
@@ -84,13 +103,20 @@ namespace XenPS.Core.Sessions
             var configPort = found.TryGetValue("port", out var p) ? ParseInt(p) : (int?)null;
             var connectTimeout = found.TryGetValue("connecttimeout", out var t) && !IsNone(t.Args[0]) ? TimeSpan.FromSeconds(ParseInt(t)) : (TimeSpan?)null;
             var strict = found.TryGetValue("stricthostkeychecking", out var s) ? s.Args[0].ToLowerInvariant() : null;
+            IReadOnlyList<JumpHostSpec>? proxyJump = null;
+            string? proxyCommandSource = null;
+            if (found.TryGetValue(ProxyKey, out var proxy))
+            {
+                if (proxy.Keyword == "proxyjump") proxyJump = ParseProxyJump(proxy);
+                else if (!(proxy.Args.Count == 1 && IsNone(proxy.Args[0]))) proxyCommandSource = $"{proxy.File} line {proxy.Line}";
+            }
 
             var tokens = TokensOf(alias, hostName);
             tokens['r'] = userName ?? user ?? defaultUser ?? Environment.UserName;
             tokens['p'] = (port ?? configPort ?? 22).ToString(CultureInfo.InvariantCulture);
             var files = identityFiles.Select(d => Expand(d, UserPaths.ExpandTilde(d.Args[0]), tokens)).Distinct(StringComparer.Ordinal).ToList();
             var knownHosts = found.TryGetValue("userknownhostsfile", out var k) ? Expand(k, UserPaths.ExpandTilde(k.Args[0]), tokens) : null;
-            return new SshHostConfig(hostName, user, configPort, files, knownHosts, connectTimeout, strict);
+            return new SshHostConfig(hostName, user, configPort, files, knownHosts, connectTimeout, strict, proxyJump, proxyCommandSource);
         }
 
         /// <summary>The names on <c>Host</c> lines that are plain aliases (no wildcard, no negation), in file order: for completion.</summary>
@@ -131,6 +157,10 @@ namespace XenPS.Core.Sessions
                         break;
                     case "identityfile":
                         if (active && d.Args.Count > 0) identityFiles.Add(d);
+                        break;
+                    case "proxyjump":
+                    case "proxycommand":
+                        if (active && d.Args.Count > 0 && !found.ContainsKey(ProxyKey)) found[ProxyKey] = d;
                         break;
                     default:
                         if (active && d.Args.Count > 0 && !found.ContainsKey(d.Keyword)) found[d.Keyword] = d;
@@ -179,6 +209,13 @@ namespace XenPS.Core.Sessions
         {
             if (int.TryParse(d.Args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0) return value;
             throw Invalid(d, $"{d.Keyword} needs a positive whole number, not '{d.Args[0]}'");
+        }
+
+        private static IReadOnlyList<JumpHostSpec> ParseProxyJump(Directive d)
+        {
+            if (d.Args.Count > 1) throw Invalid(d, $"ProxyJump takes one value, hops separated by commas without spaces, not '{string.Join(" ", d.Args)}'");
+            return JumpHostSpec.TryParseList(d.Args[0], out var problem)
+                ?? throw Invalid(d, $"ProxyJump {problem}; write the hops as [user@]host[:port], separated by commas");
         }
 
         private static bool IsNone(string value) => string.Equals(value, "none", StringComparison.OrdinalIgnoreCase);

@@ -12,8 +12,9 @@ using Renci.SshNet.Common;
 namespace XenPS.Core.Sessions
 {
     /// <summary>
-    /// One SSH connection to a dom0 over SSH.NET. Host keys are checked against known_hosts; commands run through
-    /// <c>sh -c</c> (and <c>sudo -n</c> when the session uses sudo); several commands may run at once, each on its own channel.
+    /// One SSH connection to a dom0 over SSH.NET, directly or through jump hosts. Host keys (of the jump hosts too) are checked against
+    /// known_hosts; commands run through <c>sh -c</c> (and <c>sudo -n</c> when the session uses sudo); several commands may run at once,
+    /// each on its own channel.
     /// </summary>
     public sealed class SshRemoteShell : IRemoteShell, IDisposable
     {
@@ -29,14 +30,36 @@ namespace XenPS.Core.Sessions
 
         private readonly ConnectionTarget _target;
         private readonly SshCredentials _credentials;
+        private readonly IReadOnlyList<SshCredentials> _hopCredentials;
         private readonly SemaphoreSlim _reconnectGate = new SemaphoreSlim(1, 1);
-        private volatile SshClient? _client;
+        private volatile SshConnection? _connection;
         private volatile bool _disposed;
 
         private SshRemoteShell(ConnectionTarget target)
         {
             _target = target;
-            _credentials = SshCredentials.Load(target);
+            var hopCredentials = new List<SshCredentials>();
+            try
+            {
+                foreach (var hop in target.JumpHosts)
+                {
+                    try
+                    {
+                        hopCredentials.Add(SshCredentials.Load(hop));
+                    }
+                    catch (XenSessionException e)
+                    {
+                        throw new JumpHostException(hop, target.ComputerName, e);
+                    }
+                }
+                _credentials = SshCredentials.Load(target);
+            }
+            catch
+            {
+                hopCredentials.ForEach(c => c.Dispose());
+                throw;
+            }
+            _hopCredentials = hopCredentials;
         }
 
         /// <summary>The host as the user named it.</summary>
@@ -60,10 +83,13 @@ namespace XenPS.Core.Sessions
         /// <summary><c>user@host:port</c> with the host as connected to: the identity of this connection.</summary>
         public string ConnectionKey => _target.Key;
 
+        /// <summary>The jump hosts passed through, as <c>user@host:port,...</c>; empty for a direct connection.</summary>
+        public string JumpHost => _target.JumpHostChain;
+
         public bool IsDisposed => _disposed;
 
-        /// <summary>True while the SSH connection is up. A dropped connection is opened again by the next command.</summary>
-        public bool IsConnected => !_disposed && IsUp(_client);
+        /// <summary>True while the SSH connection (and every jump host's) is up. A dropped connection is opened again by the next command.</summary>
+        public bool IsConnected => !_disposed && _connection?.IsUp == true;
 
         /// <summary>Resolves <paramref name="options"/> against the ssh config, loads the key files and connects.</summary>
         public static async Task<SshRemoteShell> ConnectAsync(SessionOptions options, CancellationToken cancellationToken)
@@ -71,7 +97,7 @@ namespace XenPS.Core.Sessions
             var shell = new SshRemoteShell(ConnectionTarget.Resolve(options));
             try
             {
-                shell._client = await shell.ConnectClientAsync(cancellationToken).ConfigureAwait(false);
+                shell._connection = await shell.ConnectChainAsync(cancellationToken).ConfigureAwait(false);
                 return shell;
             }
             catch
@@ -89,12 +115,12 @@ namespace XenPS.Core.Sessions
             var sudo = UseSudo && options.NeedsRoot;
             var commandLine = BuildCommandLine(command, sudo);
             var limit = options.Timeout ?? CommandTimeout;
-            var client = await ConnectedClientAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    var result = await ExecuteAsync(client, commandLine, limit, cancellationToken).ConfigureAwait(false);
+                    var result = await ExecuteAsync(connection.Client, commandLine, limit, cancellationToken).ConfigureAwait(false);
                     if (sudo && AsksForSudoPassword(result))
                     {
                         throw new SudoPasswordRequiredException(ComputerName, UserName);
@@ -113,18 +139,22 @@ namespace XenPS.Core.Sessions
                             $"The SSH connection to {Endpoint} was lost while a command ran ({e.Message}); whether the command completed is not known. " +
                             "Check the host's state, then run the command again.", e);
                     }
-                    client = await ReconnectAsync(client, cancellationToken).ConfigureAwait(false);
+                    connection = await ReconnectAsync(connection, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
-        /// <summary>Closes the connection. Later commands fail with <see cref="XenSessionErrorId.SessionClosed"/>.</summary>
+        /// <summary>
+        /// Closes the connection and, from the last to the first, the jump hosts' forwarded ports and connections.
+        /// Later commands fail with <see cref="XenSessionErrorId.SessionClosed"/>.
+        /// </summary>
         public void Dispose()
         {
             if (_disposed) return;
             _disposed = true;
-            _client?.Dispose();
+            _connection?.Dispose();
             _credentials.Dispose();
+            foreach (var credentials in _hopCredentials) credentials.Dispose();
         }
 
         /// <summary>
@@ -139,6 +169,8 @@ namespace XenPS.Core.Sessions
             result.ExitCode != 0 && SudoPasswordPrompts.Any(p => result.Stderr.IndexOf(p, StringComparison.Ordinal) >= 0);
 
         private string Endpoint => $"{HostName}:{Port}";
+
+        private static string EndpointOf(ConnectionTarget target) => $"{target.HostName}:{target.Port}";
 
         private async Task<RemoteResult> ExecuteAsync(SshClient client, string commandLine, TimeSpan? limit, CancellationToken cancellationToken)
         {
@@ -189,24 +221,27 @@ namespace XenPS.Core.Sessions
             stop.Dispose();
         }
 
-        private async Task<SshClient> ConnectedClientAsync(CancellationToken cancellationToken)
+        private async Task<SshConnection> ConnectedAsync(CancellationToken cancellationToken)
         {
             if (_disposed) throw Closed();
-            var client = _client!;
-            return IsUp(client) ? client : await ReconnectAsync(client, cancellationToken).ConfigureAwait(false);
+            var connection = _connection!;
+            return connection.IsUp ? connection : await ReconnectAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Replaces <paramref name="stale"/> by a new connection, unless another command already did.</summary>
-        private async Task<SshClient> ReconnectAsync(SshClient stale, CancellationToken cancellationToken)
+        /// <summary>
+        /// Replaces <paramref name="stale"/> by a new connection, unless another command already did. A jumped connection is built
+        /// again from the first jump host on, whichever hop dropped.
+        /// </summary>
+        private async Task<SshConnection> ReconnectAsync(SshConnection stale, CancellationToken cancellationToken)
         {
             await _reconnectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 if (_disposed) throw Closed();
-                var current = _client!;
-                if (!ReferenceEquals(current, stale) && IsUp(current)) return current;
-                var fresh = await ConnectClientAsync(cancellationToken).ConfigureAwait(false);
-                _client = fresh;
+                var current = _connection!;
+                if (!ReferenceEquals(current, stale) && current.IsUp) return current;
+                var fresh = await ConnectChainAsync(cancellationToken).ConfigureAwait(false);
+                _connection = fresh;
                 current.Dispose();
                 if (_disposed)
                 {
@@ -221,17 +256,94 @@ namespace XenPS.Core.Sessions
             }
         }
 
-        private async Task<SshClient> ConnectClientAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Connects to the host: directly, or hop by hop. Each jump host is connected to (through the hops before it), its host key
+        /// verified under its own names and port, then a port on 127.0.0.1 is forwarded through it to the next hop; the next client
+        /// connects to that local port and verifies the key its far end offers against the next hop's (or the host's) own names and port.
+        /// </summary>
+        private async Task<SshConnection> ConnectChainAsync(CancellationToken cancellationToken)
         {
-            var info = new ConnectionInfo(HostName, Port, UserName, _credentials.Methods)
+            var links = new List<JumpLink>();
+            try
             {
-                Timeout = _target.ConnectTimeout,
+                var host = _target.JumpHosts.Count == 0 ? HostName : _target.JumpHosts[0].HostName;
+                var port = _target.JumpHosts.Count == 0 ? Port : _target.JumpHosts[0].Port;
+                for (var i = 0; i < _target.JumpHosts.Count; i++)
+                {
+                    var hop = _target.JumpHosts[i];
+                    var client = (await ConnectStageAsync(hop, _hopCredentials[i], host, port, links, cancellationToken).ConfigureAwait(false)).Client;
+                    var link = new JumpLink(hop, client, i + 1 < _target.JumpHosts.Count ? _target.JumpHosts[i + 1] : _target);
+                    links.Add(link);
+                    StartForwarding(link);
+                    host = "127.0.0.1";
+                    port = link.LocalPort;
+                }
+                var final = await ConnectStageAsync(_target, _credentials, host, port, links, cancellationToken).ConfigureAwait(false);
+                return new SshConnection(final.Client, links);
+            }
+            catch
+            {
+                SshConnection.Close(links);
+                throw;
+            }
+        }
+
+        /// <summary>Connects one client of the chain; a failure names the jump host it concerns.</summary>
+        private async Task<(SshClient Client, string Fingerprint)> ConnectStageAsync(ConnectionTarget target, SshCredentials credentials, string host, int port,
+            IReadOnlyList<JumpLink> linksBefore, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var connected = await ConnectClientAsync(target, credentials, host, port, ComputerName, cancellationToken).ConfigureAwait(false);
+                if (ReferenceEquals(target, _target)) HostKeyFingerprint = connected.Fingerprint;
+                return connected;
+            }
+            catch (XenSessionException e) when (linksBefore.Count > 0 && e.InnerException is SshConnectionException && linksBefore[linksBefore.Count - 1].IsUp)
+            {
+                // The forwarded port closes the local connection without a word when the jump host's sshd does not open the channel onward
+                // (SSH.NET keeps the reason to itself); a host that closes before its SSH banner looks the same from here.
+                var via = linksBefore[linksBefore.Count - 1];
+                throw new JumpHostException(via.Hop, ComputerName, new XenSessionException(XenSessionErrorId.ConnectionFailed,
+                    $"It could not open a connection to {EndpointOf(target)}, or {target.HostName} closed it before SSH started. " +
+                    $"Check that {target.HostName} port {target.Port} can be reached from {via.Hop.HostName} and that the jump host's sshd allows TCP " +
+                    "forwarding (AllowTcpForwarding).", e));
+            }
+            catch (XenSessionException e) when (!ReferenceEquals(target, _target))
+            {
+                throw new JumpHostException(target, ComputerName, e);
+            }
+        }
+
+        private void StartForwarding(JumpLink link)
+        {
+            try
+            {
+                link.Start();
+            }
+            catch (Exception e) when (e is SshException || e is SocketException || e is ObjectDisposedException)
+            {
+                throw new JumpHostException(link.Hop, ComputerName, new XenSessionException(XenSessionErrorId.ConnectionFailed,
+                    $"No port on 127.0.0.1 could be forwarded through it to {EndpointOf(link.Next)}: {e.Message}", e));
+            }
+        }
+
+        /// <summary>
+        /// Connects to <paramref name="host"/>:<paramref name="port"/> (the target's own address, or the local end of a forwarded port) and
+        /// verifies the host key against <paramref name="target"/>'s known_hosts names and port. <paramref name="sessionComputerName"/> is the
+        /// host of the session, whose New-XenSession an unknown key's message tells to repeat.
+        /// </summary>
+        private static async Task<(SshClient Client, string Fingerprint)> ConnectClientAsync(ConnectionTarget target, SshCredentials credentials, string host, int port,
+            string sessionComputerName, CancellationToken cancellationToken)
+        {
+            var info = new ConnectionInfo(host, port, target.UserName, credentials.Methods)
+            {
+                Timeout = target.ConnectTimeout,
                 Encoding = Utf8,
                 MaxSessions = MaxConcurrentCommands,
             };
-            var knownHosts = LoadKnownHosts();
-            PreferRecordedKeyTypes(info, knownHosts.RecordedKeyTypes(_target.KnownHostsNames, Port));
-            var verifier = new HostKeyVerifier(_target, knownHosts);
+            var knownHosts = LoadKnownHosts(target);
+            PreferRecordedKeyTypes(info, knownHosts.RecordedKeyTypes(target.KnownHostsNames, target.Port));
+            var verifier = new HostKeyVerifier(target, knownHosts, sessionComputerName);
             var client = new SshClient(info) { KeepAliveInterval = KeepAliveInterval };
             client.HostKeyReceived += verifier.OnHostKeyReceived;
             try
@@ -242,22 +354,21 @@ namespace XenPS.Core.Sessions
             {
                 client.Dispose();
                 if (e is OperationCanceledException && cancellationToken.IsCancellationRequested) throw;
-                throw verifier.Failure ?? Translate(e);
+                throw verifier.Failure ?? Translate(e, target, credentials);
             }
-            HostKeyFingerprint = verifier.Fingerprint;
-            return client;
+            return (client, verifier.Fingerprint);
         }
 
-        private KnownHostsFile LoadKnownHosts()
+        private static KnownHostsFile LoadKnownHosts(ConnectionTarget target)
         {
             try
             {
-                return KnownHostsFile.Load(_target.KnownHostsPath);
+                return KnownHostsFile.Load(target.KnownHostsPath);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 throw new XenSessionException(XenSessionErrorId.ConnectionFailed,
-                    $"The known_hosts file {_target.KnownHostsPath} cannot be read: {e.Message}", e);
+                    $"The known_hosts file {target.KnownHostsPath} cannot be read: {e.Message}", e);
             }
         }
 
@@ -277,42 +388,31 @@ namespace XenPS.Core.Sessions
 
         private static string KeyTypeOfAlgorithm(string algorithm) => algorithm.StartsWith("rsa-sha2-", StringComparison.Ordinal) ? "ssh-rsa" : algorithm;
 
-        private XenSessionException Translate(Exception e)
+        private static XenSessionException Translate(Exception e, ConnectionTarget target, SshCredentials credentials)
         {
+            var endpoint = EndpointOf(target);
             switch (e)
             {
                 case SshAuthenticationException auth:
-                    return new SshAuthenticationFailedException(ComputerName, $"{UserName}@{HostName}", _credentials.Description, auth.Message, auth);
+                    return new SshAuthenticationFailedException(target.ComputerName, $"{target.UserName}@{target.HostName}", credentials.Description, auth.Message, auth);
                 case SshOperationTimeoutException _:
                 case SocketException { SocketErrorCode: SocketError.TimedOut }:
                     return new XenSessionException(XenSessionErrorId.ConnectTimeout,
-                        $"Connecting to {Endpoint} timed out after {Describe(_target.ConnectTimeout)}. " +
+                        $"Connecting to {endpoint} timed out after {Describe(target.ConnectTimeout)}. " +
                         "Check that the host is up and that no firewall drops SSH, or give more time with -ConnectTimeout.", e);
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } socket:
                     return new XenSessionException(XenSessionErrorId.HostNotFound,
-                        $"The host name {HostName} cannot be resolved ({socket.Message}), so {Endpoint} cannot be reached. Check the name, or give its address.", e);
+                        $"The host name {target.HostName} cannot be resolved ({socket.Message}), so {endpoint} cannot be reached. Check the name, or give its address.", e);
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return new XenSessionException(XenSessionErrorId.ConnectionFailed,
-                        $"{Endpoint} refused the connection. Check that sshd runs on {HostName} and listens on port {Port}.", e);
+                        $"{endpoint} refused the connection. Check that sshd runs on {target.HostName} and listens on port {target.Port}.", e);
                 default:
-                    return new XenSessionException(XenSessionErrorId.ConnectionFailed, $"Cannot open an SSH connection to {Endpoint}: {e.Message}", e);
+                    return new XenSessionException(XenSessionErrorId.ConnectionFailed, $"Cannot open an SSH connection to {endpoint}: {e.Message}", e);
             }
         }
 
         private static bool IsConnectionLoss(Exception e) =>
             e is SshConnectionException || e is SocketException || e is SshOperationTimeoutException || e is ObjectDisposedException;
-
-        private static bool IsUp(SshClient? client)
-        {
-            try
-            {
-                return client?.IsConnected == true;
-            }
-            catch (ObjectDisposedException)
-            {
-                return false;
-            }
-        }
 
         private XenSessionException Closed() =>
             new XenSessionException(XenSessionErrorId.SessionClosed, $"The session to {ComputerName} is closed. Open a new one with New-XenSession.");
@@ -325,11 +425,13 @@ namespace XenPS.Core.Sessions
         {
             private readonly ConnectionTarget _target;
             private readonly KnownHostsFile _knownHosts;
+            private readonly string _sessionComputerName;
 
-            public HostKeyVerifier(ConnectionTarget target, KnownHostsFile knownHosts)
+            public HostKeyVerifier(ConnectionTarget target, KnownHostsFile knownHosts, string sessionComputerName)
             {
                 _target = target;
                 _knownHosts = knownHosts;
+                _sessionComputerName = sessionComputerName;
             }
 
             public XenSessionException? Failure { get; private set; }
@@ -350,7 +452,7 @@ namespace XenPS.Core.Sessions
                     case HostKeyStatus.Unknown when _target.AcceptNewHostKey:
                         return Record(keyType, key);
                     case HostKeyStatus.Unknown:
-                        Failure = new HostKeyUnknownException(_target.ComputerName, _target.HostName, _target.Port, keyType, Fingerprint, _knownHosts.Path);
+                        Failure = new HostKeyUnknownException(_target.ComputerName, _target.HostName, _target.Port, keyType, Fingerprint, _knownHosts.Path, _sessionComputerName);
                         return false;
                     case HostKeyStatus.Changed:
                         Failure = new HostKeyChangedException(_target.ComputerName, keyType, Fingerprint, check.RecordedKeys, _knownHosts.Path);

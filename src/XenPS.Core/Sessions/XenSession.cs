@@ -30,6 +30,12 @@ namespace XenPS.Core.Sessions
 
         public int Port => _shell.Port;
 
+        /// <summary>
+        /// The jump hosts the session passes through, first hop first, as <c>user@host:port,...</c> with each host as named (in ProxyJump
+        /// or -JumpHost); empty for a direct session.
+        /// </summary>
+        public string JumpHost => _shell.JumpHost;
+
         public string UserName => _shell.UserName;
 
         public bool UseSudo => _shell.UseSudo;
@@ -54,7 +60,7 @@ namespace XenPS.Core.Sessions
         /// <summary>The detection the toolstack facts come from (with the info lines).</summary>
         public ToolstackDetection Detection => _detection;
 
-        /// <summary><c>user@host:port</c> as connected to: the registry reuses a session for the same key.</summary>
+        /// <summary><c>user@host:port</c> as connected to, with the jump hosts' after <c>via</c>: the registry reuses a session for the same key.</summary>
         internal string ConnectionKey => _shell.ConnectionKey;
 
         /// <summary>Runs the detection again, e.g. after xend was started or stopped.</summary>

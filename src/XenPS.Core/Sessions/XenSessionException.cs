@@ -28,6 +28,8 @@ namespace XenPS.Core.Sessions
         public const string SudoPasswordRequired = nameof(SudoPasswordRequired);
         public const string NotXenHost = nameof(NotXenHost);
         public const string ProbeFailed = nameof(ProbeFailed);
+        public const string JumpHostInvalid = nameof(JumpHostInvalid);
+        public const string ProxyCommandNotSupported = nameof(ProxyCommandNotSupported);
     }
 
     /// <summary>A session to a dom0 could not be opened or used. The message says what to do; it never holds a secret.</summary>
@@ -46,11 +48,15 @@ namespace XenPS.Core.Sessions
     /// <summary>The host offered a key that no known_hosts entry records for it.</summary>
     public sealed class HostKeyUnknownException : XenSessionException
     {
-        public HostKeyUnknownException(string computerName, string hostName, int port, string keyType, string fingerprint, string knownHostsPath)
+        /// <summary>
+        /// <paramref name="sessionComputerName"/> is the host of the session being opened: <paramref name="computerName"/> itself, or the
+        /// host that <paramref name="computerName"/> is a jump host to (-AcceptNewHostKey on that session applies to its jump hosts).
+        /// </summary>
+        public HostKeyUnknownException(string computerName, string hostName, int port, string keyType, string fingerprint, string knownHostsPath, string sessionComputerName)
             : base(XenSessionErrorId.HostKeyUnknown,
                 $"The host key of {computerName} is not known: {keyType} {fingerprint} is not recorded in {knownHostsPath}. " +
                 $"If this is the host's key (check on the host with 'ssh-keygen -lf /etc/ssh/ssh_host_{ShortType(keyType)}_key.pub'), " +
-                $"accept it with 'New-XenSession -ComputerName {computerName} -AcceptNewHostKey', " +
+                $"accept it with 'New-XenSession -ComputerName {sessionComputerName} -AcceptNewHostKey', " +
                 $"or add the host's keys with 'ssh-keyscan{(port == 22 ? "" : $" -p {port}")} {hostName} >> {knownHostsPath}'.")
         {
             KeyType = keyType;
@@ -63,6 +69,22 @@ namespace XenPS.Core.Sessions
 
         private static string ShortType(string keyType) =>
             keyType.StartsWith("ecdsa-", StringComparison.Ordinal) ? "ecdsa" : keyType.StartsWith("ssh-", StringComparison.Ordinal) ? keyType.Substring(4) : keyType;
+    }
+
+    /// <summary>
+    /// A jump host on the way to a session's host failed. <see cref="XenSessionException.ErrorId"/> is that of the hop's own failure
+    /// (HostKeyUnknown, AuthenticationFailed, ConnectionFailed...), which is the <see cref="Exception.InnerException"/>; the message names the hop.
+    /// </summary>
+    public sealed class JumpHostException : XenSessionException
+    {
+        internal JumpHostException(ConnectionTarget hop, string sessionComputerName, XenSessionException failure)
+            : base(failure.ErrorId, $"Jump host {hop.Label} on the way to {sessionComputerName}: {failure.Message}", failure)
+        {
+            JumpHost = JumpHostSpec.Format(hop.UserName, hop.ComputerName, hop.Port);
+        }
+
+        /// <summary>The hop that failed, as <c>user@host:port</c> with the host as named.</summary>
+        public string JumpHost { get; }
     }
 
     /// <summary>The host offered a key that differs from the one recorded for it: always refused.</summary>

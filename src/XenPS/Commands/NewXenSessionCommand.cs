@@ -60,6 +60,12 @@ namespace XenPS.Commands
         [Parameter]
         public SwitchParameter UseSudo { get; set; }
 
+        /// <summary>Jump hosts to pass through, each [user@]host[:port], first hop first; wins over ssh_config's ProxyJump; 'none' connects directly.</summary>
+        [Parameter]
+        [Alias("ProxyJump")]
+        [ValidateNotNullOrEmpty]
+        public string[]? JumpHost { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
@@ -84,6 +90,7 @@ namespace XenPS.Commands
                 SshConfigPath = ResolvePath(SshConfigPath),
                 AcceptNewHostKey = AcceptNewHostKey,
                 UseSudo = UseSudo,
+                JumpHosts = JumpHost,
             };
             if (Port != 0) options.Port = Port;
             if (ConnectTimeout != 0) options.ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeout);
