@@ -62,7 +62,7 @@ Describe 'Migration target on a forwarded xm pair with a migration network' {
         $result = Move-XenDomain -Name com-xp1 -ComputerName fwd-dom0-a -Destination fwd-dom0-b -MigrationTarget no-such-host.invalid -SkipReadinessCheck -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
 
         $result | Should -BeNullOrEmpty
-        $failed.FullyQualifiedErrorId | Should -Be 'MigrationTargetNotFound'
+        $failed.FullyQualifiedErrorId | Should -Be 'MigrationTargetNotFound,XenPS.Commands.MoveXenDomainCommand'
         $failed.Exception.Message | Should -BeLike '*no-such-host.invalid does not resolve on fwd-dom0-a*-MigrationTarget*'
         (Get-XenDomain -ComputerName fwd-dom0-a -Name com-xp1).State | Should -Be 'Blocked'
         Get-JobFolders $Lab dom0-a | Should -BeNullOrEmpty
@@ -124,6 +124,32 @@ Describe 'Migration target on a forwarded xl pair with a migration network' {
 
         $result.Status | Should -Be 'Failed'
         $result.Error | Should -BeLike '*Permission denied*'
-        $failed.FullyQualifiedErrorId | Should -Be 'MigrationFailed'
+        $failed.FullyQualifiedErrorId | Should -Be 'MigrationFailed,XenPS.Commands.MoveXenDomainCommand'
+    }
+}
+
+Describe 'Migration between xl dom0s behind a bastion' {
+    BeforeAll {
+        $script:Lab = Start-TestLab -Name tgtbst -LabProfile topology/bastion-xl
+        New-XenSession -ComputerName xl-a, xl-b -SshConfigPath $Lab.ssh_config | Out-Null
+    }
+    AfterAll {
+        Get-XenSession | Remove-XenSession
+        Stop-TestLab $Lab
+    }
+
+    It 'reaches both dom0s through the bastion' {
+        Get-XenSession | ForEach-Object JumpHost | Should -Be @('root@bastion:22', 'root@bastion:22')
+    }
+
+    It 'passes readiness and migrates over the dom0s own network' {
+        $report = Test-XenMigrationReadiness -Name tiny -ComputerName xl-a -Destination xl-b
+        @($report.Checks | Where-Object Status -EQ 'Fail' | ForEach-Object { "$($_.Id): $($_.Detail)" }) | Should -BeNullOrEmpty
+
+        $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -Confirm:$false -ErrorAction Stop
+
+        $result.Status | Should -Be 'Succeeded'
+        $result.VerifiedOnDestination | Should -BeTrue
+        $result.MigrationTarget.Host | Should -Be 'xl-b'
     }
 }
