@@ -148,6 +148,10 @@ namespace XenPS
                 case XenSessionErrorId.KeyFileInvalid:
                 case XenSessionErrorId.SshConfigInvalid:
                     return ErrorCategory.InvalidData;
+                case XenSessionErrorId.JumpHostInvalid:
+                    return ErrorCategory.InvalidArgument;
+                case XenSessionErrorId.ProxyCommandNotSupported:
+                    return ErrorCategory.NotImplemented;
                 case XenSessionErrorId.ConnectionFailed:
                 case XenSessionErrorId.ConnectionLost:
                 case XenSessionErrorId.ChannelOpenFailed:
