@@ -79,6 +79,20 @@ Describe 'Migration target on a forwarded xm pair with a migration network' {
         $verbose | Should -Contain 'fwd-dom0-a: xm migrate --live -p 8002 com-xp1 dom0-b'
         (Get-XenDomain -ComputerName fwd-dom0-b -Name com-xp1).State | Should -BeIn 'Running', 'Blocked'
     }
+
+    It "migrates back to an explicit address on the migration network once dom0-a's relocation server admits dom0-b" {
+        $A = Get-LabHostEntry $Lab dom0-a
+        Set-XendRelocation -ComputerName fwd-dom0-a -Enabled -HostsAllow '^dom0-b$' -Restart -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+
+        # The way back skips the readiness check: its CPU rule refuses dom0-b's extra osvw flag, even for a move back (issue 13).
+        # The target is then chosen just before the migration, the port read from dom0-a's xend-config.sxp.
+        $result = Move-XenDomain -Name com-xp1 -ComputerName fwd-dom0-b -Destination fwd-dom0-a -MigrationTarget $A.migration_address -SkipReadinessCheck -Confirm:$false -ErrorAction Stop
+
+        $result.Status | Should -Be 'Succeeded'
+        $result.VerifiedOnDestination | Should -BeTrue
+        $result.MigrationTarget.ToString() | Should -Be "$($A.migration_address):8002"
+        $result.MigrationTarget.Origin | Should -Be 'Explicit'
+    }
 }
 
 Describe 'Migration target on a forwarded xl pair with a migration network' {
