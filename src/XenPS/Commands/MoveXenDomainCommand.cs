@@ -5,7 +5,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Completers;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
@@ -19,62 +18,11 @@ namespace XenPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Move, "XenDomain", DefaultParameterSetName = ComputerNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MigrationResult), typeof(Job))]
-    public sealed class MoveXenDomainCommand : XenCmdlet
+    public sealed class MoveXenDomainCommand : MigrationCmdlet
     {
-        private const string ComputerNameSet = "ComputerName";
-        private const string SessionSet = "Session";
-
-        private readonly List<HostTarget> targets = new List<HostTarget>();
-
-        /// <summary>Names of the domains to migrate (no wildcards).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [Alias("Domain")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(DomainNameCompleter))]
-        public string[] Name { get; set; } = Array.Empty<string>();
-
-        /// <summary>The source host, where the domains run now.</summary>
-        [Parameter(ParameterSetName = ComputerNameSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Source")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string[]? ComputerName { get; set; }
-
-        /// <summary>The source host's session.</summary>
-        [Parameter(ParameterSetName = SessionSet, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public XenSession[]? Session { get; set; }
-
-        /// <summary>The destination host: a name, address or ssh_config alias, or a session.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
-        [SessionToComputerName]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string Destination { get; set; } = "";
-
         /// <summary>Live migration (the default); -Live:$false stops the domain while its memory is copied (xm only).</summary>
         [Parameter]
         public SwitchParameter Live { get; set; } = true;
-
-        /// <summary>
-        /// The destination's name or address as the source dom0 reaches it (the migration target), e.g. its address on the migration
-        /// network. By default the one the readiness check chose: the first that works of xend-relocation-address (xm), -Destination,
-        /// the destination's own host name, its addresses.
-        /// </summary>
-        [Parameter]
-        [ValidateMigrationTarget]
-        [Alias("MigrationAddress")]
-        public string? MigrationTarget { get; set; }
-
-        /// <summary>xm: the relocation port the source connects to (default: the one in the destination's xend-config.sxp).</summary>
-        [Parameter]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
-        /// <summary>xl: the command xl runs to reach the destination (xl migrate -s), e.g. 'ssh -p 2222'.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? SshCommand { get; set; }
 
         /// <summary>Seconds to wait for each migration; by default as long as it takes.</summary>
         [Parameter]
@@ -90,49 +38,33 @@ namespace XenPS.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 2;
 
-        /// <summary>User and password for implicit sessions that need password authentication.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
         /// <summary>Returns a job at once (after the readiness checks and confirmations); Receive-Job gives the results.</summary>
         [Parameter]
         public SwitchParameter AsJob { get; set; }
-
-        /// <inheritdoc/>
-        protected override void ProcessRecord() => AddTargets(targets, ComputerName, Session, Name);
 
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
             var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
             var approved = new List<Approved>();
-            var prepared = RunOnEach(targets, async (target, ct) =>
+            var prepared = RunOnEach(Targets, async (target, ct) =>
             {
                 var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
                 if (SkipReadinessCheck) return (Source: source, Reports: (IReadOnlyList<ReadinessReport>?)null);
-                var request = new ReadinessRequest
-                {
-                    Source = source,
-                    Destination = destination,
-                    SourceName = target.ComputerName,
-                    DestinationName = Destination,
-                    Domains = target.Names,
-                    MigrationTarget = MigrationTarget,
-                    RelocationPort = Port == 0 ? (int?)null : Port,
-                    SshCommand = SshCommand,
-                };
+                var request = NewReadinessRequest(target);
+                request.Source = source;
+                request.Destination = destination;
                 return (Source: source, Reports: await ReadinessChecker.CheckAsync(request, _ => { }, ct).ConfigureAwait(false));
             });
-            for (var i = 0; i < targets.Count; i++)
+            for (var i = 0; i < Targets.Count; i++)
             {
                 if (prepared[i].Error is Exception error)
                 {
-                    WriteError(ToErrorRecord(error, targets[i].ComputerName));
+                    WriteError(ToErrorRecord(error, Targets[i].ComputerName));
                     continue;
                 }
                 var (source, reports) = prepared[i].Value;
-                foreach (var name in targets[i].Names)
+                foreach (var name in Targets[i].Names)
                 {
                     var report = reports?.FirstOrDefault(r => r.Domain == name);
                     if (report is { IsReady: false })
@@ -196,7 +128,7 @@ namespace XenPS.Commands
             var gate = new SemaphoreSlim(ThrottleLimit);
             var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
             var destinationName = Destination;
-            var settings = (Live: Live.IsPresent, Port: Port == 0 ? (int?)null : Port, SshCommand, MigrationTarget, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
+            var settings = (Live: Live.IsPresent, Port: RelocationPort, SshCommand, MigrationTarget, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
             return Task.WhenAll(approved.Select((item, index) => Task.Run(async () =>
             {
                 var activity = $"Migrating {item.Domain} to {destinationName}";
