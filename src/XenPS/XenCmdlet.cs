@@ -141,7 +141,7 @@ namespace XenPS
                 case XenSessionErrorId.NoCredentials:
                     return ErrorCategory.AuthenticationError;
                 case XenSessionErrorId.HostNotFound:
-                case "MigrationTargetNotFound":
+                case XenSessionErrorId.MigrationTargetNotFound:
                 case XenSessionErrorId.KeyFileNotFound:
                 case XenSessionErrorId.SshConfigNotFound:
                     return ErrorCategory.ObjectNotFound;

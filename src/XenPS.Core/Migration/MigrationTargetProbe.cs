@@ -230,8 +230,7 @@ namespace XenPS.Core.Migration
         internal static bool IsAddress(string value) => HostNames.IsIPv4(value) || HostNames.IsIPv6(value);
 
         /// <summary>Safe to hand to getent, ssh, bash's /dev/tcp and the toolstacks: an RFC 1123 host name or an IP address.</summary>
-        internal static bool IsHostOrAddress(string value) =>
-            value.Length > 0 && (IsAddress(value) || HostNames.NameProblem(value) == null);
+        internal static bool IsHostOrAddress(string value) => MigrationTarget.ProblemWith(value) is null;
 
         private static string Describe(TargetTry t, string source)
         {

@@ -38,10 +38,10 @@ namespace XenPS.Core.Migration
                 identity = MigrationTargetProbe.ReadDestination(sections);
                 if (toolstack == Toolstack.Xm)
                 {
-                    var facts = new HostFacts { Name = destination.ComputerName, Tools = new ToolFacts { XmPath = "xm", XendRunning = destination.XendRunning } };
-                    DestinationProbe.ReadXend(facts, sections["xend-config"]);
-                    relocationAddress = facts.Xend?.Relocation.Address;
-                    plan.RelocationPort = facts.Xend?.Relocation.Port ?? RelocationSettings.DefaultPort;
+                    // A missing or unreadable file leaves xend's defaults: every address, port 8002.
+                    var xend = DestinationProbe.ReadXend(destination.ComputerName, destination.XendRunning, sections["xend-config"], out _);
+                    relocationAddress = xend?.Relocation.Address;
+                    plan.RelocationPort = xend?.Relocation.Port ?? RelocationSettings.DefaultPort;
                 }
             }
             if (request.Port is int port) plan.RelocationPort = port;
@@ -50,7 +50,7 @@ namespace XenPS.Core.Migration
             log($"{source.ComputerName}: migration target from {string.Join(", ", plan.Candidates.Select(c => c.Host))}");
             var result = await choiceBatch.RunAsync(source.Shell, Read, cancellationToken).ConfigureAwait(false);
             var choice = MigrationTargetProbe.Read(plan, result["target"], source.ComputerName, destination.ComputerName);
-            return choice.Target ?? throw new XenSessionException("MigrationTargetNotFound", choice.Error!);
+            return choice.Target ?? throw new XenSessionException(XenSessionErrorId.MigrationTargetNotFound, choice.Error!);
         }
     }
 }

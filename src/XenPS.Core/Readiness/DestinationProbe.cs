@@ -47,16 +47,24 @@ namespace XenPS.Core.Readiness
         /// </summary>
         internal static void ReadXend(HostFacts facts, RemoteResult section)
         {
+            facts.Xend = ReadXend(facts.Name, facts.Tools.XendRunning, section, out var error);
+            facts.XendError = error;
+        }
+
+        /// <summary>The settings from a read of xend-config.sxp on <paramref name="name"/>; null, with <paramref name="error"/> saying why, when it could not be read.</summary>
+        internal static XendSettings? ReadXend(string name, bool xendRunning, RemoteResult section, out string? error)
+        {
+            error = null;
             try
             {
-                var content = RemoteFile.FromReadResult(facts.Name, RelocationService.DefaultConfigPath, section);
+                var content = RemoteFile.FromReadResult(name, RelocationService.DefaultConfigPath, section);
                 var document = SxpDocument.Parse(RelocationService.FileEncoding.GetString(content.Bytes));
                 var minMem = RelocationSettings.ReadInt(document, Dom0MinMemKey, 0);
                 var relocation = RelocationSettings.Read(document);
-                relocation.ComputerName = facts.Name;
+                relocation.ComputerName = name;
                 relocation.Path = RelocationService.DefaultConfigPath;
-                relocation.XendRunning = facts.Tools.XendRunning;
-                facts.Xend = new XendSettings
+                relocation.XendRunning = xendRunning;
+                return new XendSettings
                 {
                     Relocation = relocation,
                     Dom0MinMemMB = minMem,
@@ -65,12 +73,13 @@ namespace XenPS.Core.Readiness
             }
             catch (XenSessionException e)
             {
-                facts.XendError = e.Message;
+                error = e.Message;
             }
             catch (XenParseException e)
             {
-                facts.XendError = $"{RelocationService.DefaultConfigPath} on {facts.Name} could not be read: {e.Message}";
+                error = $"{RelocationService.DefaultConfigPath} on {name} could not be read: {e.Message}";
             }
+            return null;
         }
     }
 }

@@ -79,8 +79,15 @@ namespace XenPS.Core.Readiness
         /// <summary>Why no migration target works (every candidate tried), or null.</summary>
         public string? TargetError => Target?.Error;
 
-        /// <summary>The source's TCP connection to the chosen target (xm: its relocation port; xl: its SSH port).</summary>
-        public ConnectTest? TargetPort { get; set; }
+        /// <summary>The source's TCP connection to the chosen target (xm: its relocation port; xl: its SSH port), from the choice.</summary>
+        public ConnectTest? TargetPort => Target is { Target: MigrationTarget target, Chosen: TargetTry chosen }
+            ? new ConnectTest
+            {
+                Target = $"{target.Address}:{target.Port}",
+                Outcome = chosen.Outcome == "open" ? ConnectOutcome.Open : ConnectOutcome.Refused,
+                Message = chosen.Message,
+            }
+            : null;
 
         /// <summary>xm: the hold test on the relocation port, which tells xend's hosts-allow rejection apart.</summary>
         public ConnectTest? RelocationPort { get; set; }
@@ -163,12 +170,6 @@ namespace XenPS.Core.Readiness
             var facts = new LinkFacts { Target = choice };
             if (choice.Target is not MigrationTarget target) return facts;
             var at = $"{target.Address}:{target.Port}";
-            facts.TargetPort = new ConnectTest
-            {
-                Target = at,
-                Outcome = choice.Chosen!.Outcome == "open" ? ConnectOutcome.Open : ConnectOutcome.Refused,
-                Message = choice.Chosen.Message,
-            };
             if (plan.RelocationHold) facts.RelocationPort = ReadConnect(at, sections["relocation"]);
             if (plan.SshLogin)
             {

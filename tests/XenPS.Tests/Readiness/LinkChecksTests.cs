@@ -26,7 +26,6 @@ namespace XenPS.Tests.Readiness
         private static LinkFacts Link(ConnectOutcome relocation = ConnectOutcome.Open, int sshExit = 0, string sshMessage = "") => new LinkFacts
         {
             Target = Choice(),
-            TargetPort = new ConnectTest { Target = "198.18.0.12:8002", Outcome = ConnectOutcome.Open },
             RelocationPort = new ConnectTest { Target = "198.18.0.12:8002", Outcome = relocation, Message = relocation == ConnectOutcome.Refused ? "Connection refused" : "" },
             Ssh = new SshTest { Destination = "xl-b", ExitCode = sshExit, Message = sshMessage, Output = sshExit == 0 ? "/usr/sbin/xl" : "" },
         };
@@ -37,7 +36,6 @@ namespace XenPS.Tests.Readiness
         private static LinkFacts Reached(Toolstack toolstack, ConnectOutcome outcome) => new LinkFacts
         {
             Target = Choice(toolstack, outcome == ConnectOutcome.Open ? "open" : "refused", "Connection refused"),
-            TargetPort = new ConnectTest { Target = toolstack == Toolstack.Xm ? "198.18.0.12:8002" : "198.18.0.12:22", Outcome = outcome, Message = "Connection refused" },
         };
 
         [Theory]
