@@ -45,7 +45,7 @@ namespace XenPS.Core.Migration
 
         public int? Port { get; set; }
 
-        /// <summary>open, refused, timeout, unresolved, self, unavailable.</summary>
+        /// <summary>open, proxied (xl: the source's ssh goes through a proxy of its own), refused, timeout, unresolved, self, unavailable.</summary>
         public string Outcome { get; set; } = "";
 
         public string Message { get; set; } = "";
@@ -242,6 +242,7 @@ namespace XenPS.Core.Migration
                 "unresolved" => $"{name}{via} does not resolve on {source}",
                 "self" => $"{name}{via} is {source} itself there ({t.Address})",
                 "open" => $"{name}{via} accepts TCP at {at}",
+                "proxied" => $"{name}{via} is reached by ssh on {source} through its proxy {t.Message}",
                 "refused" => $"{name}{via} refuses TCP at {at}" + (t.Message.Length > 0 ? $" ({t.Message})" : ""),
                 "timeout" => $"{name}{via} does not answer at {at} within 5 s",
                 "unavailable" => $"{name}: {source} cannot run the test ({t.Message}); it needs bash and timeout",

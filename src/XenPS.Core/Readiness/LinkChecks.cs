@@ -28,6 +28,10 @@ namespace XenPS.Core.Readiness
             var target = link.Target!.Target!;
             var test = link.TargetPort!;
             var chosen = $"Migration target {target} ({target.Reason})";
+            if (link.Target.Chosen?.Outcome == "proxied")
+            {
+                return CheckResult.Pass(id, $"{chosen}: ssh on {source.Name} reaches it through its own proxy ({link.Target.Chosen.Message}), which the TCP test does not follow; SshTrust tests the login through it.");
+            }
             if (test.Outcome == ConnectOutcome.Open) return CheckResult.Pass(id, $"{chosen}: {source.Name} reaches {test.Target} over TCP.");
             if (target.Toolstack == Toolstack.Xm)
             {

@@ -9,7 +9,9 @@
 # LOCAL  yes: a candidate that is a loopback or the source's own address may be chosen (an explicit target).
 #
 # Each candidate is tried in order: resolved, refused when it is the source itself, then a TCP connection is tried
-# (5 s). The first that accepts the connection is chosen; when none does, the first whose host answered (refused the
+# (5 s). For xl, a name that the source's ssh reaches through a ProxyJump or ProxyCommand of its own is not tried over
+# TCP (the proxy decides the way) and counts as reached: the ssh login test then tells. The first that accepts the
+# connection is chosen; when none does, the first whose host answered (refused the
 # port) is chosen, so that the checks can say what is closed. For every candidate tried it prints N.key=value lines
 # (candidate, host, port, user, address, outcome, message), then chosen=N (or chosen=) and, for the chosen one, the
 # route to it. It leaves the choice in t_host (the name to give the toolstack), t_addr and t_port for later sections
@@ -38,21 +40,28 @@ xenps_target() {
     t_host=; t_addr=; t_port=
     t_i=0; t_chosen=; t_fallback=
     for t_c in "$@"; do
-        t_name=$t_c; t_p=$t_port_given; t_user=; t_msg=
+        t_name=$t_c; t_p=$t_port_given; t_user=; t_msg=; t_proxy=; t_out=; t_a=
         if [ "$t_mode" = xl ]; then
             set -f
             if t_g=$($t_ssh -G -- "$t_c" 2>/dev/null); then
                 t_name=$(printf '%s\n' "$t_g" | sed -n 's/^hostname //p' | head -n 1)
                 t_p=$(printf '%s\n' "$t_g" | sed -n 's/^port //p' | head -n 1)
                 t_user=$(printf '%s\n' "$t_g" | sed -n 's/^user //p' | head -n 1)
+                t_proxy=$(printf '%s\n' "$t_g" | sed -n 's/^proxyjump //p; s/^proxycommand //p' | head -n 1)
             else
                 t_p=22
                 t_msg="'$t_ssh -G' did not answer; port 22 assumed"
             fi
             set +f
         fi
-        t_a=$(xenps_resolve "$t_name" "$t_mode")
-        if [ -z "$t_a" ]; then
+        if [ -n "$t_proxy" ] && [ "$t_proxy" != none ]; then
+            t_out=proxied; t_msg=$t_proxy
+        else
+            t_a=$(xenps_resolve "$t_name" "$t_mode")
+        fi
+        if [ -n "$t_out" ]; then
+            :
+        elif [ -z "$t_a" ]; then
             t_out=unresolved
         elif [ "$t_local" != yes ] && xenps_is_local "$t_a"; then
             t_out=self
@@ -67,7 +76,7 @@ xenps_target() {
         fi
         printf '%s.candidate=%s\n%s.host=%s\n%s.port=%s\n%s.user=%s\n%s.address=%s\n%s.outcome=%s\n%s.message=%s\n' \
             "$t_i" "$t_c" "$t_i" "$t_name" "$t_i" "$t_p" "$t_i" "$t_user" "$t_i" "$t_a" "$t_i" "$t_out" "$t_i" "$t_msg"
-        if [ "$t_out" = open ]; then
+        if [ "$t_out" = open ] || [ "$t_out" = proxied ]; then
             t_chosen=$t_i; t_host=$t_c; t_addr=$t_a; t_port=$t_p
             break
         fi
@@ -81,5 +90,5 @@ xenps_target() {
     fi
     printf 'chosen=%s\n' "$t_chosen"
     [ -n "$t_chosen" ] || return 3
-    printf 'route=%s\n' "$(ip route get "$t_addr" 2>&1 | tr '\n' ' ')"
+    [ -z "$t_addr" ] || printf 'route=%s\n' "$(ip route get "$t_addr" 2>&1 | tr '\n' ' ')"
 }

@@ -164,6 +164,33 @@ namespace XenPS.Tests.Migration
         }
 
         [Fact]
+        public async Task XlTakesANameThatTheSourcesSshReachesThroughItsOwnProxyWithoutATcpTest()
+        {
+            var config = System.IO.Path.GetTempFileName();
+            try
+            {
+                System.IO.File.WriteAllText(config, "Host xen-b\n    HostName xen-b.internal.invalid\n    ProxyJump gate.invalid\n");
+                var plan = new TargetPlan
+                {
+                    Toolstack = Toolstack.Xl,
+                    SshCommand = $"ssh -F {config}",
+                    Candidates = new[] { new TargetCandidate("no-such-host.invalid", MigrationTargetOrigin.DestinationName), new TargetCandidate("xen-b", MigrationTargetOrigin.DestinationHostName) },
+                };
+
+                var choice = await ChooseAsync(plan);
+
+                Assert.Equal(new[] { "unresolved", "proxied" }, choice.Tries.Select(t => t.Outcome));
+                Assert.Equal("xen-b", choice.Target!.Host);
+                Assert.Equal("gate.invalid", choice.Chosen!.Message);
+                Assert.Null(choice.SourceAddress);
+            }
+            finally
+            {
+                System.IO.File.Delete(config);
+            }
+        }
+
+        [Fact]
         public void ANameTheSourcesSshTranslatesIsShownWithItsTranslation()
         {
             var plan = new TargetPlan

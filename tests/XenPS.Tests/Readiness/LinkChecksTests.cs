@@ -60,6 +60,15 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
+        public void WithXlATargetBehindTheSourcesOwnProxyPassesNetworkAndLeavesTheLoginToSshTrust()
+        {
+            var check = LinkChecks.Network(Hosts.Xl("xl-a"), Hosts.Xl("xl-b"), new LinkFacts { Target = Choice(Toolstack.Xl, "proxied", "gate") });
+
+            Assert.Equal(ReadinessStatus.Pass, check.Status);
+            Assert.Equal("Migration target xl-b:22 (the name given for the destination): ssh on xl-a reaches it through its own proxy (gate), which the TCP test does not follow; SshTrust tests the login through it.", check.Detail);
+        }
+
+        [Fact]
         public void NetworkFailsWithEveryCandidateWhenNoTargetWorks()
         {
             var none = new LinkFacts { Target = new TargetChoice { Error = "No way from dom0-a to dom0-b was found: fwd-dom0-b does not resolve on dom0-a. Give -MigrationTarget ..." } };
