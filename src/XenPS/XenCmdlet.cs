@@ -142,6 +142,7 @@ namespace XenPS
                     return ErrorCategory.AuthenticationError;
                 case XenSessionErrorId.HostNotFound:
                 case XenSessionErrorId.MigrationTargetNotFound:
+                case XenSessionErrorId.XendConfigNotFound:
                 case XenSessionErrorId.KeyFileNotFound:
                 case XenSessionErrorId.SshConfigNotFound:
                     return ErrorCategory.ObjectNotFound;

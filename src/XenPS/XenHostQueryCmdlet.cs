@@ -45,6 +45,9 @@ namespace XenPS
         /// <summary>The answer of one host; <paramref name="computerName"/> is the host as the user named it.</summary>
         protected abstract Task<object> QueryAsync(XenSession session, string computerName, CancellationToken cancellationToken);
 
+        /// <summary>Writes the answer of one host to the pipeline; called on the pipeline thread.</summary>
+        protected virtual void WriteAnswer(object answer) => WriteObject(answer);
+
         /// <inheritdoc/>
         protected override void ProcessRecord() => AddTargets(targets, ComputerName, Session, Array.Empty<string>());
 
@@ -56,7 +59,7 @@ namespace XenPS
             for (var i = 0; i < targets.Count; i++)
             {
                 if (outcomes[i].Error is Exception error) WriteError(ToErrorRecord(error, targets[i].ComputerName));
-                else WriteObject(outcomes[i].Value);
+                else WriteAnswer(outcomes[i].Value);
             }
         }
     }

@@ -55,6 +55,26 @@ Describe 'Test-XenMigrationReadiness' {
             $again.IsReady | Should -BeTrue
         }
 
+        It 'fails on relocation alone on a destination without xend-config.sxp, with a remedy that creates it first' {
+            $config = '/etc/xen/xend-config.sxp'
+            Invoke-LabHost $Lab dom0-b @('sh', '-c', "cp -p $config /root/xend-config.sxp.saved && rm $config && xend restart") | Out-Null
+            try {
+                $report = Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b
+                Get-FailedIds $report | Should -Be @('Relocation')
+                $relocation = $report.Checks | Where-Object Id -EQ 'Relocation'
+                $relocation.Detail | Should -BeLike "dom0-b has no $config, so its xend runs with the built-in defaults: relocation server off.*"
+                $relocation.Remedy | Should -BeLike "Create the file ('touch $config' as root on dom0-b, or restore your distribution's copy), then Set-XendRelocation -ComputerName dom0-b *"
+
+                Invoke-LabHost $Lab dom0-b @('touch', $config) | Out-Null
+                Invoke-Expression "$($relocation.Remedy -replace '^.*, then ') -Confirm:`$false -WarningAction SilentlyContinue" | Out-Null
+
+                (Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b).IsReady | Should -BeTrue
+            }
+            finally {
+                Invoke-LabHost $Lab dom0-b @('sh', '-c', "cp -p /root/xend-config.sxp.saved $config && xend restart") | Out-Null
+            }
+        }
+
         It 'passes for the xl pair, with relocation skipped and SSH trust checked' {
             $report = Test-XenMigrationReadiness -Name tiny -ComputerName xl-a -Destination xl-b
             $report.IsReady | Should -BeTrue

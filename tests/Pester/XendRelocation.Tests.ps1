@@ -30,6 +30,7 @@ Describe 'Get-XendRelocation' {
         $config = Get-XendRelocation -ComputerName dom0-b
         $config.ComputerName | Should -Be 'dom0-b'
         $config.Path | Should -Be $ConfigFile
+        $config.FileExists | Should -BeTrue
         $config.Server | Should -BeFalse
         $config.Port | Should -Be 8002
         $config.XendRunning | Should -BeTrue
@@ -59,6 +60,55 @@ Describe 'Get-XendRelocation' {
         finally {
             Stop-TestLab $xlLab
         }
+    }
+}
+
+Describe 'a host without /etc/xen/xend-config.sxp' {
+    # xend reads a missing file as an empty one and runs with its built-in defaults; so does the lab's xend.
+    BeforeEach { Invoke-LabHost $Lab dom0-b @('sh', '-c', "rm -f $ConfigFile && xend restart") | Out-Null }
+    AfterAll { Reset-DomB }
+
+    It 'Get-XendRelocation returns xend''s defaults, says that the file is absent, and warns' {
+        $config = Get-XendRelocation -ComputerName dom0-b -WarningVariable warnings -WarningAction SilentlyContinue
+        $config.FileExists | Should -BeFalse
+        $config.Path | Should -Be $ConfigFile
+        $config.Server | Should -BeFalse
+        $config.Port | Should -Be 8002
+        $config.Address | Should -Be ''
+        $config.HostsAllow | Should -BeNullOrEmpty
+        $config.XendRunning | Should -BeTrue
+        $config.Listening | Should -BeFalse
+        @($warnings).Count | Should -Be 1
+        $warnings[0].Message | Should -Be "dom0-b has no $ConfigFile`: xend there runs with its built-in defaults, which are shown (relocation server off), unless it was started with another file in XEND_CONFIG."
+    }
+
+    It 'Get-XendRelocation warns only about the host without the file' {
+        $configs = Get-XendRelocation -ComputerName dom0-a, dom0-b -WarningVariable warnings -WarningAction SilentlyContinue
+        $configs.FileExists | Should -Be @($true, $false)
+        @($warnings).Count | Should -Be 1
+        $warnings[0].Message | Should -BeLike 'dom0-b has no *'
+    }
+
+    It 'Set-XendRelocation refuses with XendConfigNotFound, says how to create the file, and creates nothing' {
+        $failure = { Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -Be 'XendConfigNotFound,XenPS.Commands.SetXendRelocationCommand'
+        $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $failure.TargetObject | Should -Be 'dom0-b'
+        $failure.Exception.Message | Should -BeLike "$ConfigFile does not exist on dom0-b, so xend there runs with its built-in defaults*'touch $ConfigFile' as root on dom0-b*run Set-XendRelocation again*-Path*"
+        (Invoke-LabHostCommand $Lab dom0-b @('test', '-e', $ConfigFile)).ExitCode | Should -Be 1
+        Get-Backups | Should -BeNullOrEmpty
+    }
+
+    It 'Set-XendRelocation changes the file once it is created as the error says' {
+        Invoke-LabHost $Lab dom0-b @('touch', $ConfigFile) | Out-Null
+
+        $result = Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -Confirm:$false -PassThru
+
+        $result.FileExists | Should -BeTrue
+        $result.Server | Should -BeTrue
+        $result.Listening | Should -BeTrue
+        Get-ConfigLines | Should -Be @('(xend-relocation-server yes)', "(xend-relocation-hosts-allow '^dom0-a$')")
+        Test-LabConnection $Lab 'dom0-a>dom0-b' | Should -Be 'open'
     }
 }
 

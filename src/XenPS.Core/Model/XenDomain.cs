@@ -6,6 +6,9 @@ namespace XenPS.Core.Model
     /// <summary>State of a domain, from the flags that xm and xl print (r, b, p, s, c, d) or its migration name.</summary>
     public enum XenDomainState
     {
+        /// <summary>The toolstack printed no state for the domain (an <c>xm list --long</c> block without <c>(state ...)</c>).</summary>
+        Unknown,
+
         /// <summary>No flag set: the domain exists but is neither running nor blocked at the moment of the query.</summary>
         NoState,
         Running,
@@ -109,7 +112,15 @@ namespace XenPS.Core.Model
 
         public bool IsCdrom { get; set; }
 
-        public override string ToString() => $"{Backend}:{Path},{Target},{Mode}";
+        /// <summary>
+        /// The disk as a line of an xm <c>disk</c> list: <c>file:/img,hda,w</c>, <c>file:/boot.iso,hdc:cdrom,r</c>, a path
+        /// without backend as it is (<c>/boot.iso,hdc:cdrom,r</c>), and an empty cdrom drive as xm writes one: <c>,hdc:cdrom,r</c>.
+        /// </summary>
+        public override string ToString()
+        {
+            var source = Path is null ? "" : Backend.Length > 0 ? Backend + ":" + Path : Path;
+            return $"{source},{Target}{(IsCdrom ? ":cdrom" : "")},{Mode}";
+        }
     }
 
     /// <summary>A virtual network interface of a domain.</summary>

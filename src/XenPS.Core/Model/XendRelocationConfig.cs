@@ -16,6 +16,12 @@ namespace XenPS.Core.Model
         /// <summary>The configuration file, normally <c>/etc/xen/xend-config.sxp</c>.</summary>
         public string Path { get; set; } = "";
 
+        /// <summary>
+        /// Whether <see cref="Path"/> exists on the host. Without it xend runs with its built-in defaults (it reads a
+        /// missing file as an empty one), and the settings here are those defaults.
+        /// </summary>
+        public bool FileExists { get; set; }
+
         /// <summary><c>xend-relocation-server</c>: whether xend accepts incoming migrations (default no).</summary>
         public bool Server { get; set; }
 

@@ -10,11 +10,13 @@ namespace XenPS.Core.Parsing
         /// 2 <c>p</c> paused, 3 <c>s</c> shutdown, 4 <c>c</c> crashed (xl prints a shutdown-reason letter there, and its
         /// crash reason is also <c>c</c>; its other reason letters such as <c>r</c> for reboot mean nothing here), 5 <c>d</c> dying.
         /// A migration name wins over the flags. Otherwise, when several flags are set, the one that says most about
-        /// what can be done with the domain wins: dying, crashed, shutdown, paused, running, blocked; no flag is NoState.
+        /// what can be done with the domain wins: dying, crashed, shutdown, paused, running, blocked; flags without any
+        /// flag set (<c>------</c>) are NoState, and no flags at all (the toolstack printed no state) are Unknown.
         /// </summary>
         public static XenDomainState From(string name, string flags)
         {
             if (XenDomain.GuestNameOf(name) != name) return XenDomainState.Migrating;
+            if (flags.Length == 0) return XenDomainState.Unknown;
             if (Has(flags, 5, 'd')) return XenDomainState.Dying;
             if (Has(flags, 4, 'c')) return XenDomainState.Crashed;
             if (Has(flags, 3, 's')) return XenDomainState.Shutdown;

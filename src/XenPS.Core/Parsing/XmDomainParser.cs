@@ -13,9 +13,10 @@ namespace XenPS.Core.Parsing
         /// <summary>
         /// Every <c>(domain ...)</c> block as a <see cref="XenDomain"/> (Toolstack Xm). VCpus is <c>online_vcpus</c> (what
         /// <c>xm list</c> shows), else <c>vcpus</c>; MaxMemoryMB is <c>maxmem</c>, else <c>memory</c>; a block without
-        /// <c>domid</c> (a managed domain that is not running) has a null Id. Disks come from vbd, tap and tap2 devices, vifs
-        /// from vif devices, PCI addresses from pci devices. Missing or unknown fields never fail: they keep the defaults,
-        /// and stray atoms around the blocks are ignored. Blank text gives no domains.
+        /// <c>domid</c> (a managed domain that is not running) has a null Id, and one without <c>state</c> the state Unknown.
+        /// Disks come from vbd, tap and tap2 devices, then from the HVM image's own <c>cdrom</c> option; vifs from vif devices,
+        /// PCI addresses from pci devices. Missing or unknown fields never fail: they keep the defaults, and stray atoms around
+        /// the blocks are ignored. Blank text gives no domains.
         /// </summary>
         /// <exception cref="SxpParseException">The parentheses are unbalanced.</exception>
         /// <exception cref="XenParseException">The text holds no <c>(domain ...)</c> block at all.</exception>
@@ -37,6 +38,7 @@ namespace XenPS.Core.Parsing
             var name = domain.ChildValue("name") ?? "";
             var flags = domain.ChildValue("state") ?? "";
             var memory = Numbers.Long(domain.ChildValue("memory"));
+            var image = ImageOptions(domain.Child("image"));
             var devices = domain.Children("device")
                 .Select(d => d.Items.Skip(1).FirstOrDefault(item => !item.IsAtom))
                 .OfType<SxpNode>()
@@ -53,23 +55,42 @@ namespace XenPS.Core.Parsing
                 MaxMemoryMB = Numbers.Long(domain.ChildValue("maxmem")) ?? memory ?? 0,
                 VCpus = Numbers.Int(domain.ChildValue("online_vcpus")) ?? Numbers.Int(domain.ChildValue("vcpus")) ?? 0,
                 CpuTimeSeconds = Numbers.Double(domain.ChildValue("cpu_time")) ?? 0,
-                Type = ImageType(domain.Child("image")),
+                Type = image?.Name switch
+                {
+                    "hvm" => XenDomainType.HVM,
+                    "vmx" => XenDomainType.HVM,
+                    "linux" => XenDomainType.PV,
+                    _ => XenDomainType.Unknown,
+                },
                 Uuid = domain.ChildValue("uuid"),
-                Disks = devices.Where(d => Array.IndexOf(DiskDevices, d.Name) >= 0).Select(ToDisk).ToList(),
+                Disks = devices.Where(d => Array.IndexOf(DiskDevices, d.Name) >= 0).Select(ToDisk).Concat(ImageCdrom(image)).ToList(),
                 Vifs = devices.Where(d => d.Name == "vif").Select(ToVif).ToList(),
                 PciDevices = devices.Where(d => d.Name == "pci").SelectMany(PciAddresses).ToList(),
             };
         }
 
-        /// <summary><c>(image (hvm ...))</c> is HVM, <c>(image (linux ...))</c> is PV.</summary>
-        private static XenDomainType ImageType(SxpNode? image)
+        /// <summary>
+        /// The options list inside <c>(image ...)</c>, named by the kind of image: <c>hvm</c> (<c>vmx</c> in Xen 3.0.0) for
+        /// HVM, <c>linux</c> for PV.
+        /// </summary>
+        private static SxpNode? ImageOptions(SxpNode? image) => image?.Items.Skip(1).FirstOrDefault(item => !item.IsAtom);
+
+        /// <summary>
+        /// The cdrom that Xen 3.0.0 to 3.0.2 configured as an HVM image option, <c>(image (hvm ... (cdrom /path/boot.iso)))</c>,
+        /// before it became a vbd with <c>hdc:cdrom</c>: xend handed it to the device model as <c>-cdrom</c>, which is the IDE
+        /// secondary master (hdc), read-only. The device model opens the path itself, so there is no backend; an empty
+        /// value is an empty drive.
+        /// </summary>
+        private static IEnumerable<XenDisk> ImageCdrom(SxpNode? options)
         {
-            var kind = image?.Items.Skip(1).FirstOrDefault(item => !item.IsAtom)?.Name;
-            return kind switch
+            if (options is null || (options.Name != "hvm" && options.Name != "vmx") || options.Child("cdrom") is null) yield break;
+            var path = options.ChildValue("cdrom");
+            yield return new XenDisk
             {
-                "hvm" => XenDomainType.HVM,
-                "linux" => XenDomainType.PV,
-                _ => XenDomainType.Unknown,
+                Path = string.IsNullOrEmpty(path) ? null : path,
+                Target = "hdc",
+                Mode = "r",
+                IsCdrom = true,
             };
         }
 

@@ -51,18 +51,18 @@ namespace XenPS.Core.Readiness
             facts.XendError = error;
         }
 
-        /// <summary>The settings from a read of xend-config.sxp on <paramref name="name"/>; null, with <paramref name="error"/> saying why, when it could not be read.</summary>
+        /// <summary>
+        /// The settings from a read of xend-config.sxp on <paramref name="name"/> (xend's defaults when there is no such file);
+        /// null, with <paramref name="error"/> saying why, when it could not be read.
+        /// </summary>
         internal static XendSettings? ReadXend(string name, bool xendRunning, RemoteResult section, out string? error)
         {
             error = null;
             try
             {
-                var content = RemoteFile.FromReadResult(name, RelocationService.DefaultConfigPath, section);
-                var document = SxpDocument.Parse(RelocationService.FileEncoding.GetString(content.Bytes));
+                var (content, document) = RelocationService.ReadConfig(name, RelocationService.DefaultConfigPath, section);
                 var minMem = RelocationSettings.ReadInt(document, Dom0MinMemKey, 0);
-                var relocation = RelocationSettings.Read(document);
-                relocation.ComputerName = name;
-                relocation.Path = RelocationService.DefaultConfigPath;
+                var relocation = RelocationService.Describe(name, RelocationService.DefaultConfigPath, document, content != null);
                 relocation.XendRunning = xendRunning;
                 return new XendSettings
                 {

@@ -44,6 +44,9 @@ namespace XenPS.Core.Readiness
                     return CheckResult.Pass(id, state + ".");
                 case XenDomainState.NoState:
                     return CheckResult.Pass(id, $"{where} (id {domain.Id}) is runnable, waiting for a CPU ({domain.StateFlags}).");
+                case XenDomainState.Unknown:
+                    return CheckResult.Warning(id, $"{where} (id {domain.Id}): {tool} printed no state for it, so XenPS cannot tell whether it runs; {tool} refuses to migrate a domain that does not.",
+                        $"'{tool} list {domain.Name}' on {source.Name} shows its state.");
                 case XenDomainState.Paused when tool == "xl":
                     return CheckResult.Warning(id, state + "; xl moves it paused, and it stays paused on the destination.", $"'xl unpause {domain.Name}' on {source.Name} if it should run.");
                 case XenDomainState.Paused:
@@ -81,7 +84,7 @@ namespace XenPS.Core.Readiness
             var tool = destination.Tools.Toolstack == Toolstack.Xl ? "xl" : "xm";
             var detail = clash.State == XenDomainState.Migrating
                 ? $"{destination.Name} is already receiving a domain named {guest} (listed as {clash.Name})."
-                : $"{destination.Name} already has a domain named {guest} ({(clash.Id is int domid ? "id " + domid + ", " : "")}{clash.State.ToString().ToLowerInvariant()}).";
+                : $"{destination.Name} already has a domain named {guest} ({(clash.Id is int domid ? "id " + domid + ", " : "")}{(clash.State == XenDomainState.Unknown ? "state unknown" : clash.State.ToString().ToLowerInvariant())}).";
             return CheckResult.Fail(id, detail + " Two copies of one guest on shared storage corrupt its disks.",
                 $"Find out which copy is current; remove the other from {destination.Name} ('{tool} destroy {clash.Name}'" +
                 (tool == "xm" ? $", and 'xm delete {clash.Name}' for a managed domain" : "") + ") or rename it.");

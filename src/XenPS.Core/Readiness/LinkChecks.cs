@@ -65,7 +65,13 @@ namespace XenPS.Core.Readiness
             var restart = $"'/etc/init.d/xend restart' on {d}, so that xend reads xend-config.sxp.";
             var facts = new Findings();
 
-            if (!config.Server) facts.Fail($"xend-relocation-server is off in {d}'s {config.Path}.", $"Set-XendRelocation -ComputerName {d} -Enabled -AddAllowedHost {allowName} -Restart");
+            var enable = $"Set-XendRelocation -ComputerName {d} -Enabled -AddAllowedHost {allowName} -Restart";
+            if (!config.FileExists)
+            {
+                facts.Fail($"{d} has no {config.Path}, so its xend runs with the built-in defaults: relocation server off.",
+                    $"Create the file ('touch {config.Path}' as root on {d}, or restore your distribution's copy), then {enable}");
+            }
+            else if (!config.Server) facts.Fail($"xend-relocation-server is off in {d}'s {config.Path}.", enable);
             else facts.Note($"{d}'s xend-config.sxp has the relocation server on, port {config.Port}{(config.Address.Length > 0 ? ", address " + config.Address : "")}.");
 
             if (!destination.Tools.XendRunning) facts.Fail($"xend does not run on {d}.", $"'/etc/init.d/xend start' on {d}.");

@@ -21,7 +21,7 @@ namespace XenPS.Core.Relocation
             After = after;
             Current = current;
             Changes = SxpDocument.Diff(before, after);
-            Proposed = RelocationService.Describe(session.ComputerName, original.Path, after);
+            Proposed = RelocationService.Describe(session.ComputerName, original.Path, after, fileExists: true);
         }
 
         public XenSession Session { get; }
@@ -67,17 +67,33 @@ namespace XenPS.Core.Relocation
         private static readonly RemoteRunOptions ReadOnlyRoot = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
         private static readonly RemoteRunOptions Root = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
 
-        /// <summary>The file's settings (xend's defaults where a key is absent), whether xend runs and whether anything listens on the port.</summary>
+        /// <summary>
+        /// The file's settings (xend's defaults where a key is absent, and all of them where the file is), whether xend runs
+        /// and whether anything listens on the port.
+        /// </summary>
         public static async Task<XendRelocationConfig> GetAsync(XenSession session, string path, CancellationToken cancellationToken)
         {
             var (_, config) = await ReadStateAsync(session, path, cancellationToken).ConfigureAwait(false);
             return config;
         }
 
-        /// <summary>Reads the host's file and works out the edit; nothing is written.</summary>
+        /// <summary>
+        /// Reads the host's file and works out the edit; nothing is written. Only an existing file is changed: where it is
+        /// missing, xend may read another file (XEND_CONFIG), and the admin decides whether to restore the distribution's
+        /// documented file or start from an empty one.
+        /// </summary>
+        /// <exception cref="XenSessionException"><see cref="XenSessionErrorId.XendConfigNotFound"/>: the file does not exist.</exception>
         public static async Task<RelocationPlan> PlanAsync(XenSession session, string path, RelocationEdit edit, CancellationToken cancellationToken)
         {
             var (content, current) = await ReadStateAsync(session, path, cancellationToken).ConfigureAwait(false);
+            if (content is null)
+            {
+                throw new XenSessionException(XenSessionErrorId.XendConfigNotFound,
+                    $"{path} does not exist on {session.ComputerName}, so xend there runs with its built-in defaults (relocation server off); " +
+                    "Set-XendRelocation changes an existing file only. Restore the file that your distribution's Xen package installs (it documents every setting), " +
+                    $"or create an empty one, which xend reads as it reads no file ('touch {path}' as root on {session.ComputerName}); then run Set-XendRelocation again. " +
+                    "If this host's xend reads another file (XEND_CONFIG), name it with -Path.");
+            }
             var before = SxpDocument.Parse(FileEncoding.GetString(content.Bytes));
             var after = RelocationSettings.Apply(before, edit);
             return new RelocationPlan(session, content, before, after, current);
@@ -105,12 +121,35 @@ namespace XenPS.Core.Relocation
             return after;
         }
 
-        internal static XendRelocationConfig Describe(string computerName, string path, SxpDocument document)
+        /// <summary>
+        /// What to tell the user about a host without its configuration file: xend runs with its defaults, which are the
+        /// settings shown.
+        /// </summary>
+        public static string AbsentFileNote(XendRelocationConfig config)
+        {
+            if (config is null) throw new ArgumentNullException(nameof(config));
+            return $"{config.ComputerName} has no {config.Path}: xend there runs with its built-in defaults, which are shown " +
+                $"(relocation server {(config.Server ? "on" : "off")}), unless it was started with another file in XEND_CONFIG.";
+        }
+
+        internal static XendRelocationConfig Describe(string computerName, string path, SxpDocument document, bool fileExists)
         {
             var config = RelocationSettings.Read(document);
             config.ComputerName = computerName;
             config.Path = path;
+            config.FileExists = fileExists;
             return config;
+        }
+
+        /// <summary>
+        /// The file that <see cref="RemoteFile.ReadCommand"/> read, and its document; for a missing file, no content and an
+        /// empty document, which is how xend reads a missing file (<c>XendOptionsFile.set_config</c>).
+        /// </summary>
+        internal static (RemoteFileContent? Content, SxpDocument Document) ReadConfig(string computerName, string path, RemoteResult section)
+        {
+            if (RemoteFile.IsMissing(section)) return (null, SxpDocument.Parse(""));
+            var content = RemoteFile.FromReadResult(computerName, path, section);
+            return (content, SxpDocument.Parse(FileEncoding.GetString(content.Bytes)));
         }
 
         private static async Task RestartXendAsync(XenSession session, XendRelocationConfig proposed, CancellationToken cancellationToken)
@@ -139,7 +178,8 @@ namespace XenPS.Core.Relocation
             return ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout);
         }
 
-        private static async Task<(RemoteFileContent Content, XendRelocationConfig Config)> ReadStateAsync(XenSession session, string path, CancellationToken cancellationToken)
+        /// <summary>The file (null when it is missing) and the settings xend uses with it, with the host's xend and listener state.</summary>
+        private static async Task<(RemoteFileContent? Content, XendRelocationConfig Config)> ReadStateAsync(XenSession session, string path, CancellationToken cancellationToken)
         {
             RequireXend(session);
             var sections = await new RemoteBatch()
@@ -149,8 +189,8 @@ namespace XenPS.Core.Relocation
                 .Add("tcp", "cat /proc/net/tcp")
                 .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true")
                 .RunAsync(session.Shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
-            var content = RemoteFile.FromReadResult(session.ComputerName, path, sections["config"]);
-            var config = Describe(session.ComputerName, path, SxpDocument.Parse(FileEncoding.GetString(content.Bytes)));
+            var (content, document) = ReadConfig(session.ComputerName, path, sections["config"]);
+            var config = Describe(session.ComputerName, path, document, content != null);
             config.XendRunning = sections["xend"].ExitCode == 0;
             config.Listening = ListenerTable.IsListening(ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout), config.Port, config.Address);
             return (content, config);

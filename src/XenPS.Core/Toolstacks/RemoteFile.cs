@@ -46,6 +46,12 @@ namespace XenPS.Core.Toolstacks
     /// </summary>
     public static class RemoteFile
     {
+        /// <summary>The exit code of <see cref="ReadCommand"/> (and of a replace) when the file does not exist.</summary>
+        private const int MissingExitCode = 20;
+
+        /// <summary>The exit code of <see cref="ReadCommand"/> when something that is not a regular file is at the path.</summary>
+        private const int NotAFileExitCode = 28;
+
         private static readonly RemoteRunOptions ReadOptions = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
         private static readonly RemoteRunOptions WriteOptions = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
 
@@ -56,12 +62,20 @@ namespace XenPS.Core.Toolstacks
             return FromReadResult(shell.ComputerName, path, result);
         }
 
-        /// <summary>The shell text that prints <paramref name="path"/> in base64 (exit code 20 when it is missing), for use in a batch.</summary>
+        /// <summary>
+        /// The shell text that prints <paramref name="path"/> in base64, for use in a batch; it fails when the file is
+        /// missing (see <see cref="IsMissing"/>) or when something else, such as a folder, is at the path.
+        /// </summary>
         public static string ReadCommand(string path)
         {
             var quoted = ShellQuote.Quote(path);
-            return $"if [ -f {quoted} ]; then base64 < {quoted}; else printf '%s\\n' {ShellQuote.Quote($"{path} does not exist")} >&2; (exit 20); fi";
+            return $"if [ -f {quoted} ]; then base64 < {quoted}; " +
+                $"elif [ -e {quoted} ]; then printf '%s\\n' {ShellQuote.Quote($"{path} is not a regular file")} >&2; (exit {NotAFileExitCode}); " +
+                $"else printf '%s\\n' {ShellQuote.Quote($"{path} does not exist")} >&2; (exit {MissingExitCode}); fi";
         }
+
+        /// <summary>True when <see cref="ReadCommand"/> found nothing at all at the path (a dangling symbolic link counts as nothing).</summary>
+        public static bool IsMissing(RemoteResult result) => result.ExitCode == MissingExitCode;
 
         /// <summary>The file that <see cref="ReadCommand"/> printed, or the error it reported.</summary>
         public static RemoteFileContent FromReadResult(string computerName, string path, RemoteResult result)
@@ -102,7 +116,7 @@ namespace XenPS.Core.Toolstacks
             var sb = new StringBuilder();
             sb.Append("f=").Append(ShellQuote.Quote(path)).Append('\n')
               .Append("b=").Append(ShellQuote.Quote(backupPath)).Append('\n')
-              .Append("[ -f \"$f\" ] || { printf '%s\\n' ").Append(Say($"{path} does not exist")).Append(" >&2; exit 20; }\n")
+              .Append("[ -f \"$f\" ] || { printf '%s\\n' ").Append(Say($"{path} does not exist")).Append(" >&2; exit ").Append(MissingExitCode).Append("; }\n")
               .Append("[ \"$(sha256sum < \"$f\" | cut -d ' ' -f 1)\" = ").Append(original.Sha256)
               .Append(" ] || { printf '%s\\n' ").Append(Say($"{path} changed since it was read; read it again and repeat the change")).Append(" >&2; exit 21; }\n")
               .Append("n=2; while [ -e \"$b\" ] && [ $n -lt 100 ]; do b=").Append(ShellQuote.Quote(WithoutBak(backupPath))).Append("-$n.bak; n=$((n+1)); done\n")
@@ -153,7 +167,7 @@ namespace XenPS.Core.Toolstacks
         {
             var reason = result.Stderr.Trim();
             if (reason.Length == 0) reason = $"exit code {result.ExitCode}";
-            var errorId = result.ExitCode == 20 ? "RemoteFileNotFound" : result.ExitCode == 21 ? "RemoteFileChanged" : "RemoteFile" + (verb == "read" ? "Unreadable" : "WriteFailed");
+            var errorId = result.ExitCode == MissingExitCode ? "RemoteFileNotFound" : result.ExitCode == 21 ? "RemoteFileChanged" : "RemoteFile" + (verb == "read" ? "Unreadable" : "WriteFailed");
             var unchanged = verb == "write" ? " The file is unchanged." : "";
             return new XenSessionException(errorId, $"Could not {verb} {path} on {computerName}: {reason}.{unchanged}");
         }

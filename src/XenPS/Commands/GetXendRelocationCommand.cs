@@ -24,5 +24,12 @@ namespace XenPS.Commands
             config.ComputerName = computerName;
             return config;
         }
+
+        /// <summary>Warns, before the object, that a host has no configuration file and runs with xend's defaults.</summary>
+        protected override void WriteAnswer(object answer)
+        {
+            if (answer is XendRelocationConfig { FileExists: false } config) WriteWarning(RelocationService.AbsentFileNote(config));
+            WriteObject(answer);
+        }
     }
 }

@@ -177,6 +177,67 @@ namespace XenPS.Tests.Parsing
             Assert.Equal(("phy", "/dev/vg/w", "hda", "w", false), Describe(d.Disks[1]));
         }
 
+        [Theory]
+        [InlineData("(domain (domid 4) (name w))", XenDomainState.Unknown, "")]
+        [InlineData("(domain (domid 4) (name w) (state ))", XenDomainState.Unknown, "")]
+        [InlineData("(domain (domid 4) (name w) (state ------))", XenDomainState.NoState, "------")]
+        [InlineData("(domain (domid 4) (name w) (state r-----))", XenDomainState.Running, "r-----")]
+        public void ABlockWithoutAStateIsUnknownNotRunnable(string text, XenDomainState state, string flags)
+        {
+            var d = Assert.Single(XmDomainParser.Parse(text, "h"));
+
+            Assert.Equal(state, d.State);
+            Assert.Equal(flags, d.StateFlags);
+        }
+
+        [Theory]
+        [InlineData("hvm", XenDomainType.HVM)]
+        [InlineData("vmx", XenDomainType.HVM)]
+        public void AnHvmImageCdromIsAReadOnlyHdcDisk(string kind, XenDomainType type)
+        {
+            var text = $"(domain (domid 2) (name w) (image ({kind} (kernel /usr/lib/xen/boot/hvmloader) (cdrom '/path/boot.iso') (boot d))) " +
+                       "(device (vbd (uname file:/img/w.img) (dev ioemu:hda) (mode w))))";
+
+            var d = Assert.Single(XmDomainParser.Parse(text, "h"));
+
+            Assert.Equal(type, d.Type);
+            Assert.Equal(2, d.Disks.Count);
+            Assert.Equal(("file", "/img/w.img", "hda", "w", false), Describe(d.Disks[0]));
+            Assert.Equal(("", "/path/boot.iso", "hdc", "r", true), Describe(d.Disks[1]));
+            Assert.Equal("/path/boot.iso,hdc:cdrom,r", d.Disks[1].ToString());
+        }
+
+        [Theory]
+        [InlineData("(cdrom '')")]
+        [InlineData("(cdrom )")]
+        public void AnEmptyHvmImageCdromIsAnEmptyDrive(string cdrom)
+        {
+            var d = Assert.Single(XmDomainParser.Parse($"(domain (name w) (image (hvm (boot c) {cdrom})))", "h"));
+
+            Assert.Equal(("", null, "hdc", "r", true), Describe(Assert.Single(d.Disks)));
+        }
+
+        [Fact]
+        public void OnlyAnHvmImageHasACdromOption()
+        {
+            var d = Assert.Single(XmDomainParser.Parse("(domain (name w) (image (linux (kernel /boot/vmlinuz) (cdrom /path/boot.iso))))", "h"));
+
+            Assert.Equal(XenDomainType.PV, d.Type);
+            Assert.Empty(d.Disks);
+        }
+
+        [Theory]
+        [InlineData("(device (vbd (dev hdc:cdrom) (mode r)))", ",hdc:cdrom,r")]
+        [InlineData("(device (vbd (uname phy:) (dev hdc:cdrom) (mode r)))", ",hdc:cdrom,r")]
+        [InlineData("(device (vbd (uname file:/iso/x.iso) (dev hdc:cdrom) (mode r)))", "file:/iso/x.iso,hdc:cdrom,r")]
+        [InlineData("(device (vbd (uname phy:/dev/vg/w) (dev ioemu:hda) (mode w)))", "phy:/dev/vg/w,hda,w")]
+        public void ADiskPrintsAsAnXmDiskLineAndAnEmptyDriveWithoutPath(string device, string printed)
+        {
+            var d = Assert.Single(XmDomainParser.Parse($"(domain (name w) {device})", "h"));
+
+            Assert.Equal(printed, Assert.Single(d.Disks).ToString());
+        }
+
         [Fact]
         public void MissingAndUnknownFieldsKeepDefaults()
         {
@@ -192,7 +253,7 @@ namespace XenPS.Tests.Parsing
             Assert.Equal(2, d.VCpus);
             Assert.Equal(0, d.CpuTimeSeconds);
             Assert.Equal("", d.StateFlags);
-            Assert.Equal(XenDomainState.NoState, d.State);
+            Assert.Equal(XenDomainState.Unknown, d.State);
             Assert.Equal(XenDomainType.Unknown, d.Type);
             Assert.Empty(d.Disks);
             Assert.Empty(d.Vifs);

@@ -37,6 +37,20 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
+        public void AnUnknownStateIsAWarningThatSaysHowToSeeIt()
+        {
+            var domain = Hosts.ComXp1();
+            domain.State = XenDomainState.Unknown;
+            domain.StateFlags = "";
+
+            var check = DomainChecks.DomainState("com-xp1", Hosts.Xm("dom0-a").With(domain), domain);
+
+            Assert.Equal(ReadinessStatus.Warning, check.Status);
+            Assert.Equal("com-xp1 on dom0-a (id 1): xm printed no state for it, so XenPS cannot tell whether it runs; xm refuses to migrate a domain that does not.", check.Detail);
+            Assert.Equal("'xm list com-xp1' on dom0-a shows its state.", check.Remedy);
+        }
+
+        [Fact]
         public void APausedDomainIsAWarningWithXl()
         {
             var domain = Hosts.ComXp1();

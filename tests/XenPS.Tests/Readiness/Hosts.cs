@@ -31,7 +31,7 @@ namespace XenPS.Tests.Readiness
             Domains = new[] { Dom0(1024) },
             Xend = new XendSettings
             {
-                Relocation = new XendRelocationConfig { ComputerName = name, Path = "/etc/xen/xend-config.sxp", Server = true, HostsAllow = new[] { "^dom0-a$" } },
+                Relocation = new XendRelocationConfig { ComputerName = name, Path = "/etc/xen/xend-config.sxp", FileExists = true, Server = true, HostsAllow = new[] { "^dom0-a$" } },
                 Dom0MinMemMB = 196,
                 Dom0Ballooning = true,
             },

@@ -125,6 +125,22 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
+        public void AHostWithoutXendConfigFailsWithHowToCreateItFirst()
+        {
+            var destination = Hosts.Xm("dom0-b");
+            destination.Xend!.Relocation = new XendRelocationConfig { ComputerName = "dom0-b", Path = "/etc/xen/xend-config.sxp", FileExists = false, XendRunning = true };
+            destination.Listeners = new[] { ("0.0.0.0", 22) };
+
+            var check = Relocation(destination, Link(ConnectOutcome.Refused));
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.StartsWith("dom0-b has no /etc/xen/xend-config.sxp, so its xend runs with the built-in defaults: relocation server off.", check.Detail);
+            Assert.Equal(
+                "Create the file ('touch /etc/xen/xend-config.sxp' as root on dom0-b, or restore your distribution's copy), " +
+                "then Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -Restart", check.Remedy);
+        }
+
+        [Fact]
         public void AServerBoundToAnotherAddressFails()
         {
             var destination = Hosts.Xm("dom0-b");

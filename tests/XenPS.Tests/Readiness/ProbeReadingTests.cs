@@ -117,6 +117,35 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
+        public async Task WithoutXendConfigTheDestinationHasXendsDefaults()
+        {
+            var facts = new HostFacts { Name = "dom0-b" };
+            facts.Tools.XendRunning = true;
+            var missing = await new LocalShell().RunAsync(RemoteFile.ReadCommand("/nonexistent/xend-config.sxp"), new RemoteRunOptions(), CancellationToken.None);
+
+            DestinationProbe.ReadXend(facts, missing);
+
+            Assert.Null(facts.XendError);
+            var relocation = facts.Xend!.Relocation;
+            Assert.False(relocation.FileExists);
+            Assert.Equal(("dom0-b", "/etc/xen/xend-config.sxp", true), (relocation.ComputerName, relocation.Path, relocation.XendRunning));
+            Assert.Equal((false, 8002, "", 0, false, 8003), (relocation.Server, relocation.Port, relocation.Address, relocation.HostsAllow.Length, relocation.SslServer, relocation.SslPort));
+            Assert.Equal(0, facts.Xend.Dom0MinMemMB);
+            Assert.False(facts.Xend.Dom0Ballooning);
+        }
+
+        [Fact]
+        public void AnExistingXendConfigIsMarkedAsRead()
+        {
+            var facts = new HostFacts { Name = "dom0-b" };
+
+            DestinationProbe.ReadXend(facts, Ok(Base64("(xend-relocation-server yes)\n")));
+
+            Assert.True(facts.Xend!.Relocation.FileExists);
+            Assert.True(facts.Xend.Relocation.Server);
+        }
+
+        [Fact]
         public async Task OnAHostWithoutXenToolsTheProbeSaysSo()
         {
             var sections = await HostProbe.NewBatch().RunAsync(new LocalShell(), new RemoteRunOptions(), CancellationToken.None);

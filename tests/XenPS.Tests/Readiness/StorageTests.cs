@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
+using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
@@ -213,6 +214,25 @@ namespace XenPS.Tests.Readiness
             Assert.Equal("Make /THECUS_NFS shared storage, mounted at the same path on both hosts (NFS, iSCSI, DRBD...).", check.Remedy);
             Assert.Equal(ReadinessStatus.Skipped, skipped.Status);
             Assert.Equal("Not checked: dom0-b did not answer the readiness probe: Connection lost.", notProbed.Detail);
+        }
+
+        [Fact]
+        public void AnHvmImageCdromIsCheckedByItsPathAndAnEmptyOneIsNot()
+        {
+            const string text = "(domain (domid 2) (name w) (state -b----) (image (hvm (cdrom /iso/boot.iso))) (device (vbd (dev hdd:cdrom) (mode r))))";
+            var domain = Assert.Single(XmDomainParser.Parse(text, "dom0-a"));
+            var plan = StoragePlan.Create(new[] { domain }, "n");
+            var iso = Assert.Single(plan.Disks, d => d.Path != null);
+            iso.SourceKind = PathKind.File;
+            iso.DestinationKind = PathKind.Missing;
+
+            var check = StorageCheck.SharedStorage("w", Hosts.Xm("dom0-a").With(domain), domain, Hosts.Xm("dom0-b"), plan, null);
+
+            Assert.Equal("/iso/boot.iso", iso.Path);
+            Assert.Contains("/iso/boot.iso", plan.SourceCommand());
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Equal("hdd: empty cdrom drive, nothing to share. hdc (/iso/boot.iso): /iso/boot.iso does not exist on dom0-b.", check.Detail);
+            Assert.Equal("Make /iso shared storage, mounted at the same path on both hosts (NFS, iSCSI, DRBD...).", check.Remedy);
         }
 
         private static async Task<RemoteResult> RunAsync(IRemoteShell shell, string command)

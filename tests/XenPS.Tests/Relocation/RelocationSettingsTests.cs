@@ -1,8 +1,13 @@
 using System;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Relocation;
+using XenPS.Core.Sessions;
+using XenPS.Core.Toolstacks;
+using XenPS.Tests.Toolstacks;
 using Xunit;
 
 namespace XenPS.Tests.Relocation
@@ -257,6 +262,24 @@ namespace XenPS.Tests.Relocation
         {
             var before = SxpDocument.Parse(ReferenceSamples.Read(sample));
             return SxpDocument.Diff(before, RelocationSettings.Apply(before, edit)).Select(c => c.ToString()).ToArray();
+        }
+
+        [Fact]
+        public async Task AMissingFileIsReadAsXendReadsItLikeAnEmptyOneWithEveryDefault()
+        {
+            const string path = "/nonexistent/xend-config.sxp";
+            var read = await new LocalShell().RunAsync(RemoteFile.ReadCommand(path), new RemoteRunOptions(), CancellationToken.None);
+
+            var (content, document) = RelocationService.ReadConfig("dom0-b", path, read);
+            var config = RelocationService.Describe("dom0-b", path, document, content != null);
+
+            Assert.Null(content);
+            Assert.Empty(document.Settings);
+            Assert.False(config.FileExists);
+            Assert.Equal((false, 8002, "", 0, false, 8003), (config.Server, config.Port, config.Address, config.HostsAllow.Length, config.SslServer, config.SslPort));
+            Assert.Equal(
+                "dom0-b has no /nonexistent/xend-config.sxp: xend there runs with its built-in defaults, which are shown (relocation server off), unless it was started with another file in XEND_CONFIG.",
+                RelocationService.AbsentFileNote(config));
         }
     }
 }

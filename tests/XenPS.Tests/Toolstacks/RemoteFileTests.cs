@@ -41,6 +41,23 @@ namespace XenPS.Tests.Toolstacks
         }
 
         [Fact]
+        public async Task OnlyNothingAtThePathIsMissingAFolderIsUnreadable()
+        {
+            var missing = await shell.RunAsync(RemoteFile.ReadCommand(Path.Combine(folder, "none")), new RemoteRunOptions(), CancellationToken.None);
+            var dangling = Path.Combine(folder, "dangling");
+            File.CreateSymbolicLink(dangling, Path.Combine(folder, "gone"));
+            var link = await shell.RunAsync(RemoteFile.ReadCommand(dangling), new RemoteRunOptions(), CancellationToken.None);
+            var folderResult = await shell.RunAsync(RemoteFile.ReadCommand(folder), new RemoteRunOptions(), CancellationToken.None);
+
+            Assert.True(RemoteFile.IsMissing(missing));
+            Assert.True(RemoteFile.IsMissing(link));
+            Assert.False(RemoteFile.IsMissing(folderResult));
+            var error = Assert.Throws<XenSessionException>(() => RemoteFile.FromReadResult("h", folder, folderResult));
+            Assert.Equal("RemoteFileUnreadable", error.ErrorId);
+            Assert.Equal($"Could not read {folder} on h: {folder} is not a regular file.", error.Message);
+        }
+
+        [Fact]
         [UnsupportedOSPlatform("windows")]
         public async Task ReplacesTheFileKeepingModeAndABackupOfTheOriginal()
         {
