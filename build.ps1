@@ -12,12 +12,15 @@
       LabStop  tear that lab down completely
       Demo     Build, start the default lab, show XenPS at work on it, tear the lab down
       Bench    the migration benchmark: Move-XenDomain against plain ssh + xm migrate on a 1 Gbit/s lab link
+      RealXen  the opt-in acceptance suite against two real Xen 4.17 dom0s under QEMU (tests/RealXen/README.md):
+               builds or reuses their images in -RealXenImages, boots them, runs tests/RealXen, powers them off;
+               ends with its own "N passed, N failed, N skipped" line. Not part of Test.
     Run it with the PowerShell of the repository's tool manifest:
       dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Lab', 'LabStop', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Lab', 'LabStop', 'Demo', 'Bench', 'RealXen')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -27,7 +30,10 @@ param(
     [string] $LabProfile = 'default',
 
     # Where the lab keeps its files (ssh_config, known_hosts, keys); default out/lab.
-    [string] $LabDirectory = (Join-Path $PSScriptRoot 'out/lab')
+    [string] $LabDirectory = (Join-Path $PSScriptRoot 'out/lab'),
+
+    # Where the RealXen task keeps the dom0 images it builds, reused by every later run of the same recipe.
+    [string] $RealXenImages = (Join-Path $PSScriptRoot 'out/realxen/images')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -153,9 +159,6 @@ function Invoke-TestTask {
     New-Item -ItemType Directory -Force -Path $results | Out-Null
 
     $psd1 = Invoke-BuildTask
-    Invoke-Native dotnet @('restore', (Join-Path $Root 'build/TestTools.csproj'), '--nologo', '-v', 'quiet')
-    $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
-    if (-not (Test-Path $pester)) { throw "Pester was restored but $pester is missing." }
 
     Write-Host "`n== xunit =="
     & dotnet test (Join-Path $Root 'tests/XenPS.Tests/XenPS.Tests.csproj') -c $Configuration --nologo `
@@ -163,19 +166,7 @@ function Invoke-TestTask {
     $xunit = Get-TrxCounts (Join-Path $results 'xunit.trx')
 
     Write-Host "`n== Pester =="
-    $pesterJson = Join-Path $results 'pester.json'
-    $env:XENPS_MODULE = $psd1
-    Push-Location $Root
-    try {
-        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-PesterTests.ps1') `
-            -PesterPath $pester -TestPath (Join-Path $Root 'tests/Pester') -ResultPath $pesterJson
-    }
-    finally { Pop-Location }
-    $pesterCounts = if (Test-Path $pesterJson) { Get-Content -Raw $pesterJson | ConvertFrom-Json }
-    else {
-        Write-Host "Pester produced no result file ($pesterJson): counted as one failure."
-        [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
-    }
+    $pesterCounts = Invoke-PesterRun -TestPath (Join-Path $Root 'tests/Pester') -ResultPath (Join-Path $results 'pester.json') -ModulePath $psd1
 
     $passed = $xunit.Passed + $pesterCounts.Passed
     $failed = $xunit.Failed + $pesterCounts.Failed
@@ -183,6 +174,61 @@ function Invoke-TestTask {
     Write-Host "`nxunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped; Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed, $($pesterCounts.Skipped) skipped"
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-PesterRun {
+    <# Runs the Pester tests of a folder in a PowerShell of its own and returns their counts. #>
+    param([string] $TestPath, [string] $ResultPath, [string] $ModulePath)
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'build/TestTools.csproj'), '--nologo', '-v', 'quiet')
+    $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester was restored but $pester is missing." }
+    $env:XENPS_MODULE = $ModulePath
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-PesterTests.ps1') `
+            -PesterPath $pester -TestPath $TestPath -ResultPath $ResultPath
+    }
+    finally { Pop-Location }
+    if (Test-Path $ResultPath) { return Get-Content -Raw $ResultPath | ConvertFrom-Json }
+    Write-Host "Pester produced no result file ($ResultPath): counted as one failure."
+    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+}
+
+function Invoke-RealXenTask {
+    $psd1 = Invoke-BuildTask
+    $realxen = Join-Path $Root 'tests/RealXen/realxen.py'
+    $run = Join-Path $OutRoot 'realxen/run'
+    $results = Join-Path $OutRoot 'realxen/results'
+    if (Test-Path $run) { Invoke-Native $Python @($realxen, 'stop', '--dir', $run) }
+    foreach ($folder in $run, $results) { if (Test-Path $folder) { Remove-Item -Recurse -Force $folder } }
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    Invoke-Native $Python @($realxen, 'build', '--images', $RealXenImages)
+    $built = $clock.Elapsed.TotalSeconds
+    Invoke-Native $Python @($realxen, 'start', '--images', $RealXenImages, '--dir', $run)
+    $booted = $clock.Elapsed.TotalSeconds - $built
+    try {
+        $env:XENPS_REALXEN = $run
+        $counts = Invoke-PesterRun -TestPath (Join-Path $Root 'tests/RealXen') -ResultPath (Join-Path $results 'pester.json') -ModulePath $psd1
+    }
+    finally {
+        Invoke-Native $Python @($realxen, 'stop', '--dir', $run)
+    }
+    Write-Host ("`nImages {0:N0} s, boot {1:N0} s, tests {2:N0} s, in all {3:N0} s" -f $built, $booted,
+        ($clock.Elapsed.TotalSeconds - $built - $booted), $clock.Elapsed.TotalSeconds)
+    $figures = Join-Path $run 'figures.json'
+    if (Test-Path $figures) {
+        $rows = @(Get-Content -Raw $figures | ConvertFrom-Json)
+        $rows | Format-Table -AutoSize | Out-Host
+        $move = @($rows | Where-Object Name -Like 'Move-XenDomain*' | ForEach-Object Seconds | Measure-Object -Average)
+        $plain = @($rows | Where-Object Name -Like 'plain*' | ForEach-Object Seconds | Measure-Object -Average)
+        if ($move.Count -and $plain.Count) {
+            Write-Host ('Move-XenDomain / plain ssh + xl migrate: {0:N2} ({1:N1} s against {2:N1} s on average)' -f
+                ($move.Average / $plain.Average), $move.Average, $plain.Average)
+        }
+    }
+    Write-Host "$($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"
+    if ($counts.Failed -gt 0) { exit 1 }
 }
 
 function Invoke-LabScript {
@@ -216,4 +262,5 @@ switch ($Task) {
     'LabStop' { Stop-Lab -Directory $LabDirectory }
     'Demo' { Invoke-LabScript -LabProfile 'default' -LabName 'xendemo' -Script 'build/Demo.ps1' }
     'Bench' { Invoke-LabScript -LabProfile 'bench' -LabName 'xenbench' -Script 'build/Bench.ps1' }
+    'RealXen' { Invoke-RealXenTask }
 }

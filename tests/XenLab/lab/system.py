@@ -31,8 +31,8 @@ def run(args, input=None, check=True):
     return result
 
 
-def _missing_packages():
-    return sorted({pkg for cmd, pkg in REQUIRED.items() if not shutil.which(cmd)})
+def _missing_packages(required):
+    return sorted({pkg for cmd, pkg in required.items() if not shutil.which(cmd)})
 
 
 def _apt_install(packages):
@@ -44,16 +44,22 @@ def _apt_install(packages):
     return subprocess.run(command, env=env, capture_output=True).returncode == 0
 
 
-def ensure_prerequisites():
-    """Root is required; missing Debian packages are installed with apt-get."""
-    if os.geteuid() != 0:
-        raise LabError("xenlab needs root (network namespaces, bridges and mounts); run it with sudo")
-    missing = _missing_packages()
+def ensure_packages(required):
+    """Installs with apt-get the Debian package of every command of `required` (command -> package) that is
+    missing; says what to install by hand where it cannot."""
+    missing = _missing_packages(required)
     if not missing:
         return
     wanted = " ".join(missing)
     if not shutil.which("apt-get"):
         raise LabError("missing packages: %s; install them (apt-get is not available here)" % wanted)
-    if not _apt_install(missing) or _missing_packages():
+    if not _apt_install(missing) or _missing_packages(required):
         raise LabError("installing %s with apt-get failed; install them by hand: apt-get install -y %s"
                        % (wanted, wanted))
+
+
+def ensure_prerequisites():
+    """Root is required; missing Debian packages are installed with apt-get."""
+    if os.geteuid() != 0:
+        raise LabError("xenlab needs root (network namespaces, bridges and mounts); run it with sudo")
+    ensure_packages(REQUIRED)
