@@ -60,6 +60,9 @@ namespace XenPS.Core.Model
         /// </summary>
         public string? Leftover { get; set; }
 
+        /// <summary>Move-XenDomain -RemoveLeftover destroyed <see cref="Leftover"/>.</summary>
+        public bool LeftoverRemoved { get; set; }
+
         public bool VerifiedOnDestination { get; set; }
 
         /// <summary>The toolstack's own message when the migration failed.</summary>

@@ -17,7 +17,8 @@ namespace XenPS.Core.Readiness
         public static RemoteBatch NewBatch() => MigrationTargetProbe.AddDestinationSections(HostProbe.NewBatch()
             .Add("xend-config", RemoteFile.ReadCommand(RelocationService.DefaultConfigPath))
             .Add("tcp", "cat /proc/net/tcp")
-            .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true"));
+            .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true")
+            .Add("receivers", IncomingCopies.ReceiversCommand));
 
         /// <summary>The common facts, xend's settings (on a host with xm) and the listeners.</summary>
         public static HostFacts Read(string name, IReadOnlyDictionary<string, RemoteResult> sections)
@@ -25,6 +26,7 @@ namespace XenPS.Core.Readiness
             var facts = HostProbe.Read(name, sections);
             facts.Identity = MigrationTargetProbe.ReadDestination(sections);
             if (facts.Tools.XmPath.Length > 0) ReadXend(facts, sections["xend-config"]);
+            if (sections["receivers"].ExitCode == 0) facts.Receivers = IncomingCopies.ParseReceivers(sections["receivers"].Stdout);
             if (sections["tcp"].ExitCode != 0)
             {
                 facts.ListenersError = ProbeOutput.Failure(name, "cat /proc/net/tcp", sections["tcp"]);

@@ -67,7 +67,7 @@ namespace XenPS.Tests.Migration
             Assert.StartsWith("libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated", result.Error);
             Assert.Contains("died due to fatal signal Broken pipe", result.Error);
             Assert.Contains("xl migrate exited with status 1. tiny runs on xen-a, as before; xen-b holds tiny--incoming, a leftover of a failed migration " +
-                "(paused (--p---), 0 vCPU(s), and no receive process runs for it): remove it with 'xl destroy tiny--incoming' on xen-b.", result.Error);
+                "(paused (--p---), 0 vCPU(s), and no receive process runs for it): remove it with 'xl destroy tiny--incoming' on xen-b, or give Move-XenDomain -RemoveLeftover.", result.Error);
             Assert.DoesNotContain("Ready to receive", result.Error);
         }
 
