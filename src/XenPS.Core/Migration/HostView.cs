@@ -58,15 +58,18 @@ namespace XenPS.Core.Migration
             return Entries.Count > 0 ? GuestState.Migrating : GuestState.Absent;
         }
 
-        /// <summary>Reads the guest's entries and the receive processes of <paramref name="session"/>'s host in one round trip; never throws for the host's answer.</summary>
+        /// <summary>
+        /// Reads the receive processes and then the guest's entries of <paramref name="session"/>'s host in one round trip (in that
+        /// order: a receiver that ends between the two has cleaned up before the list, so its copy is never taken for a leftover);
+        /// never throws for the host's answer.
+        /// </summary>
         public static async Task<HostView> ReadAsync(XenSession session, string guest, CancellationToken cancellationToken)
         {
             var view = new HostView(session.ComputerName, session.Toolstack, session.XenVersion);
             var xl = session.Toolstack == Toolstack.Xl;
-            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
+            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix).Add("receivers", IncomingCopies.ReceiversCommand);
             if (xl) batch.Add("list", ShellQuote.Join("xl", "list")).Add("long", ShellQuote.Join("xl", "list", "-l"));
             else batch.Add("list", ShellQuote.Join("xm", "list", "--long"));
-            batch.Add("receivers", IncomingCopies.ReceiversCommand);
             try
             {
                 var sections = await batch.RunAsync(session.Shell, new RemoteRunOptions { ReadOnly = true, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);

@@ -17,8 +17,7 @@ namespace XenPS.Core.Readiness
         public static RemoteBatch NewBatch() => MigrationTargetProbe.AddDestinationSections(HostProbe.NewBatch()
             .Add("xend-config", RemoteFile.ReadCommand(RelocationService.DefaultConfigPath))
             .Add("tcp", "cat /proc/net/tcp")
-            .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true")
-            .Add("receivers", IncomingCopies.ReceiversCommand));
+            .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true"));
 
         /// <summary>The common facts, xend's settings (on a host with xm) and the listeners.</summary>
         public static HostFacts Read(string name, IReadOnlyDictionary<string, RemoteResult> sections)
