@@ -82,7 +82,9 @@ Describe 'Move-XenDomain with xl' {
         $result = Move-XenDomain -Name mini -ComputerName xl-a -Destination xl-c -SkipReadinessCheck -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
         $result.Status | Should -Be 'Failed'
         $result.DomainLocation | Should -Be 'source'
-        $result.Error | Should -BeLike '*Migration failed, resuming at sender.*mini still runs on xl-a.*'
+        $result.Error | Should -BeLike '*Migration failed, resuming at sender.*xl migrate exited with status 1. mini runs on xl-a, as before; xl-c has no copy of it.'
+        $result.SourceState | Should -Be 'Blocked'
+        $result.DestinationState | Should -Be 'Absent'
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationFailed,*'
         Get-Placement $Lab mini 'xl-a', 'xl-c' | Should -Be 'xl-a'
     }
@@ -141,10 +143,10 @@ Describe 'Move-XenDomain with xm' {
         AfterAll { Stop-XmLab $Lab }
 
         It 'reports <Case> with xend''s message and the domain running on the source only' -ForEach @(
-            @{ Case = 'a domain larger than the free memory'; Domain = 'big'; Message = '*Not enough free memory*big still runs on dom0-a.*'; Setup = $null; Undo = $null }
-            @{ Case = 'a disk missing on the destination'; Domain = 'com-xp1'; Message = '*does not exist*com-xp1 still runs on dom0-a.*'
+            @{ Case = 'a domain larger than the free memory'; Domain = 'big'; Message = '*Not enough free memory*xm migrate exited with status 1. big runs on dom0-a, as before; dom0-b has no copy of it.'; Setup = $null; Undo = $null }
+            @{ Case = 'a disk missing on the destination'; Domain = 'com-xp1'; Message = '*does not exist*com-xp1 runs on dom0-a, as before; dom0-b has no copy of it.'
                Setup = @('mount', '-t', 'tmpfs', 'tmpfs', '/THECUS_NFS'); Undo = @('umount', '/THECUS_NFS') }
-            @{ Case = 'a rejection by hosts-allow'; Domain = 'com-xp1'; Message = '*failed*com-xp1 still runs on dom0-a.*'
+            @{ Case = 'a rejection by hosts-allow'; Domain = 'com-xp1'; Message = '*failed*com-xp1 runs on dom0-a, as before; dom0-b has no copy of it.'
                Setup = @('sh', '-c', "sed -i 's/\^dom0-a\$/^dom0-c\$/' /etc/xen/xend-config.sxp && xend restart")
                Undo = @('sh', '-c', "sed -i 's/\^dom0-c\$/^dom0-a\$/' /etc/xen/xend-config.sxp && xend restart") }
         ) {

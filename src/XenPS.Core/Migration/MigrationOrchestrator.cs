@@ -64,10 +64,12 @@ namespace XenPS.Core.Migration
             await job.StartAsync(source.Shell, command, request.Owner, cancellationToken).ConfigureAwait(false);
             progress(new MigrationProgress(domain.Name, 0, $"{string.Join(" ", command.Take(2))} started on {source.ComputerName}"));
 
-            var output = await FollowAsync(request, job, domain, clock, progress, log, cancellationToken).ConfigureAwait(false);
+            var run = await FollowAsync(request, job, domain, clock, progress, log, cancellationToken).ConfigureAwait(false);
+            run.Command = string.Join(" ", command.Take(2));
+            run.LogPath = job.JobFolder + "/log";
             result.Duration = clock.Elapsed;
-            await LocateAsync(request, result, cancellationToken).ConfigureAwait(false);
-            Judge(result, output);
+            var (onSource, onDestination) = await LocateAsync(request, domain.Name, run.TimedOut, cancellationToken).ConfigureAwait(false);
+            MigrationVerdict.Judge(result, run, onSource, onDestination, domain.State);
             if (result.Status == MigrationStatus.Succeeded && result.Duration.TotalSeconds > 0)
             {
                 result.ThroughputMBps = Math.Round(result.MemoryMB / result.Duration.TotalSeconds, 1);
@@ -99,8 +101,8 @@ namespace XenPS.Core.Migration
             return xl.ToArray();
         }
 
-        /// <summary>Polls the job until the toolstack ends (or the timeout); returns everything it printed, or null when that could not be read.</summary>
-        private static async Task<string?> FollowAsync(MigrationRequest request, RemoteMigrationJob job, XenDomain domain, Stopwatch clock,
+        /// <summary>Polls the job until the toolstack ends (or the timeout); returns what it printed (null when that could not be read) and how it ended.</summary>
+        private static async Task<MigrationRun> FollowAsync(MigrationRequest request, RemoteMigrationJob job, XenDomain domain, Stopwatch clock,
             Action<MigrationProgress> progress, Action<string> log, CancellationToken cancellationToken)
         {
             var output = new StringBuilder();
@@ -113,7 +115,7 @@ namespace XenPS.Core.Migration
                 if (request.Timeout is TimeSpan limit && clock.Elapsed > limit)
                 {
                     log($"{request.Source.ComputerName}: no end of the migration within {limit.TotalSeconds:0} s; it goes on on the host.");
-                    return output.ToString();
+                    return new MigrationRun { Output = output.ToString(), TimedOut = true, Timeout = limit };
                 }
                 MigrationPoll poll;
                 var receiving = request.Source.Toolstack == Toolstack.Xm ? ReceivingAsync(request, domain.Name, cancellationToken) : Task.FromResult(false);
@@ -125,10 +127,10 @@ namespace XenPS.Core.Migration
                 catch (XenSessionException e)
                 {
                     log($"{request.Source.ComputerName}: the migration could not be followed ({e.Message}); trying again.");
-                    if (++failures >= MaxPollFailures) return null;
+                    if (++failures >= MaxPollFailures) return new MigrationRun();
                     continue;
                 }
-                if (poll.Gone) return output.ToString();
+                if (poll.Gone) return new MigrationRun { Output = output.ToString() };
                 output.Append(poll.NewOutput);
                 offset += Encoding.UTF8.GetByteCount(poll.NewOutput);
                 var lines = poll.NewOutput.Replace("\r\n", "\n").Split('\n');
@@ -136,8 +138,7 @@ namespace XenPS.Core.Migration
                 if (poll.ExitCode is int code)
                 {
                     await job.ReleaseAsync(request.Source.Shell, cancellationToken).ConfigureAwait(false);
-                    output.Append(code == 0 ? "" : $"\n(exit code {code})");
-                    return output.ToString();
+                    return new MigrationRun { Output = output.ToString(), ExitStatus = code };
                 }
                 var percent = MigrationOutput.LastPercent(output.ToString().Split('\n'))
                     ?? (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / estimate.TotalSeconds);
@@ -163,74 +164,24 @@ namespace XenPS.Core.Migration
             }
         }
 
-        /// <summary>Looks for the domain on both hosts until no migration name (migrating-X, X--incoming) is left, or the settle time ends.</summary>
-        private static async Task LocateAsync(MigrationRequest request, MigrationResult result, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads the guest on both hosts, again while the source still lists it under a migration name or the destination
+        /// has an incoming copy that a receive process works on (the toolstack is finishing), for at most the settle time. A
+        /// leftover (paused, no vCPUs, no receive process) is not waited for; after a timeout the hosts are read once.
+        /// </summary>
+        private static async Task<(HostView Source, HostView Destination)> LocateAsync(MigrationRequest request, string domain, bool once, CancellationToken cancellationToken)
         {
             var settle = Stopwatch.StartNew();
             while (true)
             {
-                var onSource = await FindAsync(request.Source, result.Domain, cancellationToken).ConfigureAwait(false);
-                var onDestination = await FindAsync(request.Destination, result.Domain, cancellationToken).ConfigureAwait(false);
-                var moving = (onSource?.Any(d => d.State == XenDomainState.Migrating) ?? false) || (onDestination?.Any(d => d.State == XenDomainState.Migrating) ?? false);
-                if (!moving || settle.Elapsed > SettleTime)
-                {
-                    var there = onDestination?.Any(d => d.Name == result.Domain && (d.State == XenDomainState.Running || d.State == XenDomainState.Blocked || d.State == XenDomainState.NoState)) ?? false;
-                    var here = onSource?.Any(d => d.Name == result.Domain) ?? false;
-                    result.VerifiedOnDestination = there && onSource != null && !here;
-                    result.DomainLocation = onSource == null || onDestination == null ? "unknown"
-                        : there && here ? "both" : there ? "destination" : here ? "source" : "neither";
-                    return;
-                }
+                var reads = new[] { HostView.ReadAsync(request.Source, domain, cancellationToken), HostView.ReadAsync(request.Destination, domain, cancellationToken) };
+                await Task.WhenAll(reads).ConfigureAwait(false);
+                var (source, destination) = (reads[0].Result, reads[1].Result);
+                var copy = destination.IncomingCopy();
+                var moving = source.Renamed(domain) != null
+                    || (copy != null && IncomingCopies.Classify(copy, destination.Receivers) == IncomingCopyState.InProgress);
+                if (once || !moving || settle.Elapsed > SettleTime) return (source, destination);
                 await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private static async Task<List<XenDomain>?> FindAsync(XenSession session, string domain, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var domains = await new XenToolstack(session.Shell, session.Toolstack).GetDomainsAsync(cancellationToken).ConfigureAwait(false);
-                return domains.Where(d => d.GuestName == domain).ToList();
-            }
-            catch (XenSessionException)
-            {
-                return null;
-            }
-        }
-
-        internal static void Judge(MigrationResult result, string? output)
-        {
-            var succeeded = output != null && !output.Contains("(exit code ") && result.VerifiedOnDestination;
-            if (succeeded)
-            {
-                result.Status = MigrationStatus.Succeeded;
-                return;
-            }
-            var message = output == null ? "the migration's output could not be read" : MigrationOutput.FailureText(output);
-            if (output != null && MigrationOutput.StateUndefined(output))
-            {
-                result.Status = MigrationStatus.Unknown;
-                result.Error = $"{message} xl reports that the domain's state is undefined: check both hosts now (xl list on {result.Source} and {result.Destination}), keep at most one copy running, and check its disks before starting it again.";
-                return;
-            }
-            switch (result.DomainLocation)
-            {
-                case "source":
-                    result.Status = MigrationStatus.Failed;
-                    result.Error = $"{message} {result.Domain} still runs on {result.Source}.";
-                    break;
-                case "destination":
-                    result.Status = MigrationStatus.Unknown;
-                    result.Error = $"{message} {result.Domain} runs on {result.Destination}, but the toolstack did not report success.";
-                    break;
-                case "both":
-                    result.Status = MigrationStatus.Unknown;
-                    result.Error = $"{message} {result.Domain} exists on both {result.Source} and {result.Destination}: stop one copy before anything writes to its disks twice.";
-                    break;
-                default:
-                    result.Status = MigrationStatus.Unknown;
-                    result.Error = $"{message} {result.Domain} was found on neither host ({result.DomainLocation}); check both hosts.";
-                    break;
             }
         }
     }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 
@@ -7,7 +9,31 @@ namespace XenPS.Core.Migration
     /// <summary>Reads the progress and the verdict out of what <c>xm migrate</c> and <c>xl migrate</c> print.</summary>
     public static class MigrationOutput
     {
+        /// <summary>The most lines <see cref="FailureText"/> keeps: the first <see cref="HeadLines"/> (where the cause usually is) and the last ones (the verdict).</summary>
+        public const int MaxFailureLines = 30;
+
+        private const int HeadLines = 20;
+
         private static readonly Regex XcProgress = new Regex(@"xc: progress: .*?(\d+)%\s*$", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Lines that say how a transfer is going, not why it failed: libxc, libxl and helper lines below error level (but not
+        /// libxl's report of how a child process ended), the stream and savefile banners, xm's and libxc's memory progress, and
+        /// the handshake of a transfer going well (xl_migrate.c).
+        /// </summary>
+        private static readonly Regex Chatter = new Regex(
+            @"^(xc: (info|detail|progress|debug):|libxl: (info|debug|verbose|detail):(?!.*libxl_report_child_exitstatus)|[\w-]+(:[\w-]+)?: (debug|detail):|" +
+            @"migration target: (Ready to receive domain|Transfer complete|Got permission|Domain started)|" +
+            @"migration sender: (Target has acknowledged|Giving target permission|Target reports successful startup)|" +
+            @"Saving to migration stream|Loading new save file|Savefile contains|Parsing config from|Migration successful|" +
+            @"Saving memory|Reloading memory)",
+            RegexOptions.CultureInvariant);
+
+        private static readonly string[] SignalNames =
+        {
+            "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
+            "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
+        };
 
         /// <summary>The percentage of the last libxc progress line in <paramref name="lines"/>, or null.</summary>
         public static int? LastPercent(string[] lines)
@@ -15,7 +41,7 @@ namespace XenPS.Core.Migration
             for (var i = lines.Length - 1; i >= 0; i--)
             {
                 var match = XcProgress.Match(lines[i]);
-                if (match.Success) return Math.Min(100, int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                if (match.Success) return Math.Min(100, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
             }
             return null;
         }
@@ -26,28 +52,42 @@ namespace XenPS.Core.Migration
 
         /// <summary>
         /// The toolstack's own explanation of a failure: every line it printed except progress and debug chatter and the messages
-        /// of a transfer going well (xl_migrate.c's handshake), and except xm's usage text after its <c>Error:</c> line. Errors,
-        /// fatal signals, ssh's own messages and the receiver's lines all stay; at most the last <see cref="MaxFailureLines"/>.
+        /// of a transfer going well, and except xm's usage text after its <c>Error:</c> line. Errors, fatals, signals, ssh's own
+        /// messages, the shell's report of a killed process and the receiver's lines all stay, in order, on one line each joined
+        /// by spaces; beyond <see cref="MaxFailureLines"/> the middle ones give way to a count.
         /// </summary>
-        public static string FailureText(string output)
+        public static string FailureText(string output) => string.Join(" ", FailureLines(output));
+
+        /// <summary>The lines of <see cref="FailureText"/>.</summary>
+        public static IReadOnlyList<string> FailureLines(string output)
         {
             var lines = output.Replace("\r\n", "\n").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
             var usage = lines.FindIndex(l => l.StartsWith("Usage:", StringComparison.Ordinal));
             if (usage >= 0) lines = lines.Take(usage).ToList();
             var kept = lines.Where(l => !Chatter.IsMatch(l)).ToList();
-            var text = string.Join(" ", kept.Skip(Math.Max(0, kept.Count - MaxFailureLines)));
-            return kept.Count > MaxFailureLines ? "... " + text : text;
+            if (kept.Count <= MaxFailureLines) return kept;
+            var tail = MaxFailureLines - HeadLines;
+            return kept.Take(HeadLines)
+                .Concat(new[] { $"[{kept.Count - MaxFailureLines} more lines]" })
+                .Concat(kept.Skip(kept.Count - tail))
+                .ToList();
         }
 
-        /// <summary>The most lines <see cref="FailureText"/> keeps.</summary>
-        public const int MaxFailureLines = 12;
-
-        private static readonly Regex Chatter = new Regex(
-            @"^(xc: (info|detail|progress):|libxl: (info|debug|verbose|detail):|[\w-]+(:[\w-]+)?: debug:|" +
-            @"migration target: (Ready to receive domain|Transfer complete|Got permission|Domain started)|" +
-            @"migration sender: (Target has acknowledged|Giving target permission)|" +
-            @"Saving to migration stream|Loading new save file|Savefile contains|Parsing config from|Migration successful)",
-            RegexOptions.CultureInvariant);
+        /// <summary>
+        /// How the toolstack's command ended, from the exit status its shell recorded: a status above 128 that names a signal
+        /// (the shell's 128 + n) is reported as that signal.
+        /// </summary>
+        public static string ExitText(string command, int exitStatus)
+        {
+            if (exitStatus == 0) return $"{command} exited with status 0.";
+            var signal = exitStatus - 128;
+            if (signal >= 1 && signal <= 64)
+            {
+                var name = signal < SignalNames.Length ? SignalNames[signal] : "signal " + signal.ToString(CultureInfo.InvariantCulture);
+                return $"{command} was killed by {name} (exit status {exitStatus}).";
+            }
+            return $"{command} exited with status {exitStatus}.";
+        }
 
         /// <summary>xl's "Domain state is now undefined" block: the domain may run nowhere or twice.</summary>
         public static bool StateUndefined(string output) =>

@@ -31,7 +31,8 @@ namespace XenPS.Core.Migration
     /// <summary>
     /// The toolstack's migrate command run detached on the source dom0 (setsid, output to a file), so that it never
     /// depends on the SSH connection that started it. Its folder under /var/run/xenps is also the lock that keeps a
-    /// second migration of the same domain from starting; a finished job's folder is taken over by the next one.
+    /// second migration of the same domain from starting; a finished job's folder is taken over by the next one. The log
+    /// also holds what the job's shell itself prints, such as "Aborted" for a command killed by SIGABRT.
     /// </summary>
     public sealed class RemoteMigrationJob
     {
@@ -97,7 +98,7 @@ namespace XenPS.Core.Migration
               .Append("  else cat ").Append(l).Append("/owner 2>/dev/null; exit 75; fi\n")
               .Append("fi\n")
               .Append("printf '%s\\n' ").Append(ShellQuote.Quote(owner)).Append(" > ").Append(l).Append("/owner\n")
-              .Append("setsid sh -c 'cd /; \"$@\" > \"$0/log\" 2>&1 < /dev/null; echo $? > \"$0/rc.tmp\"; mv \"$0/rc.tmp\" \"$0/rc\"' ")
+              .Append("setsid sh -c 'cd /; exec > \"$0/log\" 2>&1 < /dev/null; \"$@\"; echo $? > \"$0/rc.tmp\"; mv \"$0/rc.tmp\" \"$0/rc\"' ")
               .Append(l).Append(' ').Append(ShellQuote.Join(command)).Append(" > /dev/null 2>&1 < /dev/null &\n")
               .Append("echo started\n");
             return sb.ToString();

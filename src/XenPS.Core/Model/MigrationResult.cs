@@ -8,10 +8,13 @@ namespace XenPS.Core.Model
         /// <summary>The toolstack reported success and the domain runs on the destination only.</summary>
         Succeeded,
 
-        /// <summary>The migration did not happen; <see cref="MigrationResult.DomainLocation"/> says where the domain is.</summary>
+        /// <summary>The migration did not happen and the guest is intact where it was: it runs on the source as before.</summary>
         Failed,
 
-        /// <summary>Where the domain is could not be established.</summary>
+        /// <summary>
+        /// Anything else: the migration is still in progress (a timeout), or the guest is not as it was on the source
+        /// (suspended, paused, shut down, crashed, gone, on both hosts) or a host could not be read; <see cref="MigrationResult.Error"/> says what to check.
+        /// </summary>
         Unknown,
     }
 
@@ -42,8 +45,23 @@ namespace XenPS.Core.Model
         /// <summary>Memory moved per second of the whole migration.</summary>
         public double? ThroughputMBps { get; set; }
 
-        /// <summary>Where the domain was found after the migration: the destination, the source, both, or neither.</summary>
+        /// <summary>Where the domain was found after the migration: the destination, the source, both, neither, or unknown.</summary>
         public string DomainLocation { get; set; } = "";
+
+        /// <summary>The guest's state on the source after the migration.</summary>
+        public GuestState SourceState { get; set; }
+
+        /// <summary>The guest's state on the destination after the migration (Migrating: only an incoming copy is there).</summary>
+        public GuestState DestinationState { get; set; }
+
+        /// <summary>
+        /// The incoming copy a failed migration left on the destination (<c>NAME--incoming</c>, <c>migrating-NAME</c>): paused,
+        /// without vCPUs, and no receive process works on it; null when there is none.
+        /// </summary>
+        public string? Leftover { get; set; }
+
+        /// <summary>Move-XenDomain -RemoveLeftover destroyed <see cref="Leftover"/>.</summary>
+        public bool LeftoverRemoved { get; set; }
 
         public bool VerifiedOnDestination { get; set; }
 

@@ -20,6 +20,9 @@ namespace XenPS.Core.Model
 
         /// <summary>The domain is being received or sent (xm: <c>migrating-NAME</c>; xl: <c>NAME--incoming</c> / <c>NAME--migratedaway</c>).</summary>
         Migrating,
+
+        /// <summary>Shut down for suspend (xl's <c>---ss-</c>): its memory is kept, but it runs only once resumed.</summary>
+        Suspended,
     }
 
     /// <summary>Virtualisation mode of a domain.</summary>

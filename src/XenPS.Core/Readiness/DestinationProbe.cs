@@ -25,6 +25,7 @@ namespace XenPS.Core.Readiness
             var facts = HostProbe.Read(name, sections);
             facts.Identity = MigrationTargetProbe.ReadDestination(sections);
             if (facts.Tools.XmPath.Length > 0) ReadXend(facts, sections["xend-config"]);
+            if (sections["receivers"].ExitCode == 0) facts.Receivers = IncomingCopies.ParseReceivers(sections["receivers"].Stdout);
             if (sections["tcp"].ExitCode != 0)
             {
                 facts.ListenersError = ProbeOutput.Failure(name, "cat /proc/net/tcp", sections["tcp"]);

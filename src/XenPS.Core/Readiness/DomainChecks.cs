@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Readiness
@@ -71,7 +72,8 @@ namespace XenPS.Core.Readiness
 
         /// <summary>
         /// No domain of that name, migrating names included, is on the destination: two copies of one guest on shared
-        /// storage corrupt its disks.
+        /// storage corrupt its disks. An incoming copy is told apart: a transfer in progress (wait), the leftover of a failed
+        /// migration (the exact command that removes it), or one that may still be in use (never a remedy that destroys it).
         /// </summary>
         public static ReadinessCheck NameFree(string name, XenDomain? domain, HostFacts destination)
         {
@@ -79,15 +81,32 @@ namespace XenPS.Core.Readiness
             var problem = CheckResult.FirstProblem(domain is { IsDom0: true } ? IsDom0(domain) : null, destination.DomainsProblem);
             if (problem != null) return CheckResult.NotChecked(id, problem);
             var guest = domain?.GuestName ?? XenDomain.GuestNameOf(name);
-            var clash = destination.Domains.FirstOrDefault(d => d.GuestName == guest);
+            var clash = destination.Domains.FirstOrDefault(d => d.GuestName == guest && !IncomingCopies.IsIncomingCopy(d))
+                ?? destination.Domains.FirstOrDefault(d => d.GuestName == guest);
             if (clash is null) return CheckResult.Pass(id, $"{destination.Name} has no domain named {guest}.");
-            var tool = destination.Tools.Toolstack == Toolstack.Xl ? "xl" : "xm";
-            var detail = clash.State == XenDomainState.Migrating
-                ? $"{destination.Name} is already receiving a domain named {guest} (listed as {clash.Name})."
-                : $"{destination.Name} already has a domain named {guest} ({(clash.Id is int domid ? "id " + domid + ", " : "")}{(clash.State == XenDomainState.Unknown ? "state unknown" : clash.State.ToString().ToLowerInvariant())}).";
-            return CheckResult.Fail(id, detail + " Two copies of one guest on shared storage corrupt its disks.",
-                $"Find out which copy is current; remove the other from {destination.Name} ('{tool} destroy {clash.Name}'" +
-                (tool == "xm" ? $", and 'xm delete {clash.Name}' for a managed domain" : "") + ") or rename it.");
+            var tool = destination.Tools.Toolstack ?? Toolstack.Xm;
+            if (IncomingCopies.IsIncomingCopy(clash))
+            {
+                var state = IncomingCopies.Classify(clash, destination.Receivers);
+                var why = IncomingCopies.Explain(clash, state, destination.Receivers);
+                return state switch
+                {
+                    IncomingCopyState.Stale => CheckResult.Fail(id,
+                        $"{destination.Name} holds {clash.Name}, a leftover of a failed migration of {guest} ({why}); {(tool == Toolstack.Xl ? $"xl refuses a new copy while it is there (Domain with name \"{clash.Name}\" already exists)" : "xend refuses a new copy while it is there")}.",
+                        $"Remove it with '{IncomingCopies.DestroyCommand(tool, clash.Name)}' on {destination.Name}, or give Move-XenDomain -RemoveLeftover."),
+                    IncomingCopyState.InProgress => CheckResult.Fail(id,
+                        $"{destination.Name} is receiving {guest} right now (listed as {clash.Name}: {why}).",
+                        $"Wait until that migration has ended ('Get-XenDomain -ComputerName {destination.Name} -Name {guest}' shows it under its own name, or no copy at all), then check again. Do not destroy {clash.Name} while it is being received."),
+                    _ => CheckResult.Fail(id,
+                        $"{destination.Name} lists {clash.Name}, an incoming copy of {guest} that may still be in use ({why}).",
+                        $"Check again in a while: only a copy that is paused, has no vCPUs and no receive process is a leftover that may be removed. Do not destroy {clash.Name} before that."),
+                };
+            }
+            var command = tool == Toolstack.Xl ? "xl" : "xm";
+            return CheckResult.Fail(id,
+                $"{destination.Name} already has a domain named {guest} ({(clash.Id is int domid ? "id " + domid + ", " : "")}{(clash.State == XenDomainState.Unknown ? "state unknown" : clash.State.ToString().ToLowerInvariant())}). Two copies of one guest on shared storage corrupt its disks.",
+                $"Find out which copy is current; remove the other from {destination.Name} ('{command} destroy {clash.Name}'" +
+                (command == "xm" ? $", and 'xm delete {clash.Name}' for a managed domain" : "") + ") or rename it.");
         }
 
         /// <summary>Every bridge the domain's interfaces are plugged into exists on the destination.</summary>

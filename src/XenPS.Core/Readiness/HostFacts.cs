@@ -61,6 +61,9 @@ namespace XenPS.Core.Readiness
 
         public string? DomainsError { get; set; }
 
+        /// <summary>The destination's migration receive processes; null where not read (the source) or unreadable.</summary>
+        public IReadOnlyList<ReceiveProcess>? Receivers { get; set; }
+
         /// <summary>The destination's xend settings; null where not read (the source, an xl host, an unreadable file).</summary>
         public XendSettings? Xend { get; set; }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
@@ -8,8 +9,9 @@ using XenPS.Core.Toolstacks;
 namespace XenPS.Core.Readiness
 {
     /// <summary>
-    /// The part of the first round trip that both hosts run: the Xen tools on the PATH and whether xend runs, the chosen
-    /// toolstack's <c>info</c> and domain list, /proc/cpuinfo and the bridges. The toolstack is chosen on the host, by the rule
+    /// The part of the first round trip that both hosts run: the Xen tools on the PATH and whether xend runs, the migration
+    /// receive processes (before the domain list, so that a receiver that ends in between has cleaned up before the list), the
+    /// chosen toolstack's <c>info</c> and domain list, /proc/cpuinfo and the bridges. The toolstack is chosen on the host, by the rule
     /// of <see cref="ToolstackDetector"/> (xm when xend runs, else xl, else xm), so the facts are those of the moment.
     /// </summary>
     internal static class HostProbe
@@ -32,6 +34,7 @@ namespace XenPS.Core.Readiness
         public static RemoteBatch NewBatch() => new RemoteBatch()
             .Add("env", XenToolstack.PathPrefix)
             .Add("tools", ToolsCommand)
+            .Add("receivers", IncomingCopies.ReceiversCommand)
             .Add("info", InfoCommand)
             .Add("domains", DomainsCommand)
             .Add("domains-json", DomainsJsonCommand)

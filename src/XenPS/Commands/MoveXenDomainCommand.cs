@@ -42,11 +42,20 @@ namespace XenPS.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        /// <summary>
+        /// Destroys the leftover incoming copy of a failed migration on the destination (NAME--incoming, migrating-NAME), after
+        /// asking: before the migration, and after one that fails and leaves one (not with -AsJob). Only a copy that is paused,
+        /// has no vCPUs and no receive process is touched, checked again right before.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter RemoveLeftover { get; set; }
+
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
             var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
             var approved = new List<Approved>();
+            if (RemoveLeftover) RemoveLeftoversBefore(destination);
             var prepared = RunOnEach(Targets, async (target, ct) =>
             {
                 var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
@@ -94,7 +103,11 @@ namespace XenPS.Commands
             {
                 var job = new MigrationJob(MyInvocation.Line);
                 JobRepository.Add(job);
-                job.Run(token => MigrateAllAsync(approved, destination, job.Add, token));
+                job.Run(token => MigrateAllAsync(approved, destination, update =>
+                {
+                    if (update is MigrationResult result && FailureRecord(result) is ErrorRecord failure) job.Add(failure);
+                    job.Add(update);
+                }, token));
                 WriteObject(job);
                 return;
             }
@@ -109,6 +122,7 @@ namespace XenPS.Commands
                         case ProgressRecord record: WriteProgress(record); break;
                         case ErrorRecord error: WriteError(error); break;
                         case string line: WriteVerbose(line); break;
+                        case MigrationResult result: Finish(result, destination); break;
                         default: WriteObject(update); break;
                     }
                 }
@@ -151,12 +165,6 @@ namespace XenPS.Commands
                         emit,
                         cancellationToken).ConfigureAwait(false);
                     emit(new ProgressRecord(index + 1, activity, result.Status.ToString()) { RecordType = ProgressRecordType.Completed });
-                    if (result.Status != MigrationStatus.Succeeded)
-                    {
-                        var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
-                        emit(new ErrorRecord(new InvalidOperationException($"{item.Domain} ({item.Source.ComputerName} -> {destinationName}): {result.Error}"),
-                            id, ErrorCategory.InvalidResult, item.Domain));
-                    }
                     emit(result);
                 }
                 catch (XenSessionException e)
@@ -169,6 +177,64 @@ namespace XenPS.Commands
                     gate.Release();
                 }
             })));
+        }
+
+        /// <summary>-RemoveLeftover before the migrations: each named guest's leftover on the destination, destroyed once confirmed.</summary>
+        private void RemoveLeftoversBefore(XenSession destination)
+        {
+            foreach (var name in Targets.SelectMany(t => t.Names).Distinct(StringComparer.Ordinal))
+            {
+                try
+                {
+                    if (Wait(LeftoverRemoval.FindAsync(destination, name, CancellationToken)) is XenDomain leftover) Remove(leftover, destination);
+                }
+                catch (XenSessionException e)
+                {
+                    WriteError(ToErrorRecord(e, name));
+                }
+            }
+        }
+
+        /// <summary>Writes a finished migration: with -RemoveLeftover its leftover is offered for removal first, then its error (unless it succeeded) and the result.</summary>
+        private void Finish(MigrationResult result, XenSession destination)
+        {
+            if (RemoveLeftover && result.Leftover is string name)
+            {
+                try
+                {
+                    var leftover = Wait(LeftoverRemoval.FindAsync(destination, result.Domain, CancellationToken));
+                    if (leftover?.Name == name && Remove(leftover, destination))
+                    {
+                        result.LeftoverRemoved = true;
+                        result.Error += $" {name} was removed from {destination.ComputerName} (-RemoveLeftover).";
+                    }
+                }
+                catch (XenSessionException e)
+                {
+                    WriteError(ToErrorRecord(e, name));
+                }
+            }
+            if (FailureRecord(result) is ErrorRecord failure) WriteError(failure);
+            WriteObject(result);
+        }
+
+        /// <summary>Asks, then destroys <paramref name="leftover"/>; false when not confirmed.</summary>
+        private bool Remove(XenDomain leftover, XenSession destination)
+        {
+            var command = IncomingCopies.DestroyCommand(destination.Toolstack, leftover.Name);
+            if (!ShouldProcess($"{leftover.Name} on {destination.ComputerName}", $"Destroy the leftover of a failed migration of {leftover.GuestName} ('{command}')")) return false;
+            LeftoverRemoval.RemoveAsync(destination, leftover, CancellationToken).GetAwaiter().GetResult();
+            WriteVerbose($"{destination.ComputerName}: {command}");
+            return true;
+        }
+
+        /// <summary>The error record of a migration that did not succeed: MigrationFailed or MigrationOutcomeUnknown; null for a success.</summary>
+        private static ErrorRecord? FailureRecord(MigrationResult result)
+        {
+            if (result.Status == MigrationStatus.Succeeded) return null;
+            var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
+            return new ErrorRecord(new InvalidOperationException($"{result.Domain} ({result.Source} -> {result.Destination}): {result.Error}"),
+                id, ErrorCategory.InvalidResult, result.Domain);
         }
 
         /// <summary>A domain the user confirmed, with what its readiness report found.</summary>

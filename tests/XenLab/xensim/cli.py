@@ -4,9 +4,9 @@ import json
 import os
 import sys
 
-from xensim import paths, state, xend, xl, xm
+from xensim import paths, state, xend, xl, xm, xmmigrate
 
-USAGE = "usage: xensim {xm|xl|xend} ARGS... | xensim init-state --profile FILE --root DIR [--host NAME]\n"
+USAGE = "usage: xensim {xm|xl|xend} ARGS... | xensim init-state --profile FILE --root DIR [--host NAME] | xensim xc_restore FD DOMID SIZE\n"
 
 
 def init_state(args):
@@ -34,7 +34,7 @@ def init_state(args):
     return 0
 
 
-TOOLS = {"xm": xm.main, "xl": xl.main, "xend": xend.main, "init-state": init_state}
+TOOLS = {"xm": xm.main, "xl": xl.main, "xend": xend.main, "init-state": init_state, "xc_restore": xmmigrate.xc_restore}
 
 
 def main(argv):

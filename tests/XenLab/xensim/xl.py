@@ -12,6 +12,8 @@ from xensim import hostinfo, paths, state as hoststate, xlmigrate, yajl
 from xensim.state import DOM0, version_at_least
 
 ERROR_INVAL = -6
+NO_CONFIGURATION = ("libxl: error: libxl_domain.c:2335:retrieve_domain_configuration_lock_acquired: "
+                    "Domain %d:Fail to get domain configuration\n")
 
 LIST_HELP = (
     "Usage: xl [-v] list [options] [Domain]\n"
@@ -60,9 +62,10 @@ def _cpu_seconds(dom):
 
 
 def _flags(dom):
+    """xl's six flags: the shutdown-reason letter ("-rscwS") follows the s flag: c crash, s suspend."""
     xm = dom["state"]
     shutdown = xm[3] == "s" or xm[4] == "c"
-    reason = "c" if xm[4] == "c" else "-"
+    reason = "c" if xm[4] == "c" else "s" if shutdown and dom.get("shutdown_reason") == "suspend" else "-"
     return "%s%s%s%s%s%s" % (xm[0], xm[1], xm[2], "s" if shutdown else "-", reason, xm[5])
 
 
@@ -218,11 +221,55 @@ def xl_list(args):
     else:
         doms = sorted(state["domains"], key=lambda d: d["domid"])
     if flags & {"-l", "--long"}:
-        document = [{"domid": d["domid"], "config": domain_config(state, d)} for d in doms]
+        for dom in doms:
+            if not _has_configuration(dom):
+                sys.stderr.write(NO_CONFIGURATION % dom["domid"])
+        document = [{"domid": d["domid"], "config": domain_config(state, d)} for d in doms if _has_configuration(d)]
         sys.stdout.write(yajl.generate(document) + "\n")
         return
     sys.stdout.write(_list_rows(state, doms, bool(flags & {"-v", "--verbose"}), bool(flags & {"-Z", "--context"}),
                                 bool(flags & {"-c", "--cpupool"}), bool(flags & {"-n", "--numa"})))
+
+
+def _has_configuration(dom):
+    """libxl stores a domain's configuration when its creation completes (domcreate_complete): an incoming
+    domain has none yet, and one whose receiver died never gets one (xl-list-l.xen-4.17.5-stale-incoming-*)."""
+    return not dom["name"].endswith("--incoming")
+
+
+def xl_destroy(args):
+    """xl destroy [-f] DOMAIN (xl_vmcontrol.c destroy_domain)."""
+    options, params = _options(args, "f", [])
+    if len(params) != 1:
+        sys.stderr.write("'xl destroy' requires at least 1 argument.\n\n")
+        raise XlExit(2)
+    state = hoststate.load()
+    domid, dom = _find_domain(state, params[0])
+    if domid == 0 and not any(k == "-f" for k, _ in options):
+        sys.stderr.write("Not destroying domain 0; use -f to force.\n"
+                         "This can only be done using a hypervisor configured to use xenstore stubdom.\n")
+        raise XlExit(1)
+    if dom is None:
+        sys.stderr.write("libxl: error: libxl_domain.c:1183:libxl__destroy_domid: Domain %d:Non-existant domain\n"
+                         "libxl: error: libxl_domain.c:1137:domain_destroy_callback: Domain %d:Unable to destroy guest\n"
+                         "libxl: error: libxl_domain.c:1064:domain_destroy_cb: Domain %d:Destruction of domain failed\n"
+                         "destroy failed (rc=-3)\n" % (domid, domid, domid))
+        raise XlExit(1)
+    xlmigrate.destroy(dom["name"])
+
+
+def xl_resume(args):
+    """xl resume DOMAIN (Xen 4.18 on: libxl_domain_resume with suspend_cancel): a guest shut down for suspend runs again."""
+    _, params = _options(args, "", [])
+    if len(params) != 1:
+        sys.stderr.write("'xl resume' requires at least 1 argument.\n\n")
+        raise XlExit(2)
+    domid, dom = _find_domain(hoststate.load(), params[0])
+    if dom is None or dom.get("shutdown_reason") != "suspend":
+        for line in xlmigrate.NOT_SUSPENDED:
+            sys.stderr.write(line % domid + "\n")
+        raise XlExit(1)
+    xlmigrate.resume(dom["name"], "-b----")
 
 
 def xl_info(args):
@@ -297,7 +344,7 @@ def xl_migrate_receive(args, verbosity):
     raise XlExit(xlmigrate.receive(hoststate.load()))
 
 
-COMMANDS = {"list": xl_list, "info": xl_info}
+COMMANDS = {"list": xl_list, "info": xl_info, "destroy": xl_destroy}
 MIGRATION_COMMANDS = {"migrate": xl_migrate, "migrate-receive": xl_migrate_receive}
 
 
@@ -323,12 +370,15 @@ def main(args):
         sys.stdout.write("Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
                          " list                List information about all/some domains\n"
                          " info                Get information about Xen host\n"
+                         " destroy             Terminate a domain immediately\n"
                          " migrate             Migrate a domain to another host\n")
         return 0 if args else 1
     if paths.unprivileged():
         _no_privilege(hoststate.load())
         return 1
     command = COMMANDS.get(args[0])
+    if args[0] == "resume" and version_at_least(hoststate.load(), 4, 18):
+        command = xl_resume
     migration = MIGRATION_COMMANDS.get(args[0])
     if command is None and migration is None:
         sys.stderr.write("command not implemented\n")

@@ -43,6 +43,22 @@ HEADER = struct.Struct("=32sIIII")
 FLAG_CONFIG_JSON = 0x3
 
 LIBXL_READ_EXACTLY = "libxl: error: libxl_utils.c:470:libxl_read_exactly: file/stream truncated reading %s from %s\n"
+# What xl 4.17 prints when the save helper's stream breaks (xl-migrate-error.xen-4.17.5-pv-receiver-killed.txt).
+HELPER_TRUNCATED = ("libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading ipc msg header "
+                    "from domain %d save/restore helper stdout pipe")
+HELPER_SIGPIPE = ("libxl: error: libxl_exec.c:127:libxl_report_child_exitstatus: domain %d save/restore helper [%d] "
+                  "died due to fatal signal Broken pipe")
+NOT_SUSPENDED = ("xc: error: Dom %d not suspended: (shutdown 0, reason 255): Internal error",
+                 "libxl: error: libxl_dom_suspend.c:666:domain_resume_done: Domain %d:xc_domain_resume failed: Invalid argument")
+# What the receiver prints when the stream ends before the image (xl-migrate-error.xen-4.17-pv-logdirty-suspend-failed.txt).
+RESTORE_TRUNCATED = ("xc: error: Failed to read Record Header from stream (0 = Success): Internal error",
+                     "xc: error: Restore failed (0 = Success): Internal error",
+                     "libxl: error: libxl_stream_read.c:850:libxl__xc_domain_restore_done: restoring domain: Success",
+                     "libxl: error: libxl_create.c:1640:domcreate_rebuild_done: Domain %d:cannot (re-)build domain: -3")
+# libxl__domain_rename (libxl_domain.c) when the incoming name is taken, then initiate_domain_create.
+NAME_TAKEN = ("libxl: error: libxl_domain.c:389:libxl__domain_rename: Domain %d:Domain with name \"%s\" already exists.",
+              "libxl: error: libxl_create.c:1241:initiate_domain_create: Domain %d:cannot make domain: -6")
+SUSPEND_FRACTION = 4
 CHILD_EXIT = "libxl: info: libxl_exec.c:117:libxl_report_child_exitstatus: migration transport process [%d] %s\n"
 
 TARGET_READY = "migration target: Ready to receive domain."
@@ -71,8 +87,13 @@ def image_sha256(uuid, memory_mb):
 
 
 def _say(text):
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
+    """A line on stderr. A reader that is gone (the sender died, and the ssh that relayed this receiver's lines with
+    it) does not stop xl: libxl's logger ignores the failed write and the receiver still cleans up."""
+    try:
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
 
 
 def _json_stream(state):
@@ -159,7 +180,24 @@ def _rename(old, new, **changes):
         dom.update(changes)
 
 
-def _destroy(name):
+def _suspend(name):
+    """The guest's last iteration: shut down for suspend (xl list: ---ss-)."""
+    with hoststate.updating() as state:
+        dom = hoststate.find_domain(state, name)
+        dom["state"] = "---s--"
+        dom["shutdown_reason"] = "suspend"
+
+
+def resume(name, flags):
+    """libxl_domain_resume: the guest runs again with the given flags (xl migrate's own resume; xl resume)."""
+    with hoststate.updating() as state:
+        dom = hoststate.find_domain(state, name)
+        dom["state"] = flags
+        dom.pop("shutdown_reason", None)
+
+
+def destroy(name):
+    """Remove a domain and give its memory back (xl destroy; the sender's copy; a failed receiver's own copy)."""
     with hoststate.updating() as state:
         dom = hoststate.find_domain(state, name)
         state["domains"].remove(dom)
@@ -193,29 +231,32 @@ def migrate(state, dom, command_rune):
     flags = FLAG_CONFIG_JSON if _json_stream(state) else 0
     optional = struct.pack("=I", len(config)) + config
     _say("Saving to migration stream new xl format (info 0x%x/0x0/%d)" % (flags, len(optional)))
+    suspended = False
+    live_mb = dom["memory"] - max(1, dom["memory"] // SUSPEND_FRACTION)
     try:
         _write(send, HEADER.pack(SAVEFILE_MAGIC, SAVEFILE_BYTEORDER, flags, 0, len(optional)) + optional)
         relay.wait_for(TARGET_PARSING if _json_stream(state) else TARGET_CONFIG_OLD)
         if _json_stream(state):
             _say("xc: info: Saving domain %d, type x86 %s" % (dom["domid"], dom["type"].upper()))
         for index in range(dom["memory"]):
+            if index == live_mb:
+                _suspend(dom["name"])
+                suspended = True
             _write(send, image_block(dom["uuid"], index))
     except Broken:
         relay.finish()
         if _json_stream(state):
-            _say("xc: error: Failed to write page data to stream (32 = Broken pipe): Internal error")
-            _say("xc: error: Save failed (32 = Broken pipe): Internal error")
-            _say("libxl: error: libxl_stream_write.c:347:libxl__xc_domain_save_done: Domain %d:saving domain: "
-                 "domain did not respond to suspend request: Broken pipe" % dom["domid"])
+            _say(HELPER_TRUNCATED % dom["domid"])
+            _say(HELPER_SIGPIPE % (dom["domid"], os.getpid() + 1))
         _say("migration sender: libxl_domain_suspend failed (rc=%d)" % ERROR_FAIL)
-        return _failed_resume(child, send)
+        return _failed_resume(state, child, send, dom, suspended)
     try:
         if _read_exactly(receive, len(RECEIVER_READY)) != RECEIVER_READY:
             raise Broken()
     except Broken:
         relay.finish()
         sys.stderr.write(LIBXL_READ_EXACTLY % ("ready message", "migration receiver stream"))
-        return _failed_resume(child, send)
+        return _failed_resume(state, child, send, dom, suspended)
     relay.wait_for(TARGET_COMPLETE)
     _say("migration sender: Target has acknowledged transfer.")
     away = dom["name"] + "--migratedaway"
@@ -233,12 +274,13 @@ def migrate(state, dom, command_rune):
         _say("migration sender: Target reports startup failure (status code %d)." % status)
         _say("migration sender: Trying to resume at our end.")
         _rename(away, dom["name"])
+        resume(dom["name"], dom["state"])
         _say("migration sender: Resumed OK.")
         _say("Migration failed due to problems at target.")
         return 1
     relay.wait_for(TARGET_STARTED)
     _say("migration sender: Target reports successful startup.")
-    _destroy(away)
+    destroy(away)
     _close(send)
     relay.finish()
     child.wait()
@@ -253,10 +295,16 @@ def _close(stream):
         pass
 
 
-def _failed_resume(child, send):
+def _failed_resume(state, child, send, dom, suspended):
+    """xl's "resuming at sender": a suspended guest runs again; one not suspended yet makes libxc complain, and runs on."""
     _close(send)
     _child_report(child)
     _say("Migration failed, resuming at sender.")
+    if suspended:
+        resume(dom["name"], dom["state"])
+    elif _json_stream(state):
+        for line in NOT_SUSPENDED:
+            _say(line % dom["domid"])
     return 1
 
 
@@ -290,6 +338,12 @@ def _create_incoming(dom):
         if hoststate.free_memory_mb(state) < dom["memory"]:
             _say("failed to free memory for the domain")
             return None
+        incoming = dom["name"] + "--incoming"
+        if hoststate.find_domain(state, incoming) is not None:
+            domid = max(d["domid"] for d in state["domains"]) + 1
+            _say(NAME_TAKEN[0] % (domid, incoming))
+            _say(NAME_TAKEN[1] % domid)
+            return None
         for vdev, target in _disk_paths(dom):
             if not os.path.exists(paths.path(target)):
                 _say("libxl: error: libxl_device.c:355:libxl__device_disk_set_backend: Disk vdev=%s failed to "
@@ -298,7 +352,7 @@ def _create_incoming(dom):
                      "for disk 0")
                 return None
         domid = max(d["domid"] for d in state["domains"]) + 1
-        incoming = dict(dom, name=dom["name"] + "--incoming", domid=domid, state="--p---", cpu_time=0.0)
+        incoming = dict(dom, name=incoming, domid=domid, state="--p---", cpu_time=0.0, online_vcpus=0)
         state["domains"].append(incoming)
         if state["free_memory_mb"] is not None:
             state["free_memory_mb"] -= dom["memory"]
@@ -331,16 +385,16 @@ def receive(state):
         return 1
     incoming = dom["name"] + "--incoming"
     try:
-        digest = _read_image(state, dom, receive_stream)
+        digest = _read_image(state, dom, receive_stream, domid)
         _say(TARGET_COMPLETE)
         _write(send, RECEIVER_READY)
         if _read_exactly(receive_stream, len(PERMISSION_TO_GO)) != PERMISSION_TO_GO:
             raise Broken()
     except Broken:
-        _destroy(incoming)
+        destroy(incoming)
         return 1
     _say(TARGET_GOT_PERMISSION)
-    _rename(incoming, dom["name"], state="-b----")
+    _rename(incoming, dom["name"], state="-b----", online_vcpus=dom["online_vcpus"])
     _record_checksum(dom["name"], digest)
     _say(TARGET_STARTED)
     try:
@@ -350,14 +404,22 @@ def receive(state):
     return 0
 
 
-def _read_image(state, dom, stream):
-    """Reads the memory image with libxc's progress lines (one each 5%); returns its SHA-256."""
+def _read_image(state, dom, stream, domid):
+    """Reads the memory image with libxc's progress lines (one each 5%); returns its SHA-256. A stream that
+    ends early fails as libxc's restore does."""
     size = dom["memory"] * MIB
     pages = size // PAGE
     digest = hashlib.sha256()
     done = reported = 0
     while done < size:
-        digest.update(_read_exactly(stream, CHUNK))
+        try:
+            digest.update(_read_exactly(stream, CHUNK))
+        except Broken:
+            if _json_stream(state):
+                for line in RESTORE_TRUNCATED:
+                    _say(line % domid if "%d" in line else line)
+                _say("migration target: Domain creation failed (code %d)." % ERROR_FAIL)
+            raise
         if not done and _json_stream(state):
             _say("xc: info: Found x86 %s domain from Xen %d.%d" % (dom["type"].upper(), state["xen"]["major"],
                                                                   state["xen"]["minor"]))

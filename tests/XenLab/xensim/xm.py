@@ -257,7 +257,20 @@ def xm_migrate(args):
         raise XmExit(1)
 
 
-COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate}
+def xm_destroy(args):
+    """xm destroy DOMAIN (XendDomain.domain_destroy)."""
+    if len(args) != 1:
+        err("'xm destroy' requires 1 argument.")
+        raise XmExit(1)
+    dom, = _lookup(hoststate.load(), args)
+    if dom["name"] == DOM0:
+        err("Cannot destroy privileged domain %s" % dom["domid"])
+        raise XmExit(1)
+    with hoststate.updating() as state:
+        state["domains"] = [d for d in state["domains"] if d["name"] != dom["name"]]
+
+
+COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate, "destroy": xm_destroy}
 
 
 def main(args):

@@ -14,7 +14,10 @@ and restore) over a real TCP connection:
     destination -> source  "ok\\n" or "err MESSAGE\\n"
 
 While the image travels, both hosts list the guest as migrating-NAME (as
-XendCheckpoint.save renames the source); at the end the destination runs it
+XendCheckpoint.save renames the source; on the destination paused, with no
+vCPU online yet), and the destination reads the image in a process of its
+own, `xc_restore FD DOMID SIZE` (as xend's restore runs xc_restore), which
+outlives a killed xend as the real one does; at the end the destination runs it
 as NAME and the source has removed it. Each side writes the SHA-256 of the
 image it sent or received to /var/lib/xen/xenlab/images/NAME.sha256. On any
 failure the source resumes the domain under its name, logs xend's "Save
@@ -28,6 +31,8 @@ import os
 import signal
 import socket
 import struct
+import subprocess
+import sys
 
 from xensim import paths, sxp, state as hoststate, xendlog
 
@@ -178,9 +183,9 @@ def _device_number(dev):
 
 def _check(state, dom):
     """The checks XendCheckpoint.restore makes before it takes the memory image; returns xend's error or None."""
-    other = hoststate.find_domain(state, dom["name"])
+    other = hoststate.find_domain(state, dom["name"]) or hoststate.find_domain(state, MIGRATING + dom["name"])
     if other is not None:
-        return "Domain '%s' already exists with ID '%d'" % (dom["name"], other["domid"])
+        return "Domain '%s' already exists with ID '%d'" % (other["name"], other["domid"])
     need = dom["memory"] * 1024
     free = hoststate.free_memory_mb(state) * 1024
     if need > free:
@@ -200,7 +205,7 @@ def _reserve(dom):
         if problem is not None:
             return None, problem
         domid = max(d["domid"] for d in state["domains"]) + 1
-        state["domains"].append(dict(dom, name=MIGRATING + dom["name"], state=RECEIVING_STATE, domid=domid))
+        state["domains"].append(dict(dom, name=MIGRATING + dom["name"], state=RECEIVING_STATE, domid=domid, online_vcpus=0))
     return domid, None
 
 
@@ -209,6 +214,7 @@ def _finish(dom):
         received = hoststate.find_domain(state, MIGRATING + dom["name"])
         received["name"] = dom["name"]
         received["state"] = dom["state"]
+        received["online_vcpus"] = dom["online_vcpus"]
 
 
 def receive(connection):
@@ -230,17 +236,38 @@ def receive(connection):
         return
     try:
         connection.sendall(b"ready\n")
-        digest = hashlib.sha256()
-        remaining = size
-        while remaining:
-            chunk = connection.recv(min(remaining, CHUNK))
-            if not chunk:
-                raise EOFError("the image ended %d bytes early" % remaining)
-            digest.update(chunk)
-            remaining -= len(chunk)
+        digest = _restore(connection, domid, size)
         _finish(dom)
-        write_checksum(dom["name"], digest.hexdigest())
+        write_checksum(dom["name"], digest)
         connection.sendall(b"ok\n")
     except (EOFError, OSError):
         xendlog.log(RESTORE_FAILED, "%s %d %d failed" % (XC_RESTORE, connection.fileno(), domid))
         _remove(MIGRATING + dom["name"])
+
+
+def _restore(connection, domid, size):
+    """Runs `xc_restore FD DOMID SIZE` on the connection and returns the SHA-256 it read; EOFError when it failed."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    fd = connection.fileno()
+    helper = subprocess.Popen([sys.executable, "-S", package, "xc_restore", str(fd), str(domid), str(size)],
+                              pass_fds=(fd,), stdout=subprocess.PIPE)
+    digest = helper.stdout.read().decode().strip()
+    if helper.wait() != 0 or not digest:
+        raise EOFError("xc_restore failed")
+    return digest
+
+
+def xc_restore(args):
+    """The restore helper: reads SIZE bytes of memory image from FD and prints their SHA-256; exit 1 when the stream ends early."""
+    fd, _, size = (int(a) for a in args)
+    connection = socket.socket(fileno=fd)
+    digest = hashlib.sha256()
+    remaining = size
+    while remaining:
+        chunk = connection.recv(min(remaining, CHUNK))
+        if not chunk:
+            return 1
+        digest.update(chunk)
+        remaining -= len(chunk)
+    sys.stdout.write(digest.hexdigest() + "\n")
+    return 0

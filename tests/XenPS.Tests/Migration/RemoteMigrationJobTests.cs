@@ -30,6 +30,18 @@ namespace XenPS.Tests.Migration
         }
 
         [Fact]
+        public async Task TheLogHoldsTheShellsReportOfACommandKilledByASignal()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+
+            await job.StartAsync(shell, new[] { "sh", "-c", "echo 'malloc(): corrupted top size' >&2; kill -ABRT $$" }, "test", CancellationToken.None);
+            var poll = await PollUntilDoneAsync(job);
+
+            Assert.Equal(134, poll.ExitCode);
+            Assert.Equal("malloc(): corrupted top size Aborted", MigrationOutput.FailureText(poll.NewOutput));
+        }
+
+        [Fact]
         public async Task RefusesASecondJobForTheSameDomainWhileTheFirstRuns()
         {
             var job = new RemoteMigrationJob("com-xp1", folder);

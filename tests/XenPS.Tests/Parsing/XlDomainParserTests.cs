@@ -131,7 +131,7 @@ namespace XenPS.Tests.Parsing
         [InlineData("-b----", XenDomainState.Blocked)]
         [InlineData("--p---", XenDomainState.Paused)]
         [InlineData("--ps--", XenDomainState.Shutdown)]
-        [InlineData("---ss-", XenDomainState.Shutdown)]
+        [InlineData("---ss-", XenDomainState.Suspended)]
         [InlineData("---sr-", XenDomainState.Shutdown)]
         [InlineData("--psc-", XenDomainState.Crashed)]
         [InlineData("---sc-", XenDomainState.Crashed)]

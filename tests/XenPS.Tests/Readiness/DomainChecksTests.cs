@@ -1,4 +1,7 @@
+using System.Linq;
+using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
 using Xunit;
 
@@ -110,21 +113,50 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
-        public void NameFreeFailsForADomainOfThatNameOrOneArrivingUnderIt()
+        public void NameFreeFailsForADomainOfThatName()
         {
             var clash = Hosts.ComXp1();
             clash.Id = 3;
-            var arriving = new XenDomain { Name = "migrating-com-xp1", Id = 4, State = XenDomainState.Migrating };
 
             var free = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), Hosts.Xm("dom0-b"));
             var taken = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), Hosts.Xm("dom0-b").With(clash));
-            var incoming = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), Hosts.Xl("xl-b").With(arriving));
 
             Assert.Equal(ReadinessStatus.Pass, free.Status);
             Assert.Equal("dom0-b already has a domain named com-xp1 (id 3, blocked). Two copies of one guest on shared storage corrupt its disks.", taken.Detail);
             Assert.Contains("'xm destroy com-xp1', and 'xm delete com-xp1' for a managed domain", taken.Remedy);
-            Assert.StartsWith("xl-b is already receiving a domain named com-xp1 (listed as migrating-com-xp1).", incoming.Detail);
-            Assert.Equal(ReadinessStatus.Fail, incoming.Status);
+        }
+
+        [Fact]
+        public void NameFreeNamesALeftoverOfAFailedMigrationAndTheCommandThatRemovesIt()
+        {
+            var leftover = XlDomainParser.Parse(ReferenceSamples.Read("xl-list.xen-4.17.5-stale-incoming-after-failed-migration.txt"), "", "xl-b").Single(d => d.Name == "tiny--incoming");
+            var destination = Hosts.Xl("xl-b").With(leftover);
+            destination.Receivers = IncomingCopies.ParseReceivers("");
+
+            var check = DomainChecks.NameFree("tiny", null, destination);
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Equal("xl-b holds tiny--incoming, a leftover of a failed migration of tiny (paused (--p---), 0 vCPU(s), and no receive process runs for it); " +
+                "xl refuses a new copy while it is there (Domain with name \"tiny--incoming\" already exists).", check.Detail);
+            Assert.Equal("Remove it with 'xl destroy tiny--incoming' on xl-b, or give Move-XenDomain -RemoveLeftover.", check.Remedy);
+        }
+
+        [Theory]
+        [InlineData("xc_restore\u001f23\u001f4", 0, "dom0-b is receiving com-xp1 right now (listed as migrating-com-xp1: paused (--p---), 0 vCPU(s), and a receive process (xc_restore) runs for it).")]
+        [InlineData("", 1, "dom0-b lists migrating-com-xp1, an incoming copy of com-xp1 that may still be in use (paused (--p---), 1 vCPU(s), no receive process runs for it).")]
+        [InlineData(null, 0, "dom0-b lists migrating-com-xp1, an incoming copy of com-xp1 that may still be in use (paused (--p---), 0 vCPU(s); the host's processes could not be read).")]
+        public void NameFreeNeverSuggestsDestroyingACopyThatMayBeATransferInProgress(string? receivers, int vcpus, string detail)
+        {
+            var arriving = new XenDomain { Name = "migrating-com-xp1", Id = 4, State = XenDomainState.Migrating, StateFlags = "--p---", VCpus = vcpus };
+            var destination = Hosts.Xm("dom0-b").With(arriving);
+            destination.Receivers = receivers is null ? null : IncomingCopies.ParseReceivers(receivers);
+
+            var check = DomainChecks.NameFree("com-xp1", Hosts.ComXp1(), destination);
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Equal(detail, check.Detail);
+            Assert.Contains("Do not destroy migrating-com-xp1", check.Remedy);
+            Assert.DoesNotContain("xm destroy", check.Remedy);
         }
 
         [Fact]

@@ -32,6 +32,7 @@ namespace XenPS.Tests.Readiness
             ["tcp"] = Ok("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
                          "   0: 00000000:1F42 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 14412 1 0000000000000000 100 0 0 10 0\n"),
             ["tcp6"] = Ok(""),
+            ["receivers"] = Ok(""),
         };
 
         private static string Base64(string text) => System.Convert.ToBase64String(Encoding.GetEncoding(28591).GetBytes(text));

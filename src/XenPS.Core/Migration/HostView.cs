@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Model;
+using XenPS.Core.Parsing;
+using XenPS.Core.Readiness;
+using XenPS.Core.Sessions;
+using XenPS.Core.Toolstacks;
+
+namespace XenPS.Core.Migration
+{
+    /// <summary>One guest as one dom0 shows it: its entries (own name, migration names) and the receive processes there.</summary>
+    public sealed class HostView
+    {
+        public HostView(string computerName, Toolstack toolstack, string xenVersion)
+        {
+            ComputerName = computerName;
+            Toolstack = toolstack;
+            XenVersion = xenVersion;
+        }
+
+        public string ComputerName { get; }
+
+        public Toolstack Toolstack { get; }
+
+        /// <summary>e.g. <c>4.17.5</c>; empty when unknown.</summary>
+        public string XenVersion { get; }
+
+        /// <summary>Every listed domain whose guest name is the guest's; null when the list could not be read.</summary>
+        public IReadOnlyList<XenDomain>? Entries { get; set; }
+
+        /// <summary>Why the domain list could not be read.</summary>
+        public string? Error { get; set; }
+
+        /// <summary>The host's receive processes; null when they could not be read.</summary>
+        public IReadOnlyList<ReceiveProcess>? Receivers { get; set; }
+
+        /// <summary>The guest under its own name, or null.</summary>
+        public XenDomain? Guest(string name) => Entries?.FirstOrDefault(d => d.Name == name);
+
+        /// <summary>The guest's incoming copy (<c>NAME--incoming</c>, <c>migrating-NAME</c>), or null.</summary>
+        public XenDomain? IncomingCopy() => Entries?.FirstOrDefault(IncomingCopies.IsIncomingCopy);
+
+        /// <summary>The guest listed under the sender's migration name (xm's <c>migrating-NAME</c> on the source, xl's <c>NAME--migratedaway</c>), or null.</summary>
+        public XenDomain? Renamed(string name) => Entries?.FirstOrDefault(d => d.Name != name);
+
+        /// <summary><c>xl</c> or <c>xm</c>.</summary>
+        public string Tool => Toolstack == Toolstack.Xl ? "xl" : "xm";
+
+        /// <summary>The guest's state here: Unknown when the list could not be read, Absent when it is not listed.</summary>
+        public GuestState StateOf(string name)
+        {
+            if (Entries is null) return GuestState.Unknown;
+            var guest = Guest(name);
+            if (guest != null) return (GuestState)Enum.Parse(typeof(GuestState), guest.State.ToString());
+            return Entries.Count > 0 ? GuestState.Migrating : GuestState.Absent;
+        }
+
+        /// <summary>
+        /// Reads the receive processes and then the guest's entries of <paramref name="session"/>'s host in one round trip (in that
+        /// order: a receiver that ends between the two has cleaned up before the list, so its copy is never taken for a leftover);
+        /// never throws for the host's answer.
+        /// </summary>
+        public static async Task<HostView> ReadAsync(XenSession session, string guest, CancellationToken cancellationToken)
+        {
+            var view = new HostView(session.ComputerName, session.Toolstack, session.XenVersion);
+            var xl = session.Toolstack == Toolstack.Xl;
+            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix).Add("receivers", IncomingCopies.ReceiversCommand);
+            if (xl) batch.Add("list", ShellQuote.Join("xl", "list")).Add("long", ShellQuote.Join("xl", "list", "-l"));
+            else batch.Add("list", ShellQuote.Join("xm", "list", "--long"));
+            try
+            {
+                var sections = await batch.RunAsync(session.Shell, new RemoteRunOptions { ReadOnly = true, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
+                view.Read(sections, guest);
+            }
+            catch (XenSessionException e)
+            {
+                view.Error = e.Message;
+            }
+            return view;
+        }
+
+        internal void Read(IReadOnlyDictionary<string, RemoteResult> sections, string guest)
+        {
+            var xl = Toolstack == Toolstack.Xl;
+            var list = sections["list"];
+            if (list.ExitCode != 0 || (xl && sections["long"].ExitCode != 0))
+            {
+                var failed = list.ExitCode != 0 ? list : sections["long"];
+                Error = ProbeOutput.Failure(ComputerName, list.ExitCode != 0 ? (xl ? "xl list" : "xm list --long") : "xl list -l", failed);
+            }
+            else
+            {
+                try
+                {
+                    var domains = xl ? XlDomainParser.Parse(list.Stdout, sections["long"].Stdout, ComputerName) : XmDomainParser.Parse(list.Stdout, ComputerName);
+                    Entries = domains.Where(d => d.GuestName == guest).ToList();
+                }
+                catch (XenParseException e)
+                {
+                    Error = $"The domain list of {ComputerName} could not be read: {e.Message}";
+                }
+            }
+            if (sections["receivers"].ExitCode == 0) Receivers = IncomingCopies.ParseReceivers(sections["receivers"].Stdout);
+        }
+    }
+}

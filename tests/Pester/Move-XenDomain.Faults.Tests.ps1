@@ -1,0 +1,231 @@
+BeforeAll {
+    Import-Module $env:XENPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    $script:LabScript = Join-Path $PSScriptRoot '../XenLab/xenlab.py'
+
+    $script:Signaller = @'
+import os, signal, sys
+# Signals the lab processes of this host (same network namespace) whose arguments hold the given words in a row,
+# leaving out shells (the migration job's own sh carries the command as its arguments); prints their pids.
+sig, words = getattr(signal, "SIG" + sys.argv[1]), sys.argv[2:]
+own = os.readlink("/proc/self/ns/net")
+hits = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if int(pid) == os.getpid() or os.readlink("/proc/%s/ns/net" % pid) != own:
+            continue
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            argv = f.read().decode(errors="replace").split("\0")
+    except OSError:
+        continue
+    if os.path.basename(argv[0]) in ("sh", "dash", "bash"):
+        continue
+    if any(argv[i:i + len(words)] == words for i in range(len(argv))):
+        os.kill(int(pid), sig)
+        hits.append(pid)
+print(" ".join(hits))
+sys.exit(0 if hits else 1)
+'@
+
+    function Send-LabSignal($Lab, [string] $HostName, [string] $Signal, [string[]] $Words) {
+        <# Sends a signal to the lab processes of one host that run the given words (their pids come back). #>
+        Invoke-LabHost $Lab $HostName (@('/usr/bin/python3', '-I', '-S', '-c', $Signaller, $Signal) + $Words)
+    }
+
+    function Wait-LabRow($Lab, [string] $HostName, [string] $Pattern) {
+        <# Waits until the host's domain list has a row matching the pattern. #>
+        $tool = if ($HostName -like 'xl-*') { 'xl' } else { 'xm' }
+        for ($i = 0; $i -lt 600; $i++) {
+            if ((Invoke-LabHost $Lab $HostName @($tool, 'list')) -match $Pattern) { return }
+            Start-Sleep -Milliseconds 100
+        }
+        throw "$HostName never listed a row like '$Pattern'."
+    }
+
+    function Start-Move([string] $Name, [string] $From, [string] $To, [hashtable] $Extra = @{}) {
+        <# Move-XenDomain in a thread job; Receive-Move returns its result and its errors. #>
+        $module = $env:XENPS_MODULE
+        Start-ThreadJob -ScriptBlock {
+            Import-Module $using:module
+            $extra = $using:Extra
+            Move-XenDomain -Name $using:Name -ComputerName $using:From -Destination $using:To -SkipReadinessCheck -Confirm:$false @extra
+        }
+    }
+
+    function Receive-Move($Job) {
+        $result = $Job | Wait-Job -Timeout 180 | Receive-Job -ErrorVariable failures -ErrorAction SilentlyContinue
+        Remove-Job $Job -Force
+        [pscustomobject]@{ Result = $result; Failures = @($failures) }
+    }
+
+    function Start-FaultLab([string] $Name, [string] $LabProfile, [string[]] $HostName) {
+        $lab = Start-TestLab -Name $Name -LabProfile $LabProfile
+        & /usr/bin/python3 $LabScript shape --dir $lab.dir --rate 16mbit | Out-Null
+        New-XenSession -ComputerName $HostName -SshConfigPath $lab.ssh_config | Out-Null
+        $lab
+    }
+
+    function Stop-FaultLab($Lab) {
+        Get-XenSession | Remove-XenSession
+        Stop-TestLab $Lab
+    }
+}
+
+Describe 'Move-XenDomain when the receiver is killed, and with the leftover it leaves' {
+    BeforeAll { $script:Lab = Start-FaultLab pfltrcv migrate-xl 'xl-a', 'xl-b' }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'fails with the guest running on the source, the root cause, and the leftover named with the command that removes it' {
+        $job = Start-Move tiny xl-a xl-b
+        Wait-LabRow $Lab xl-b '^tiny--incoming\s'
+        Send-LabSignal $Lab xl-b KILL 'xl', 'migrate-receive' | Should -Not -BeNullOrEmpty
+        $move = Receive-Move $job
+
+        $move.Result.Status | Should -Be 'Failed'
+        $move.Result.SourceState | Should -Be 'Blocked'
+        $move.Result.DestinationState | Should -Be 'Migrating'
+        $move.Result.Leftover | Should -Be 'tiny--incoming'
+        $move.Result.Error | Should -BeLike 'libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated reading ipc msg header*died due to fatal signal Broken pipe*exited with error status 255 Migration failed, resuming at sender.*'
+        $move.Result.Error | Should -BeLike "*xl migrate exited with status 1. tiny runs on xl-a, as before; xl-b holds tiny--incoming, a leftover of a failed migration (paused (--p---), 0 vCPU(s), and no receive process runs for it): remove it with 'xl destroy tiny--incoming' on xl-b, or give Move-XenDomain -RemoveLeftover."
+        $move.Failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationFailed,*'
+        (Invoke-LabHost $Lab xl-b @('xl', 'list')) -match '^tiny--incoming\s+\d+\s+32\s+0\s+--p---' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'leaves the leftover as real xl does: paused, no vCPUs, left out of xl list -l with libxl''s error' {
+        $row = (Invoke-LabHost $Lab xl-b @('xl', 'list')) -match '^tiny--incoming\s'
+        $id = ($row -split '\s+')[1]
+        $capture = Get-Content (Join-Path $PSScriptRoot '../reference/xl-list-l.xen-4.17.5-stale-incoming-stderr-and-json.txt') -TotalCount 1
+        $long = Invoke-LabHostCommand $Lab xl-b @('xl', 'list', '-l')
+
+        $long.ExitCode | Should -Be 0
+        $long.Stderr.TrimEnd("`n") | Should -Be ($capture -replace 'Domain 5:', "Domain ${id}:")
+        ($long.Stdout | ConvertFrom-Json).config.c_info.name | Should -Not -Contain 'tiny--incoming'
+    }
+
+    It 'is named by the readiness check as a leftover, with its remedy' {
+        $check = (Test-XenMigrationReadiness -Name tiny -ComputerName xl-a -Destination xl-b).Checks | Where-Object Id -EQ NameFree
+        $check.Status | Should -Be 'Fail'
+        $check.Detail | Should -BeLike 'xl-b holds tiny--incoming, a leftover of a failed migration of tiny (paused (--p---), 0 vCPU(s), and no receive process runs for it)*'
+        $check.Remedy | Should -Be "Remove it with 'xl destroy tiny--incoming' on xl-b, or give Move-XenDomain -RemoveLeftover."
+    }
+
+    It 'makes the next migration fail as real xl does: the name is already present' {
+        $move = Receive-Move (Start-Move tiny xl-a xl-b)
+
+        $move.Result.Status | Should -Be 'Failed'
+        $move.Result.Leftover | Should -Be 'tiny--incoming'
+        $move.Result.Error | Should -BeLike '*Domain with name "tiny--incoming" already exists.*migration target: Domain creation failed (code -3).*tiny runs on xl-a, as before; xl-b holds tiny--incoming, a leftover*'
+    }
+
+    It 'asks before -RemoveLeftover destroys anything' {
+        $script = New-TestFile -Name 'whatif.ps1' -Line @(
+            "Import-Module '$env:XENPS_MODULE'"
+            "New-XenSession -ComputerName xl-a, xl-b -SshConfigPath '$($Lab.ssh_config)' | Out-Null"
+            'Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -RemoveLeftover -WhatIf -ErrorAction SilentlyContinue'
+            'exit 0')
+        $output = Invoke-ChildPwsh $script
+        $output | Should -Contain "What if: Performing the operation `"Destroy the leftover of a failed migration of tiny ('xl destroy tiny--incoming')`" on target `"tiny--incoming on xl-b`"."
+        (Invoke-LabHost $Lab xl-b @('xl', 'list')) -match '^tiny--incoming\s' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'removes the leftover with -RemoveLeftover, and the retry succeeds' {
+        $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -RemoveLeftover -Confirm:$false -Verbose 4>&1
+        $verbose = $result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $migration = $result | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+
+        $verbose | Should -Contain 'xl-b: xl destroy tiny--incoming'
+        $migration.Status | Should -Be 'Succeeded'
+        $migration.SourceState | Should -Be 'Absent'
+        $migration.DestinationState | Should -Be 'Blocked'
+        $migration.Leftover | Should -BeNullOrEmpty
+        (Invoke-LabHost $Lab xl-b @('xl', 'list')) -match '^tiny' | Should -Match '^tiny\s+\d+\s+32\s+1\s+-b----'
+    }
+}
+
+Describe 'Move-XenDomain when the sender crashes' {
+    BeforeAll { $script:Lab = Start-FaultLab pfltsnd migrate-xl-418 'xl-a', 'xl-b' }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'reports the guest suspended on the source and running nowhere, with the signal, and how to resume it' {
+        $job = Start-Move tiny xl-a xl-b
+        Wait-LabRow $Lab xl-a '^tiny\s+\d+\s+32\s+1\s+---ss-'
+        Send-LabSignal $Lab xl-a ABRT 'xl', 'migrate', 'tiny' | Should -Not -BeNullOrEmpty
+        $move = Receive-Move $job
+
+        $move.Result.Status | Should -Be 'Unknown'
+        $move.Result.SourceState | Should -Be 'Suspended'
+        $move.Result.DestinationState | Should -Be 'Absent'
+        $move.Result.Leftover | Should -BeNullOrEmpty
+        $move.Result.Error | Should -BeLike "Aborted* xl migrate was killed by SIGABRT (exit status 134). Now tiny is suspended on xl-a (---ss-); xl-b has no copy of it. tiny is suspended on xl-a and runs nowhere: resume it with 'xl resume tiny' on xl-a."
+        $move.Failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
+    }
+
+    It 'migrates once the guest is resumed as the message says' {
+        Invoke-LabHost $Lab xl-a @('xl', 'resume', 'tiny') | Out-Null
+        $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -Confirm:$false
+        $result.Status | Should -Be 'Succeeded'
+        $result.DestinationState | Should -Be 'Blocked'
+    }
+}
+
+Describe 'Move-XenDomain when xend is killed on the destination while it receives' {
+    BeforeAll { $script:Lab = Start-FaultLab pfltxnd migrate-xm 'dom0-a', 'dom0-b' }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'never suggests destroying the incoming copy of a transfer in progress' {
+        $script:Move = Start-Move com-xp1 dom0-a dom0-b
+        Wait-LabRow $Lab dom0-b '^migrating-com-xp1\s'
+        $busy = (Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b).Checks | Where-Object Id -EQ NameFree
+        $busy.Detail | Should -BeLike 'dom0-b is receiving com-xp1 right now (listed as migrating-com-xp1: paused (--p---), 0 vCPU(s), and a receive process (xc_restore) runs for it).'
+        $busy.Remedy | Should -BeLike '*Do not destroy migrating-com-xp1 while it is being received.'
+    }
+
+    It 'fails with the guest running on the source and says that the destination could not be listed' {
+        Invoke-LabHost $Lab dom0-b @('sh', '-c', 'kill -KILL "$(cat /var/run/xend.pid)"') | Out-Null
+        $move = Receive-Move $Move
+
+        $move.Result.Status | Should -Be 'Failed'
+        $move.Result.SourceState | Should -Be 'Blocked'
+        $move.Result.DestinationState | Should -Be 'Unknown'
+        $move.Result.Error | Should -BeLike "Error: /usr/lib/xen/bin/xc_save * failed xm migrate exited with status 1. com-xp1 runs on dom0-a, as before; dom0-b could not be listed ('xm list --long' failed on dom0-b (exit code 1): Error: Unable to connect to xend: Connection refused. Is xend running?): once it answers, look there for com-xp1 or an incoming copy of it ('xm list'); if xend is not running there, start it ('xend start')."
+        $move.Result.Error | Should -Not -BeLike '*neither*'
+    }
+
+    It 'leaves a paused migrating-com-xp1 without vCPUs that readiness names as a leftover once xend runs again' {
+        Invoke-LabHost $Lab dom0-b @('xend', 'start') | Out-Null
+        (Invoke-LabHost $Lab dom0-b @('xm', 'list')) -match '^migrating-com-xp1\s+\d+\s+32\s+0\s+--p---' | Should -Not -BeNullOrEmpty
+        $check = (Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b).Checks | Where-Object Id -EQ NameFree
+        $check.Detail | Should -BeLike 'dom0-b holds migrating-com-xp1, a leftover of a failed migration of com-xp1 (paused (--p---), 0 vCPU(s), and no receive process runs for it); xend refuses a new copy while it is there.'
+        $check.Remedy | Should -Be "Remove it with 'xm destroy migrating-com-xp1' on dom0-b, or give Move-XenDomain -RemoveLeftover."
+    }
+
+    It 'removes the leftover with -RemoveLeftover, and the retry succeeds' {
+        $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -RemoveLeftover -Confirm:$false
+        $result.Status | Should -Be 'Succeeded'
+        $result.DestinationState | Should -Be 'Blocked'
+        (Invoke-LabHost $Lab dom0-b @('xm', 'list')) -match '^migrating-' | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Move-XenDomain with a timeout shorter than the migration' {
+    BeforeAll { $script:Lab = Start-FaultLab pflttmo migrate-xm 'dom0-a', 'dom0-b' }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'reports the migration as still in progress, with how to follow it, and the migration goes on to succeed' {
+        $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipReadinessCheck -Timeout 2 -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $result.Status | Should -Be 'Unknown'
+        $result.SourceState | Should -Be 'Migrating'
+        $result.DestinationState | Should -Be 'Migrating'
+        $result.Leftover | Should -BeNullOrEmpty
+        $result.Error | Should -BeLike "com-xp1 is still being migrated: xm migrate has not ended within 2 s and goes on on dom0-a. Now com-xp1 is listed on dom0-a as migrating-com-xp1 (-b----); dom0-b lists migrating-com-xp1, which is still being received*Follow it with 'Get-XenDomain -ComputerName dom0-a, dom0-b -Name com-xp1' until com-xp1 runs on dom0-b only, or read its output with 'cat /var/run/xenps/migrate-*/log' on dom0-a*"
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
+
+        $hosts = $null
+        for ($i = 0; $i -lt 300 -and "$hosts" -ne 'dom0-b'; $i++) {
+            Start-Sleep -Milliseconds 200
+            $hosts = (Get-XenDomain -ComputerName dom0-a, dom0-b -Name com-xp1 -ErrorAction SilentlyContinue).ComputerName
+        }
+        $hosts | Should -Be 'dom0-b'
+    }
+}
