@@ -143,6 +143,7 @@ namespace XenPS
                 case XenSessionErrorId.HostNotFound:
                 case XenSessionErrorId.MigrationTargetNotFound:
                 case XenSessionErrorId.XendConfigNotFound:
+                case XenSessionErrorId.AllowedHostNotFound:
                 case XenSessionErrorId.KeyFileNotFound:
                 case XenSessionErrorId.SshConfigNotFound:
                     return ErrorCategory.ObjectNotFound;

@@ -13,7 +13,7 @@ BeforeAll {
 
     # dom0-b as in the original setup: its own config (relocation off), no backups, xend freshly started on it.
     function Reset-DomB {
-        Invoke-LabHost $Lab dom0-b @('sh', '-c', "cp -p /root/xend-config.sxp.orig $ConfigFile && rm -f /etc/xen/*.xenps-*.bak && xend restart") | Out-Null
+        Invoke-LabHost $Lab dom0-b @('sh', '-c', "rm -rf $ConfigFile /etc/xen/real && cp -p /root/xend-config.sxp.orig $ConfigFile && rm -f /etc/xen/*.xenps-*.bak && xend restart") | Out-Null
     }
     $script:OriginalHash = Get-ConfigHash
 }
@@ -226,6 +226,37 @@ Describe 'Set-XendRelocation' {
             $result.HostsAllow | Should -Be @('^198\.18\.', '^dom0-c$')
         }
 
+        It 'refuses <Pattern>, which matches every host, without -Force; with -Force, IsOpenToEveryone is True and every host gets in' -ForEach @(
+            @{ Pattern = '^'; Reason = 'every host name' }
+            @{ Pattern = '.*$'; Reason = 'every host name' }
+            @{ Pattern = '^[0-9]'; Reason = 'every IPv4 address' }
+        ) {
+            $failure = { Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow $Pattern -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be 'RelocationOpenToEveryone,XenPS.Commands.SetXendRelocationCommand'
+            $failure.Exception.Message.Contains("xend-relocation-hosts-allow holds '$Pattern', which matches $Reason") | Should -BeTrue
+            $failure.Exception.Message | Should -BeLike '*or give -Force to open it anyway.'
+            Get-ConfigHash | Should -Be $OriginalHash
+            Get-Backups | Should -BeNullOrEmpty
+
+            $result = Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow $Pattern -Force -Restart -Confirm:$false -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+            $result.HostsAllow | Should -Be @($Pattern)
+            $result.IsOpenToEveryone | Should -BeTrue
+            $warnings.Message -join ' ' | Should -BeLike '*admits every host*'
+            Test-LabConnection $Lab 'dom0-a>dom0-b', 'dom0-c>dom0-b' | Should -Be 'open', 'open'
+            (Get-XendRelocation -ComputerName dom0-b).IsOpenToEveryone | Should -BeTrue
+        }
+
+        It 'refuses to remove an entry that is not in the list: names it and the entries there, and changes nothing else of the call' {
+            $failure = { Set-XendRelocation -ComputerName dom0-b -Enabled -AddAllowedHost dom0-a -RemoveAllowedHost dom0-x -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be 'AllowedHostNotFound,XenPS.Commands.SetXendRelocationCommand'
+            $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $failure.TargetObject | Should -Be 'dom0-b'
+            $failure.Exception.Message | Should -BeExactly ("On dom0-b, 'dom0-x' is not in xend-relocation-hosts-allow: it holds '^localhost$' '^localhost\.localdomain$'. Nothing was changed. " +
+                'Give -RemoveAllowedHost an entry as Get-XendRelocation shows it, or the host name or address it was made from.')
+            Get-ConfigHash | Should -Be $OriginalHash
+            Get-Backups | Should -BeNullOrEmpty
+        }
+
         It 'rejects an entry that is neither a host name, an address nor a regex' {
             { Set-XendRelocation -ComputerName dom0-b -AddAllowedHost "dom0 a'" -Confirm:$false -ErrorAction Stop } |
                 Should -Throw -ErrorId 'InvalidHostsAllowEntry,*'
@@ -235,6 +266,70 @@ Describe 'Set-XendRelocation' {
         It 'refuses -HostsAllow together with -AddAllowedHost' {
             { Set-XendRelocation -ComputerName dom0-b -HostsAllow dom0-a -AddAllowedHost dom0-c -Confirm:$false -ErrorAction Stop } |
                 Should -Throw -ErrorId 'HostsAllowConflict,*'
+        }
+    }
+
+    Context 'the file on the host' {
+        It 'edits the target of a symbolic link, keeps the link, and keeps the backup beside the target' {
+            Invoke-LabHost $Lab dom0-b @('sh', '-c', "mkdir /etc/xen/real && mv $ConfigFile /etc/xen/real/xend-config.sxp && ln -s real/xend-config.sxp $ConfigFile") | Out-Null
+
+            $result = Set-XendRelocation -ComputerName dom0-b -Port 8012 -Confirm:$false -PassThru -WarningVariable warnings -WarningAction SilentlyContinue
+
+            $result.Port | Should -Be 8012
+            Invoke-LabHost $Lab dom0-b @('readlink', $ConfigFile) | Should -Be 'real/xend-config.sxp'
+            Invoke-LabHost $Lab dom0-b @('grep', '-c', '^(xend-relocation-port 8012)$', '/etc/xen/real/xend-config.sxp') | Should -Be '1'
+            $result.BackupPath | Should -BeLike '/etc/xen/real/xend-config.sxp.xenps-*.bak'
+            (Invoke-LabHost $Lab dom0-b @('sha256sum', $result.BackupPath)) -replace ' .*' | Should -Be $OriginalHash
+            $warnings.Message | Should -Contain "$ConfigFile on dom0-b is a symbolic link: its target /etc/xen/real/xend-config.sxp was changed, and the link kept."
+        }
+
+        It 'reads and changes a file of several hundred kilobytes' {
+            $padding = 'import sys; f = open(sys.argv[1], "a"); [f.write("# padding line %06d of a large xend-config.sxp\n" % i) for i in range(8000)]'
+            Invoke-LabHost $Lab dom0-b @('python3', '-I', '-S', '-c', $padding, $ConfigFile) | Out-Null
+            $before = Get-ConfigHash
+            [int](Invoke-LabHost $Lab dom0-b @('stat', '-c', '%s', $ConfigFile)) | Should -BeGreaterThan 300000
+
+            (Get-XendRelocation -ComputerName dom0-b).HostsAllow | Should -Be @('^localhost$', '^localhost\.localdomain$')
+            $result = Set-XendRelocation -ComputerName dom0-b -Enabled -HostsAllow dom0-a -Restart -Confirm:$false -PassThru
+
+            $result.Listening | Should -BeTrue
+            (Invoke-LabHost $Lab dom0-b @('sha256sum', $result.BackupPath)) -replace ' .*' | Should -Be $before
+            $lines = Get-ConfigLines
+            @($lines -like '# padding line *').Count | Should -Be 8000
+            $lines[-1] | Should -Be '# padding line 007999 of a large xend-config.sxp'
+            Test-LabConnection $Lab 'dom0-a>dom0-b' | Should -Be 'open'
+        }
+
+        It 'loses no line that other programs append while it writes, with or without the lock' {
+            # Two programs append numbered comment lines at random intervals: one takes the file's lock (flock), the other does not.
+            $appender = 'import fcntl, random, sys, time' + "`n" +
+                'path, mode, count = sys.argv[1], sys.argv[2], int(sys.argv[3])' + "`n" +
+                'for i in range(count):' + "`n" +
+                '    time.sleep(random.uniform(0.05, 0.4))' + "`n" +
+                '    with open(path, "a") as f:' + "`n" +
+                '        if mode == "locking": fcntl.flock(f, fcntl.LOCK_EX)' + "`n" +
+                '        f.write("# %s %d\n" % (mode, i))'
+            $count = 40
+            $appenders = foreach ($mode in 'locking', 'plain') { Start-LabHostCommand $Lab dom0-b @('python3', '-I', '-S', '-c', $appender, $ConfigFile, $mode, $count) }
+            $written = 0
+            $refused = [System.Collections.Generic.List[object]]::new()
+            $port = 8012
+            while ($appenders | Where-Object { -not $_.HasExited }) {
+                $port = 8025 - $port
+                Set-XendRelocation -ComputerName dom0-b -Port $port -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failed -WarningAction SilentlyContinue
+                if ($failed) { $refused.AddRange(@($failed)) } else { $written++ }
+            }
+            $appenders | ForEach-Object { (Receive-LabHostCommand $_).ExitCode | Should -Be 0 }
+
+            Write-Host "Set-XendRelocation: $written writes, $($refused.Count) refused as changed; $(2 * $count) lines appended meanwhile"
+            $written | Should -BeGreaterThan 0
+            $refused.FullyQualifiedErrorId | Where-Object { $_ -notlike 'RemoteFileChanged,*' } | Should -BeNullOrEmpty
+            $lines = Get-ConfigLines
+            foreach ($mode in 'locking', 'plain') {
+                $missing = 0..($count - 1) | Where-Object { @($lines -ceq "# $mode $_").Count -ne 1 }
+                $missing | Should -BeNullOrEmpty -Because "every line that the $mode program appended is in the file once"
+            }
+            @(Invoke-LabHost $Lab dom0-b @('sh', '-c', 'ls -a /etc/xen | grep "^\.xenps\." || true') | Where-Object { $_ }) | Should -BeNullOrEmpty
         }
     }
 

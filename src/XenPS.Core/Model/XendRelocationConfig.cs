@@ -56,10 +56,11 @@ namespace XenPS.Core.Model
         public string? BackupPath { get; set; }
 
         /// <summary>
-        /// True when the relocation server is on and admits every host: hosts-allow is empty, or holds an empty entry
-        /// (a doubled or trailing space), which xend compiles into a pattern that matches anything.
+        /// True when the relocation server is on and admits every host: hosts-allow is empty, holds an empty entry (a
+        /// doubled or trailing space), or holds a pattern that matches any name or any address, such as <c>^</c> or
+        /// <c>.*</c> (see <see cref="XendHostsAllow.AdmitsEveryone"/>).
         /// </summary>
-        public bool IsOpenToEveryone => Server && (HostsAllow.Length == 0 || HostsAllow.Any(entry => entry.Length == 0));
+        public bool IsOpenToEveryone => Server && XendHostsAllow.AdmitsEveryone(HostsAllow) != null;
 
         public override string ToString() => ComputerName;
     }

@@ -83,7 +83,7 @@ namespace XenPS.Core.Readiness
             if (facts.Failed) return CheckResult.Fail(id, facts.Text, facts.Remedy);
             if (config.IsOpenToEveryone)
             {
-                var why = config.HostsAllow.Length == 0 ? "is empty" : "holds an empty entry (a doubled or trailing space)";
+                var why = XendHostsAllow.AdmitsEveryone(config.HostsAllow);
                 return CheckResult.Warning(id, facts.Text + $" xend-relocation-hosts-allow {why}: {d} accepts domains from every host that reaches port {config.Port}, without authentication.", allowSource);
             }
             return CheckResult.Pass(id, facts.Text);

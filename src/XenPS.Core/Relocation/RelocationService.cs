@@ -45,6 +45,9 @@ namespace XenPS.Core.Relocation
         /// <summary>The change turns on, or keeps on, a relocation server that admits every host.</summary>
         public bool OpensToEveryone => Proposed.IsOpenToEveryone && HasChanges;
 
+        /// <summary>What the proposed hosts-allow is that admits every host (see <see cref="XendHostsAllow.AdmitsEveryone"/>); null when it does not.</summary>
+        public string? OpenToEveryoneReason => OpensToEveryone ? XendHostsAllow.AdmitsEveryone(Proposed.HostsAllow) : null;
+
         /// <summary>The changed lines as a small diff: <c>- old</c> / <c>+ new</c>, with line numbers.</summary>
         public string DiffText => string.Join(Environment.NewLine, Changes.Select(c =>
             c.OldText is null ? $"+{c.LineNumber}: {c.NewText}" : c.NewText is null ? $"-{c.LineNumber}: {c.OldText}" : $"-{c.LineNumber}: {c.OldText}{Environment.NewLine}+{c.LineNumber}: {c.NewText}"));
@@ -95,24 +98,42 @@ namespace XenPS.Core.Relocation
                     "If this host's xend reads another file (XEND_CONFIG), name it with -Path.");
             }
             var before = SxpDocument.Parse(FileEncoding.GetString(content.Bytes));
-            var after = RelocationSettings.Apply(before, edit);
+            SxpDocument after;
+            try
+            {
+                after = RelocationSettings.Apply(before, edit);
+            }
+            catch (XenSessionException e) when (e.ErrorId == XenSessionErrorId.AllowedHostNotFound)
+            {
+                throw new XenSessionException(e.ErrorId, $"On {session.ComputerName}, {e.Message}", e);
+            }
             return new RelocationPlan(session, content, before, after, current);
         }
 
         /// <summary>
-        /// Writes the plan (nothing when it changes nothing), restarts xend when asked, and returns the settings read
-        /// back from the host.
+        /// Writes the plan (nothing when it changes nothing) as <see cref="RemoteFile.ReplaceAsync"/> does, restarts xend
+        /// when asked, and returns the settings read back from the host. <paramref name="notice"/> gets what the user should
+        /// know besides: that a symbolic link's target was edited, or that another program appended to the file meanwhile.
         /// </summary>
-        public static async Task<XendRelocationConfig> ApplyAsync(RelocationPlan plan, bool restart, DateTime utcNow, CancellationToken cancellationToken)
+        public static async Task<XendRelocationConfig> ApplyAsync(RelocationPlan plan, bool restart, DateTime utcNow, Action<string> notice, CancellationToken cancellationToken)
         {
+            if (notice is null) throw new ArgumentNullException(nameof(notice));
             var session = plan.Session;
             string? backup = null;
             if (plan.HasChanges)
             {
                 var bytes = FileEncoding.GetBytes(plan.After.ToString());
-                var replaced = await RemoteFile.ReplaceAsync(session.Shell, plan.Original, bytes, RemoteFile.BackupPathFor(plan.Original.Path, utcNow), cancellationToken).ConfigureAwait(false);
+                var replaced = await RemoteFile.ReplaceAsync(session.Shell, plan.Original, bytes, RemoteFile.BackupSuffixFor(utcNow), cancellationToken).ConfigureAwait(false);
                 backup = replaced.BackupPath;
-                SxpDocument.Parse(FileEncoding.GetString(replaced.Written.Bytes));
+                if (replaced.WrittenPath != plan.Original.Path)
+                {
+                    notice($"{plan.Original.Path} on {session.ComputerName} is a symbolic link: its target {replaced.WrittenPath} was changed, and the link kept.");
+                }
+                if (replaced.ConcurrentlyAppendedBytes > 0)
+                {
+                    notice($"Another program appended {replaced.ConcurrentlyAppendedBytes} bytes to {replaced.WrittenPath} on {session.ComputerName} while it was replaced; " +
+                        $"they are kept at the end of the new file. Check that they belong there; the file before the change (with them) is {backup}.");
+                }
                 if (restart) await RestartXendAsync(session, plan.Proposed, cancellationToken).ConfigureAwait(false);
             }
             var (_, after) = await ReadStateAsync(session, plan.Original.Path, cancellationToken).ConfigureAwait(false);
@@ -142,7 +163,7 @@ namespace XenPS.Core.Relocation
         }
 
         /// <summary>
-        /// The file that <see cref="RemoteFile.ReadCommand"/> read, and its document; for a missing file, no content and an
+        /// The file that <see cref="RemoteFile.ReadCommand(string)"/> read, and its document; for a missing file, no content and an
         /// empty document, which is how xend reads a missing file (<c>XendOptionsFile.set_config</c>).
         /// </summary>
         internal static (RemoteFileContent? Content, SxpDocument Document) ReadConfig(string computerName, string path, RemoteResult section)
@@ -184,12 +205,14 @@ namespace XenPS.Core.Relocation
             RequireXend(session);
             var sections = await new RemoteBatch()
                 .Add("env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH")
-                .Add("config", RemoteFile.ReadCommand(path))
+                .Add("config", RemoteFile.ReadCommand(path, RemoteFile.ReadChunkBytes))
                 .Add("xend", "xend status >/dev/null 2>&1")
                 .Add("tcp", "cat /proc/net/tcp")
                 .Add("tcp6", "cat /proc/net/tcp6 2>/dev/null; true")
                 .RunAsync(session.Shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
-            var (content, document) = ReadConfig(session.ComputerName, path, sections["config"]);
+            var content = RemoteFile.IsMissing(sections["config"]) ? null
+                : await RemoteFile.CompleteReadAsync(session.Shell, path, sections["config"], cancellationToken).ConfigureAwait(false);
+            var document = SxpDocument.Parse(content is null ? "" : FileEncoding.GetString(content.Bytes));
             var config = Describe(session.ComputerName, path, document, content != null);
             config.XendRunning = sections["xend"].ExitCode == 0;
             config.Listening = ListenerTable.IsListening(ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout), config.Port, config.Address);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
+using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Relocation
 {
@@ -57,6 +58,10 @@ namespace XenPS.Core.Relocation
         /// A value is invalid, or the removals would empty a restricted list (an empty list admits every host: set
         /// <see cref="RelocationEdit.HostsAllow"/> to an empty array to ask for that).
         /// </exception>
+        /// <exception cref="XenSessionException">
+        /// <see cref="XenSessionErrorId.AllowedHostNotFound"/>: an entry to remove is not in the list; the message names it
+        /// and lists the entries. Nothing of the edit is applied.
+        /// </exception>
         public static SxpDocument Apply(SxpDocument document, RelocationEdit edit)
         {
             if (document is null) throw new ArgumentNullException(nameof(document));
@@ -94,6 +99,14 @@ namespace XenPS.Core.Relocation
                 if (!hosts.Contains(entry)) hosts.Add(entry);
             }
             var wasRestricted = hosts.Count > 0;
+            var absent = (edit.RemoveAllowedHost ?? Array.Empty<string>()).Where(remove => !hosts.Any(entry => HostsAllowEntry.Matches(entry, remove))).ToList();
+            if (absent.Count > 0)
+            {
+                var present = current.All(e => e.Length == 0) ? "it is empty" : "it holds " + string.Join(" ", current.Where(e => e.Length > 0).Select(e => $"'{e}'"));
+                throw new XenSessionException(XenSessionErrorId.AllowedHostNotFound,
+                    $"{string.Join(", ", absent.Select(a => $"'{a}'"))} {(absent.Count == 1 ? "is" : "are")} not in xend-relocation-hosts-allow: {present}. " +
+                    "Nothing was changed. Give -RemoveAllowedHost an entry as Get-XendRelocation shows it, or the host name or address it was made from.");
+            }
             foreach (var remove in edit.RemoveAllowedHost ?? Array.Empty<string>())
             {
                 hosts.RemoveAll(entry => HostsAllowEntry.Matches(entry, remove));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 
 namespace XenPS.Core.Relocation
 {
@@ -15,6 +16,22 @@ namespace XenPS.Core.Relocation
     /// </summary>
     public static class XendHostsAllow
     {
+        /// <summary>
+        /// Peer names unlike each other in every way a pattern could tell them apart: first character (letter, digit,
+        /// hyphen, dot, upper and lower case), length, dots, and what follows the first label.
+        /// </summary>
+        private static readonly string[] ProbeNames =
+        {
+            "a", "Z", "0", "9x", "-", ".", "_", "localhost", "dom0-a.example.org", "MIXED.Example.NET", "xn--bcher-kva.example",
+            "mail.test", "q1w2e3.invalid", new string('y', 63) + ".long." + new string('z', 63),
+        };
+
+        /// <summary>IPv4 peer addresses (xend's relocation server listens on IPv4 only), from every first octet range.</summary>
+        private static readonly string[] ProbeAddresses =
+        {
+            "0.0.0.0", "1.2.3.4", "10.0.0.1", "127.0.0.1", "172.16.254.3", "192.0.2.1", "198.51.100.77", "203.0.113.254", "255.255.255.255",
+        };
+
         /// <summary>The entries of a hosts-allow value as xend splits it: none for <c>''</c>, empty entries kept.</summary>
         public static string[] Split(string value)
         {
@@ -39,6 +56,34 @@ namespace XenPS.Core.Relocation
             // xend compiles every entry when the server starts, so one bad entry fails them all.
             var compiled = regexes.Select(PythonRegex.Compile).ToList();
             return compiled.Count == 0 || compiled.Any(regex => PythonRegex.MatchesAtStart(regex, fqdn) || PythonRegex.MatchesAtStart(regex, peerAddress));
+        }
+
+        /// <summary>
+        /// Why <paramref name="entries"/> admit every host, or null when they do not: the list is empty, an entry is empty
+        /// (a doubled or trailing space), or an entry <c>re.match</c>es every probe name, or every probe IPv4 address, so
+        /// that any peer gets in by its name or by its address (<c>^</c>, <c>.*</c>, <c>^[0-9]</c>...). An entry that does
+        /// not compile admits nobody here; xend refuses the whole list then.
+        /// </summary>
+        public static string? AdmitsEveryone(IReadOnlyList<string> entries)
+        {
+            if (entries is null) throw new ArgumentNullException(nameof(entries));
+            if (entries.Count == 0) return "is empty";
+            if (entries.Any(entry => entry.Length == 0)) return "holds an empty entry (a doubled or trailing space)";
+            foreach (var entry in entries)
+            {
+                Regex regex;
+                try
+                {
+                    regex = PythonRegex.Compile(entry);
+                }
+                catch (ArgumentException)
+                {
+                    continue;
+                }
+                if (ProbeNames.All(name => PythonRegex.MatchesAtStart(regex, name))) return $"holds '{entry}', which matches every host name";
+                if (ProbeAddresses.All(address => PythonRegex.MatchesAtStart(regex, address))) return $"holds '{entry}', which matches every IPv4 address";
+            }
+            return null;
         }
     }
 }

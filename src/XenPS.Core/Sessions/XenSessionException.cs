@@ -33,6 +33,7 @@ namespace XenPS.Core.Sessions
         public const string MigrationTargetNotFound = nameof(MigrationTargetNotFound);
         public const string XendConfigNotFound = nameof(XendConfigNotFound);
         public const string LeftoverNotRemoved = nameof(LeftoverNotRemoved);
+        public const string AllowedHostNotFound = nameof(AllowedHostNotFound);
     }
 
     /// <summary>A session to a dom0 could not be opened or used. The message says what to do; it never holds a secret.</summary>

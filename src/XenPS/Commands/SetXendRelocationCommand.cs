@@ -11,7 +11,8 @@ namespace XenPS.Commands
 {
     /// <summary>
     /// Changes the xend relocation settings in xend-config.sxp safely: only the changed lines, a timestamped backup,
-    /// an atomic replace, the file read back; optionally restarts xend so that the change takes effect.
+    /// an atomic compare-and-replace under the file's lock that loses no concurrent edit (see RemoteFile.ReplaceAsync);
+    /// optionally restarts xend so that the change takes effect.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "XendRelocation", DefaultParameterSetName = ComputerNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(XendRelocationConfig))]
@@ -139,10 +140,10 @@ namespace XenPS.Commands
                 if (PassThru) WriteObject(WithName(plan.Current, computer, changed: false));
                 return;
             }
-            if (plan.OpensToEveryone && !Force)
+            if (plan.OpenToEveryoneReason is string everyone && !Force)
             {
                 WriteError(new ErrorRecord(
-                    new InvalidOperationException($"This leaves the relocation server on {computer} open to every host: xend-relocation-hosts-allow would be empty, and the relocation protocol has neither authentication nor encryption. Name the hosts allowed to send guests with -HostsAllow or -AddAllowedHost, or give -Force to open it anyway."),
+                    new InvalidOperationException($"This leaves the relocation server on {computer} open to every host: xend-relocation-hosts-allow {everyone}, and the relocation protocol has neither authentication nor encryption. Name the hosts allowed to send guests with -HostsAllow or -AddAllowedHost (a regular expression that ends with $), or give -Force to open it anyway."),
                     "RelocationOpenToEveryone", ErrorCategory.SecurityError, computer));
                 return;
             }
@@ -150,7 +151,9 @@ namespace XenPS.Commands
             if (plan.OpensToEveryone) WriteWarning($"The relocation server on {computer} admits every host that can reach port {plan.Proposed.Port}.");
             try
             {
-                var result = Wait(RelocationService.ApplyAsync(plan, Restart, DateTime.UtcNow, CancellationToken));
+                var notices = new List<string>();
+                var result = Wait(RelocationService.ApplyAsync(plan, Restart, DateTime.UtcNow, notices.Add, CancellationToken));
+                notices.ForEach(WriteWarning);
                 if (!Restart && result.XendRunning)
                 {
                     WriteWarning($"xend on {computer} still runs with its old relocation settings: restart it (Set-XendRelocation -Restart, or '/etc/init.d/xend restart' on the host) for the change to take effect.");

@@ -35,7 +35,12 @@ namespace XenPS.Tests.Readiness
             ["receivers"] = Ok(""),
         };
 
-        private static string Base64(string text) => System.Convert.ToBase64String(Encoding.GetEncoding(28591).GetBytes(text));
+        /// <summary>What <see cref="RemoteFile.ReadCommand(string)"/> prints for a file holding <paramref name="text"/>: size and SHA-256, then base64.</summary>
+        private static string Base64(string text)
+        {
+            var bytes = Encoding.GetEncoding(28591).GetBytes(text);
+            return $"{bytes.Length} {RemoteFile.Sha256Hex(bytes)}\n{System.Convert.ToBase64String(bytes)}\n";
+        }
 
         [Fact]
         public void AnXmHostIsReadFromItsSections()

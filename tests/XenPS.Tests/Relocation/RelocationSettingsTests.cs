@@ -192,6 +192,48 @@ namespace XenPS.Tests.Relocation
         }
 
         [Fact]
+        public void RemovingAnEntryThatIsNotThereNamesItListsTheEntriesAndChangesNothing()
+        {
+            var document = SxpDocument.Parse(ReferenceSamples.Read(Xen410));
+            var edit = new RelocationEdit { Enabled = true, RemoveAllowedHost = new[] { "localhost", "dom0-x", "^dom0-y" } };
+
+            var e = Assert.Throws<XenSessionException>(() => RelocationSettings.Apply(document, edit));
+
+            Assert.Equal(XenSessionErrorId.AllowedHostNotFound, e.ErrorId);
+            Assert.Equal(
+                @"'dom0-x', '^dom0-y' are not in xend-relocation-hosts-allow: it holds '^localhost$' '^localhost\.localdomain$'. Nothing was changed. " +
+                "Give -RemoveAllowedHost an entry as Get-XendRelocation shows it, or the host name or address it was made from.",
+                e.Message);
+        }
+
+        [Fact]
+        public void RemovingFromAnEmptyListSaysThatItIsEmpty()
+        {
+            var e = Assert.Throws<XenSessionException>(() => RelocationSettings.Apply(SxpDocument.Parse(""), new RelocationEdit { RemoveAllowedHost = new[] { "dom0-a" } }));
+
+            Assert.StartsWith("'dom0-a' is not in xend-relocation-hosts-allow: it is empty.", e.Message);
+        }
+
+        [Fact]
+        public void AnEntryAddedInTheSameEditCanBeRemoved()
+        {
+            var document = RelocationSettings.Apply(SxpDocument.Parse(ReferenceSamples.Read(Xen410)), new RelocationEdit { AddAllowedHost = new[] { "dom0-a" }, RemoveAllowedHost = new[] { "dom0-a" } });
+
+            Assert.Equal(new[] { "^localhost$", @"^localhost\.localdomain$" }, RelocationSettings.Read(document).HostsAllow);
+        }
+
+        [Theory]
+        [InlineData("^")]
+        [InlineData(".*$")]
+        [InlineData("^[0-9]")]
+        public void APatternThatMatchesEveryHostOpensTheServerToEveryone(string pattern)
+        {
+            var document = RelocationSettings.Apply(SxpDocument.Parse(""), new RelocationEdit { Enabled = true, HostsAllow = new[] { pattern } });
+
+            Assert.True(RelocationSettings.Read(document).IsOpenToEveryone);
+        }
+
+        [Fact]
         public void AnExplicitEmptyListAdmitsEveryone()
         {
             var document = RelocationSettings.Apply(SxpDocument.Parse(ReferenceSamples.Read(Xen410)), new RelocationEdit { HostsAllow = new string[0] });

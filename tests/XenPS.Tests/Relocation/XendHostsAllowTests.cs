@@ -51,6 +51,47 @@ namespace XenPS.Tests.Relocation
             Assert.Equal(allowed, XendHostsAllow.IsAllowed(XendHostsAllow.Split(hostsAllow), address, fqdn));
         }
 
+        [Theory]
+        [InlineData("", "is empty")]
+        [InlineData("^a$  ^b$", "empty entry")]
+        [InlineData("^", "'^', which matches every host name")]
+        [InlineData(".*", "'.*', which matches every host name")]
+        [InlineData(@"^dom0-a$ ^.*$", "'^.*$', which matches every host name")]
+        [InlineData(@"(?s)^", "'(?s)^', which matches every host name")]
+        [InlineData(@"^[0-9]", "'^[0-9]', which matches every IPv4 address")]
+        [InlineData(@"^\d+\.\d+\.\d+\.\d+$", @"'^\d+\.\d+\.\d+\.\d+$', which matches every IPv4 address")]
+        [InlineData(@"^.+\..+", @"'^.+\..+', which matches every IPv4 address")]
+        public void SaysWhyAListAdmitsEveryHost(string hostsAllow, string reason)
+        {
+            Assert.Contains(reason, XendHostsAllow.AdmitsEveryone(XendHostsAllow.Split(hostsAllow)));
+        }
+
+        [Theory]
+        [InlineData(@"^dom0-a$")]
+        [InlineData(@"^localhost$ ^localhost\.localdomain$")]
+        [InlineData(@"^192\.0\.100\.[0-9]+$")]
+        [InlineData("^dom0-")]
+        [InlineData("^[a-z]")]
+        [InlineData("^1")]
+        [InlineData(@".*\.example\.org$")]
+        [InlineData("^dom0[")]
+        public void AListOfSomeHostsDoesNotAdmitEveryone(string hostsAllow)
+        {
+            Assert.Null(XendHostsAllow.AdmitsEveryone(XendHostsAllow.Split(hostsAllow)));
+        }
+
+        [Fact]
+        public void WhatIsTakenToAdmitEveryoneDoesSoInPython()
+        {
+            var names = new[] { "a", "Z", "0", "-", ".", "_", "dom0-a.example.org", "x" };
+            var addresses = new[] { "0.0.0.0", "8.8.4.4", "192.0.2.1", "255.255.255.255" };
+            var byName = new[] { "^", ".*", "(?s)^", "^.*$" };
+            var byAddress = new[] { "^[0-9]", @"^\d+\.\d+\.\d+\.\d+$", @"^.+\..+" };
+
+            Assert.All(PythonMatches(byName, names.Concat(addresses).ToArray()), row => Assert.True(row.Matches, $"re.match({row.Pattern}, {row.Input})"));
+            Assert.All(PythonMatches(byAddress, addresses), row => Assert.True(row.Matches, $"re.match({row.Pattern}, {row.Input})"));
+        }
+
         [Fact]
         public void OneEntryThatDoesNotCompileFailsTheWholeList()
         {
