@@ -186,7 +186,7 @@ function Invoke-PesterRun {
     Push-Location $Root
     try {
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-PesterTests.ps1') `
-            -PesterPath $pester -TestPath $TestPath -ResultPath $ResultPath
+            -PesterPath $pester -TestPath $TestPath -ResultPath $ResultPath | Out-Host
     }
     finally { Pop-Location }
     if (Test-Path $ResultPath) { return Get-Content -Raw $ResultPath | ConvertFrom-Json }
@@ -216,15 +216,17 @@ function Invoke-RealXenTask {
     }
     Write-Host ("`nImages {0:N0} s, boot {1:N0} s, tests {2:N0} s, in all {3:N0} s" -f $built, $booted,
         ($clock.Elapsed.TotalSeconds - $built - $booted), $clock.Elapsed.TotalSeconds)
-    $figures = Join-Path $run 'figures.json'
+    $figures = Join-Path $run 'figures.jsonl'
     if (Test-Path $figures) {
-        $rows = @(Get-Content -Raw $figures | ConvertFrom-Json)
+        $rows = @(Get-Content $figures | ConvertFrom-Json)
         $rows | Format-Table -AutoSize | Out-Host
-        $move = @($rows | Where-Object Name -Like 'Move-XenDomain*' | ForEach-Object Seconds | Measure-Object -Average)
-        $plain = @($rows | Where-Object Name -Like 'plain*' | ForEach-Object Seconds | Measure-Object -Average)
+        $move = @($rows | Where-Object Name -Like 'Move-XenDomain*')
+        $plain = @($rows | Where-Object Name -Like 'plain*')
         if ($move.Count -and $plain.Count) {
+            $moveAverage = ($move.Seconds | Measure-Object -Average).Average
+            $plainAverage = ($plain.Seconds | Measure-Object -Average).Average
             Write-Host ('Move-XenDomain / plain ssh + xl migrate: {0:N2} ({1:N1} s against {2:N1} s on average)' -f
-                ($move.Average / $plain.Average), $move.Average, $plain.Average)
+                ($moveAverage / $plainAverage), $moveAverage, $plainAverage)
         }
     }
     Write-Host "$($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"

@@ -124,6 +124,51 @@ Describe 'Live migration on real xl' {
     }
 }
 
+Describe 'A real failure: the receiver killed mid-transfer' {
+    It 'reports Failed with the guest still running on xen-a and the leftover on xen-b with its remedy' {
+        $before = Get-CounterValue rx-a
+        $job = Move-XenDomain -Name counter -ComputerName rx-a -Destination rx-b -Confirm:$false -AsJob
+        Wait-Dom0Condition rx-b 'xl list counter--incoming >/dev/null 2>&1 && pgrep -f "xl migrate-receive" >/dev/null' 'an incoming transfer'
+        Start-Sleep -Seconds 3
+        Invoke-Dom0 rx-b 'pkill -KILL -f "xl migrate-receive"' | Out-Null
+        $result = $job | Wait-Job | Receive-Job -ErrorAction SilentlyContinue -ErrorVariable failed
+        $job | Remove-Job
+
+        $result.Status | Should -Be 'Failed'
+        $result.DomainLocation | Should -Be 'source'
+        $result.SourceState | Should -BeIn 'Running', 'Blocked'
+        $result.DestinationState | Should -Be 'Migrating'
+        $result.Leftover | Should -Be 'counter--incoming'
+        $result.Error | Should -BeLike "*counter runs on rx-a, as before; rx-b holds counter--incoming, a leftover of a failed migration*remove it with 'xl destroy counter--incoming' on rx-b, or give Move-XenDomain -RemoveLeftover."
+        $failed.Exception.Message | Should -BeLike '*Migration failed, resuming at sender.*xl migrate exited with status 1.*'
+        Get-XlDomainNames rx-b | Should -Contain 'counter--incoming'
+        Assert-CounterGoesOn rx-a $before
+    }
+
+    It 'names the leftover in readiness with the command that removes it' {
+        $report = Test-XenMigrationReadiness -Name counter -ComputerName rx-a -Destination rx-b
+
+        $report.IsReady | Should -BeFalse
+        $nameFree = Get-Check $report NameFree
+        $nameFree.Status | Should -Be 'Fail'
+        $nameFree.Detail | Should -BeLike 'rx-b holds counter--incoming, a leftover of a failed migration of counter (paused*'
+        $nameFree.Remedy | Should -Be "Remove it with 'xl destroy counter--incoming' on rx-b, or give Move-XenDomain -RemoveLeftover."
+    }
+
+    It 'succeeds on a retry after the opt-in removal of the leftover' {
+        $before = Get-CounterValue rx-a
+
+        $output = Move-XenDomain -Name counter -ComputerName rx-a -Destination rx-b -RemoveLeftover -Confirm:$false -Verbose -ErrorAction Stop 4>&1
+        $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $result = $output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+
+        $verbose | Should -Contain 'rx-b: xl destroy counter--incoming'
+        $result.Status | Should -Be 'Succeeded'
+        Get-XlDomainNames rx-b | Should -Not -Contain 'counter--incoming'
+        Assert-CounterGoesOn rx-b $before
+    }
+}
+
 Describe 'Figures: plain xl migrate of the same guest, against the Move-XenDomain runs above' {
     It 'times plain ssh + xl migrate there and back' {
         $here, $there = if ((Get-XlDomainNames rx-a) -contains 'counter') { 'rx-a', 'rx-b' } else { 'rx-b', 'rx-a' }

@@ -51,12 +51,10 @@ function Wait-Dom0Condition {
 }
 
 function Add-RealXenFigure {
-    <# Records one timed step in the run's figures.json, which build.ps1 prints after the suite. #>
+    <# Records one timed step as a line of the run's figures.jsonl, which build.ps1 prints after the suite. #>
     param([string] $Name, [double] $Seconds)
-    $path = Join-Path $env:XENPS_REALXEN 'figures.json'
-    $figures = if (Test-Path $path) { @(Get-Content -Raw $path | ConvertFrom-Json) } else { @() }
-    $figures += [pscustomobject]@{ Name = $Name; Seconds = [math]::Round($Seconds, 1) }
-    ConvertTo-Json -InputObject $figures | Set-Content -LiteralPath $path
+    $line = [pscustomobject]@{ Name = $Name; Seconds = [math]::Round($Seconds, 1) } | ConvertTo-Json -Compress
+    Add-Content -LiteralPath (Join-Path $env:XENPS_REALXEN 'figures.jsonl') -Value $line
 }
 
 Export-ModuleMember -Function Get-RealXenRun, Invoke-Dom0, Get-CounterValue, Get-XlDomainNames, Wait-Dom0Condition, Add-RealXenFigure
