@@ -165,6 +165,8 @@ namespace XenPS
                     return ErrorCategory.PermissionDenied;
                 case XenSessionErrorId.SessionClosed:
                     return ErrorCategory.ResourceUnavailable;
+                case XenSessionErrorId.OutputLimitExceeded:
+                    return ErrorCategory.LimitsExceeded;
                 case XenSessionErrorId.NotXenHost:
                     return ErrorCategory.DeviceError;
                 default:

@@ -116,6 +116,53 @@ Describe 'Get-XenDomain' {
         }
     }
 
+    Context 'a toolstack that prints <Kind>' -ForEach @(
+        @{ Kind = 'without end'; Output = 'yes ''{ "domid": 1 },''' }
+        @{ Kind = '100 MB at once'; Output = "head -c 100000000 /dev/zero | tr '\0' x" }
+    ) {
+        BeforeAll {
+            # xl-host's xl lists its domains with that output instead; every other xl command is the real one.
+            Invoke-LabHost $Lab xl-host 'sh', '-c', 'mv /usr/sbin/xl /usr/sbin/xl.real && printf "%s\n" "#!/bin/sh" "$1" > /usr/sbin/xl && chmod 755 /usr/sbin/xl', 'xenps',
+                "case `"`$*`" in 'list -l') $Output;; *) exec /usr/sbin/xl.real `"`$@`";; esac" | Out-Null
+            $script:Script = New-TestFile -Name 'query.ps1' -Line (Get-Content -Raw (Join-Path $PSScriptRoot 'BoundedQuery.ps1'))
+        }
+
+        AfterAll {
+            Invoke-LabHost $Lab xl-host 'mv', '/usr/sbin/xl.real', '/usr/sbin/xl' | Out-Null
+        }
+
+        It 'ends the query of that host with OutputLimitExceeded naming the host and the command, in bounded memory' {
+            $json = Invoke-ChildPwsh -File $Script -ArgumentList @('-ModulePath', $env:XENPS_MODULE, '-SshConfigPath', $Lab.ssh_config, '-ComputerName', 'xl-host')
+            $result = ($json | Select-Object -Last 1) | ConvertFrom-Json
+            $result.Domains | Should -Be 0
+            @($result.ErrorId) | Should -Be @('OutputLimitExceeded,XenPS.Commands.GetXenDomainCommand')
+            $result.Message | Should -BeLike "'xl list -l' on xl-host printed more than 16 MiB*New-XenSession -MaxCommandOutput*"
+            $result.PeakWorkingSetMB | Should -BeLessThan 1024
+        }
+    }
+
+    Context 'limits of a session' {
+        It 'limits each command to 300 s and 16 MiB unless told otherwise' {
+            $session = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -ErrorAction Stop
+            $session.CommandTimeout | Should -Be ([timespan]::FromSeconds(300))
+            $session.MaxCommandOutput | Should -Be 16MB
+            $session | Remove-XenSession
+        }
+
+        It 'takes a smaller -MaxCommandOutput for every command of the session' {
+            $small = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -MaxCommandOutput 4KB -ErrorAction Stop
+            try {
+                Get-XenDomain -Session $small -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $failures[0].FullyQualifiedErrorId | Should -Be 'OutputLimitExceeded,XenPS.Commands.GetXenDomainCommand'
+                $failures[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+                $failures[0].Exception.Message | Should -BeLike "*on xl-host printed more than 4 KiB*"
+            }
+            finally {
+                $small | Remove-XenSession
+            }
+        }
+    }
+
     Context 'a host that fails' {
         It 'gives one error record naming it while the other hosts return' {
             $unreachable = ($Lab.gateway -replace '\.1$', '.250')

@@ -31,7 +31,7 @@ namespace XenPS.Core.Toolstacks
             "if [ -n \"$tool\" ]; then \"$tool\" info; printf '\\n%s end-info=%s\\n' \"$m\" \"$?\"; fi\n" +
             "exit 0\n";
 
-        private static readonly RemoteRunOptions ProbeOptions = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
+        private static readonly RemoteRunOptions ProbeOptions = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true, What = "the toolstack probe (command -v xm xl; xend status; xm or xl info)" };
 
         /// <summary>Runs <see cref="ProbeScript"/> (as root through sudo when the session uses sudo) and interprets its output.</summary>
         public static async Task<ToolstackDetection> DetectAsync(IRemoteShell shell, CancellationToken cancellationToken)
