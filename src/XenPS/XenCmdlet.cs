@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 
 namespace XenPS
 {
@@ -88,6 +89,28 @@ namespace XenPS
             else
             {
                 foreach (var session in OpenSessionsOrFail()) HostTarget.Add(targets, session.ComputerName, session, names);
+            }
+        }
+
+        /// <summary>
+        /// Checks every wildcard pattern of parameter <paramref name="parameterName"/> before anything runs: an invalid one (<c>x[</c>)
+        /// ends the call with InvalidWildcardPattern, as PowerShell's own cmdlets do, rather than failing each host halfway.
+        /// </summary>
+        protected void ValidateWildcards(IEnumerable<string>? patterns, string parameterName)
+        {
+            foreach (var pattern in patterns ?? Enumerable.Empty<string>())
+            {
+                try
+                {
+                    WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase).IsMatch("");
+                }
+                catch (WildcardPatternException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-{parameterName} '{VisibleText.Escape(pattern)}' is not a valid wildcard pattern ({e.Message.TrimEnd('.')}), so nothing was run. " +
+                            "To match [ ] * ? literally, escape them with a backtick (`[) or with [WildcardPattern]::Escape().", parameterName, e),
+                        "InvalidWildcardPattern", ErrorCategory.InvalidArgument, pattern));
+                }
             }
         }
 

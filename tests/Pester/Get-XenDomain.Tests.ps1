@@ -81,6 +81,18 @@ Describe 'Get-XenDomain' {
             $failures[0].Exception.Message | Should -BeLike "*'no-such-guest'*xm-host*"
         }
 
+        It 'refuses an invalid wildcard pattern before querying any host' {
+            $failure = { Get-XenDomain -ComputerName xm-host, xl-host -Name 'web*', 'x[' } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidWildcardPattern,XenPS.Commands.GetXenDomainCommand'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike "-Name 'x``[' is not a valid wildcard pattern*escape them with a backtick*"
+        }
+
+        It 'matches [ literally when it is escaped' {
+            Get-XenDomain -ComputerName xm-host -Name ([WildcardPattern]::Escape('web[01]')) -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
+        }
+
         It 'queries every open session when no host is named' {
             (Get-XenDomain -Name 'db*' | ForEach-Object ComputerName | Sort-Object -Unique) | Should -Be @('dual-host', 'xl-host', 'xm-host')
         }

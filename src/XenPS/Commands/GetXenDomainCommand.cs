@@ -49,6 +49,7 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            ValidateWildcards(Name, nameof(Name));
             AddTargets(targets, ComputerName, Session, Name ?? new[] { "*" });
         }
 
