@@ -114,7 +114,8 @@ namespace XenPS.Core.Toolstacks
             return normalized.Substring(from, to - from);
         }
 
-        private static string NewNonce()
+        /// <summary>A new random marker, <c>@@xenps-</c> and 24 hex digits: unknown to the host until the script that carries it is sent.</summary>
+        internal static string NewNonce()
         {
             var bytes = new byte[12];
             using (var rng = RandomNumberGenerator.Create())
