@@ -133,8 +133,18 @@ namespace XenPS
             return sessions;
         }
 
-        /// <summary>Turns an exception from XenPS.Core into an error record whose target is <paramref name="target"/>.</summary>
+        /// <summary>
+        /// Turns an exception from XenPS.Core into an error record whose target is <paramref name="target"/>. A message that carries
+        /// control characters (from a domain name or a tool's output) is shown with them escaped; the exception keeps the exact text.
+        /// </summary>
         protected ErrorRecord ToErrorRecord(Exception exception, object? target)
+        {
+            var record = NewErrorRecord(exception, target);
+            if (VisibleText.NeedsEscape(exception.Message)) record.ErrorDetails = new ErrorDetails(VisibleText.Escape(exception.Message));
+            return record;
+        }
+
+        private static ErrorRecord NewErrorRecord(Exception exception, object? target)
         {
             if (exception is XenSessionException xen)
             {

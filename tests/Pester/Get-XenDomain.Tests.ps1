@@ -153,6 +153,40 @@ Describe 'Get-XenDomain' {
         }
     }
 
+    Context 'names a guest owner chooses' {
+        BeforeAll {
+            $script:Ghost = "ghost  99 4096 4 r----- 1.0`nreal"
+            $script:Evil = "evil`e]0;pwned`a`e[2J"
+            $rename = 'import json, sys; p = "/var/lib/xen/xenlab/state.json"; s = json.load(open(p)); n = dict(zip(sys.argv[1::2], sys.argv[2::2])); ' +
+                '[d.update(name=n[d["name"]]) for d in s["domains"] if d["name"] in n]; json.dump(s, open(p, "w"))'
+            Invoke-LabHost $Lab xl-host 'cp', '/var/lib/xen/xenlab/state.json', '/var/lib/xen/xenlab/state.json.orig' | Out-Null
+            Invoke-LabHost $Lab xl-host '/usr/bin/python3', '-c', $rename, 'web01', $Ghost, 'web03', 'Domain-0 ', 'db02', $Evil | Out-Null
+            $script:Domains = Get-XenDomain -ComputerName xl-host -WarningVariable warnings -WarningAction SilentlyContinue
+            $script:Warnings = $warnings
+        }
+
+        AfterAll {
+            Invoke-LabHost $Lab xl-host 'mv', '/var/lib/xen/xenlab/state.json.orig', '/var/lib/xen/xenlab/state.json' | Out-Null
+        }
+
+        It 'keeps each exact name from xl list -l, with no phantom row and no guest taken for dom0' {
+            ($Domains.Name | Sort-Object) | Should -Be (@('Domain-0 ', $Evil, $Ghost) | Sort-Object)
+            $Domains.Id | Should -Not -Contain 99
+            ($Domains | Where-Object Name -EQ $Ghost).State | Should -Be 'Blocked'
+            ($Domains | Where-Object Name -EQ 'Domain-0 ').IsDom0 | Should -BeFalse
+            $Warnings | Should -BeNullOrEmpty
+        }
+
+        It 'shows control characters escaped in the views' {
+            foreach ($view in { $Domains | Format-Table }, { $Domains | Format-List }) {
+                $text = & $view | Out-String -Width 300
+                $text | Should -Not -Match '[\x00-\x09\x0b-\x1f\x7f]'
+                $text | Should -BeLike '*evil\x1b]0;pwned\x07\x1b`[2J*'
+                $text | Should -BeLike '*ghost  99 4096 4 r----- 1.0\nreal*'
+            }
+        }
+    }
+
     Context 'limits of a session' {
         It 'limits each command to 300 s and 16 MiB unless told otherwise' {
             $session = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -ErrorAction Stop
