@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 
 namespace XenPS
 {
@@ -91,6 +92,28 @@ namespace XenPS
             }
         }
 
+        /// <summary>
+        /// Checks every wildcard pattern of parameter <paramref name="parameterName"/> before anything runs: an invalid one (<c>x[</c>)
+        /// ends the call with InvalidWildcardPattern, as PowerShell's own cmdlets do, rather than failing each host halfway.
+        /// </summary>
+        protected void ValidateWildcards(IEnumerable<string>? patterns, string parameterName)
+        {
+            foreach (var pattern in patterns ?? Enumerable.Empty<string>())
+            {
+                try
+                {
+                    WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase).IsMatch("");
+                }
+                catch (WildcardPatternException e)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-{parameterName} '{VisibleText.Escape(pattern)}' is not a valid wildcard pattern ({e.Message.TrimEnd('.')}), so nothing was run. " +
+                            "To match [ ] * ? literally, escape them with a backtick (`[) or with [WildcardPattern]::Escape().", parameterName, e),
+                        "InvalidWildcardPattern", ErrorCategory.InvalidArgument, pattern));
+                }
+            }
+        }
+
         /// <summary>The target's own session, or the registry's implicit session for its host name.</summary>
         private protected static Task<XenSession> SessionForAsync(HostTarget target, PSCredential? credential, CancellationToken cancellationToken) =>
             target.Session is not null
@@ -110,8 +133,18 @@ namespace XenPS
             return sessions;
         }
 
-        /// <summary>Turns an exception from XenPS.Core into an error record whose target is <paramref name="target"/>.</summary>
+        /// <summary>
+        /// Turns an exception from XenPS.Core into an error record whose target is <paramref name="target"/>. A message that carries
+        /// control characters (from a domain name or a tool's output) is shown with them escaped; the exception keeps the exact text.
+        /// </summary>
         protected ErrorRecord ToErrorRecord(Exception exception, object? target)
+        {
+            var record = NewErrorRecord(exception, target);
+            if (VisibleText.NeedsEscape(exception.Message)) record.ErrorDetails = new ErrorDetails(VisibleText.Escape(exception.Message));
+            return record;
+        }
+
+        private static ErrorRecord NewErrorRecord(Exception exception, object? target)
         {
             if (exception is XenSessionException xen)
             {
@@ -168,6 +201,8 @@ namespace XenPS
                     return ErrorCategory.ResourceUnavailable;
                 case XenSessionErrorId.LeftoverNotRemoved:
                     return ErrorCategory.ResourceBusy;
+                case XenSessionErrorId.OutputLimitExceeded:
+                    return ErrorCategory.LimitsExceeded;
                 case XenSessionErrorId.NotXenHost:
                     return ErrorCategory.DeviceError;
                 default:

@@ -81,6 +81,18 @@ Describe 'Get-XenDomain' {
             $failures[0].Exception.Message | Should -BeLike "*'no-such-guest'*xm-host*"
         }
 
+        It 'refuses an invalid wildcard pattern before querying any host' {
+            $failure = { Get-XenDomain -ComputerName xm-host, xl-host -Name 'web*', 'x[' } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -Be 'InvalidWildcardPattern,XenPS.Commands.GetXenDomainCommand'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -BeLike "-Name 'x``[' is not a valid wildcard pattern*escape them with a backtick*"
+        }
+
+        It 'matches [ literally when it is escaped' {
+            Get-XenDomain -ComputerName xm-host -Name ([WildcardPattern]::Escape('web[01]')) -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
+        }
+
         It 'queries every open session when no host is named' {
             (Get-XenDomain -Name 'db*' | ForEach-Object ComputerName | Sort-Object -Unique) | Should -Be @('dual-host', 'xl-host', 'xm-host')
         }
@@ -113,6 +125,87 @@ Describe 'Get-XenDomain' {
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('dual-host')
             $line = 'Get-XenHost -ComputerName xl'
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('xl-host')
+        }
+    }
+
+    Context 'a toolstack that prints <Kind>' -ForEach @(
+        @{ Kind = 'without end'; Output = 'yes ''{ "domid": 1 },''' }
+        @{ Kind = '100 MB at once'; Output = "head -c 100000000 /dev/zero | tr '\0' x" }
+    ) {
+        BeforeAll {
+            # xl-host's xl lists its domains with that output instead; every other xl command is the real one.
+            Invoke-LabHost $Lab xl-host 'sh', '-c', 'mv /usr/sbin/xl /usr/sbin/xl.real && printf "%s\n" "#!/bin/sh" "$1" > /usr/sbin/xl && chmod 755 /usr/sbin/xl', 'xenps',
+                "case `"`$*`" in 'list -l') $Output;; *) exec /usr/sbin/xl.real `"`$@`";; esac" | Out-Null
+            $script:Script = New-TestFile -Name 'query.ps1' -Line (Get-Content -Raw (Join-Path $PSScriptRoot 'BoundedQuery.ps1'))
+        }
+
+        AfterAll {
+            Invoke-LabHost $Lab xl-host 'mv', '/usr/sbin/xl.real', '/usr/sbin/xl' | Out-Null
+        }
+
+        It 'ends the query of that host with OutputLimitExceeded naming the host and the command, in bounded memory' {
+            $json = Invoke-ChildPwsh -File $Script -ArgumentList @('-ModulePath', $env:XENPS_MODULE, '-SshConfigPath', $Lab.ssh_config, '-ComputerName', 'xl-host')
+            $result = ($json | Select-Object -Last 1) | ConvertFrom-Json
+            $result.Domains | Should -Be 0
+            @($result.ErrorId) | Should -Be @('OutputLimitExceeded,XenPS.Commands.GetXenDomainCommand')
+            $result.Message | Should -BeLike "'xl list -l' on xl-host printed more than 16 MiB*New-XenSession -MaxCommandOutput*"
+            $result.PeakWorkingSetMB | Should -BeLessThan 1024
+        }
+    }
+
+    Context 'names a guest owner chooses' {
+        BeforeAll {
+            $script:Ghost = "ghost  99 4096 4 r----- 1.0`nreal"
+            $script:Evil = "evil`e]0;pwned`a`e[2J"
+            $rename = 'import json, sys; p = "/var/lib/xen/xenlab/state.json"; s = json.load(open(p)); n = dict(zip(sys.argv[1::2], sys.argv[2::2])); ' +
+                '[d.update(name=n[d["name"]]) for d in s["domains"] if d["name"] in n]; json.dump(s, open(p, "w"))'
+            Invoke-LabHost $Lab xl-host 'cp', '/var/lib/xen/xenlab/state.json', '/var/lib/xen/xenlab/state.json.orig' | Out-Null
+            Invoke-LabHost $Lab xl-host '/usr/bin/python3', '-c', $rename, 'web01', $Ghost, 'web03', 'Domain-0 ', 'db02', $Evil | Out-Null
+            $script:Domains = Get-XenDomain -ComputerName xl-host -WarningVariable warnings -WarningAction SilentlyContinue
+            $script:Warnings = $warnings
+        }
+
+        AfterAll {
+            Invoke-LabHost $Lab xl-host 'mv', '/var/lib/xen/xenlab/state.json.orig', '/var/lib/xen/xenlab/state.json' | Out-Null
+        }
+
+        It 'keeps each exact name from xl list -l, with no phantom row and no guest taken for dom0' {
+            ($Domains.Name | Sort-Object) | Should -Be (@('Domain-0 ', $Evil, $Ghost) | Sort-Object)
+            $Domains.Id | Should -Not -Contain 99
+            ($Domains | Where-Object Name -EQ $Ghost).State | Should -Be 'Blocked'
+            ($Domains | Where-Object Name -EQ 'Domain-0 ').IsDom0 | Should -BeFalse
+            $Warnings | Should -BeNullOrEmpty
+        }
+
+        It 'shows control characters escaped in the views' {
+            foreach ($view in { $Domains | Format-Table }, { $Domains | Format-List }) {
+                $text = & $view | Out-String -Width 300
+                $text | Should -Not -Match '[\x00-\x09\x0b-\x1f\x7f]'
+                $text | Should -BeLike '*evil\x1b]0;pwned\x07\x1b`[2J*'
+                $text | Should -BeLike '*ghost  99 4096 4 r----- 1.0\nreal*'
+            }
+        }
+    }
+
+    Context 'limits of a session' {
+        It 'limits each command to 300 s and 16 MiB unless told otherwise' {
+            $session = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -ErrorAction Stop
+            $session.CommandTimeout | Should -Be ([timespan]::FromSeconds(300))
+            $session.MaxCommandOutput | Should -Be 16MB
+            $session | Remove-XenSession
+        }
+
+        It 'takes a smaller -MaxCommandOutput for every command of the session' {
+            $small = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -MaxCommandOutput 4KB -ErrorAction Stop
+            try {
+                Get-XenDomain -Session $small -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $failures[0].FullyQualifiedErrorId | Should -Be 'OutputLimitExceeded,XenPS.Commands.GetXenDomainCommand'
+                $failures[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+                $failures[0].Exception.Message | Should -BeLike "*on xl-host printed more than 4 KiB*"
+            }
+            finally {
+                $small | Remove-XenSession
+            }
         }
     }
 

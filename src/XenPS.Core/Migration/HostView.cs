@@ -95,7 +95,7 @@ namespace XenPS.Core.Migration
             {
                 try
                 {
-                    var domains = xl ? XlDomainParser.Parse(list.Stdout, sections["long"].Stdout, ComputerName) : XmDomainParser.Parse(list.Stdout, ComputerName);
+                    var domains = xl ? XlDomainParser.Parse(list.Stdout, sections["long"].Stdout, ComputerName, sections["long"].Stderr) : XmDomainParser.Parse(list.Stdout, ComputerName);
                     Entries = domains.Where(d => d.GuestName == guest).ToList();
                 }
                 catch (XenParseException e)

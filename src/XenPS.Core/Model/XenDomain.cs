@@ -75,6 +75,12 @@ namespace XenPS.Core.Model
 
         public string? Uuid { get; set; }
 
+        /// <summary>
+        /// What the toolstack's outputs disagreed on about this domain (xl: a domain that <c>xl list -l</c> left out, listed from the
+        /// <c>xl list</c> table; one without a table row); null when they agree.
+        /// </summary>
+        public string? Inconsistency { get; set; }
+
         public bool IsDom0 => Id == 0 || string.Equals(Name, "Domain-0", StringComparison.Ordinal);
 
         /// <summary>The guest's own name: <see cref="Name"/> without the decoration the toolstack adds while migrating.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Parsing
 {
@@ -17,7 +18,16 @@ namespace XenPS.Core.Parsing
         /// ID column gives a null <see cref="DomainRow.Id"/>.
         /// </summary>
         /// <exception cref="XenParseException">There is no header line, or a row does not end with memory, VCPUs, state and time.</exception>
-        public static IReadOnlyList<DomainRow> Parse(string text)
+        public static IReadOnlyList<DomainRow> Parse(string text) =>
+            ReadLines(text).Select(line => line.Row ?? throw NotARow(line)).ToList();
+
+        /// <summary>
+        /// Every non-blank line after the header, in order, each with its row, or with none when it is not a row (a part of a domain
+        /// name that holds a line break, or a message). The row's <see cref="DomainRow.Name"/> keeps the text before the ID column
+        /// with only the padding spaces after it removed.
+        /// </summary>
+        /// <exception cref="XenParseException">There is no header line.</exception>
+        public static IReadOnlyList<TableLine> ReadLines(string text)
         {
             if (text is null) throw new ArgumentNullException(nameof(text));
             var lines = text.Replace("\r\n", "\n").Split('\n');
@@ -26,14 +36,17 @@ namespace XenPS.Core.Parsing
             {
                 throw new XenParseException("The text is not an xm list or xl list table: it has no 'Name ID Mem VCPUs State Time(s)' header line.");
             }
-            var rows = new List<DomainRow>();
+            var read = new List<TableLine>();
             for (var i = header + 1; i < lines.Length; i++)
             {
                 if (lines[i].Trim().Length == 0) continue;
-                rows.Add(ParseRow(lines[i], i + 1));
+                read.Add(new TableLine(lines[i], i + 1, ParseRow(lines[i])));
             }
-            return rows;
+            return read;
         }
+
+        private static XenParseException NotARow(TableLine line) => new XenParseException(
+            $"Line {line.LineNumber} of the domain list is not a domain row (name, ID, memory, VCPUs, state, time): '{VisibleText.Escape(line.Text.Trim())}'.");
 
         private static bool IsHeader(string line)
         {
@@ -41,23 +54,19 @@ namespace XenPS.Core.Parsing
             return words.Count > 0 && words[0] == "Name" && words.Contains("ID") && words.Contains("State");
         }
 
-        private static DomainRow ParseRow(string line, int lineNumber)
+        private static DomainRow? ParseRow(string line)
         {
             var words = Words(line);
             string At(int fromRight) => line.Substring(words[words.Count - fromRight].Start, words[words.Count - fromRight].Length);
             var time = words.Count >= 5 ? Numbers.Double(At(1)) : null;
             var vcpus = words.Count >= 5 ? Numbers.Int(At(3)) : null;
             var memory = words.Count >= 5 ? Numbers.Long(At(4)) : null;
-            if (time is null || vcpus is null || memory is null)
-            {
-                throw new XenParseException(
-                    $"Line {lineNumber} of the domain list is not a domain row (name, ID, memory, VCPUs, state, time): '{line.Trim()}'.");
-            }
+            if (time is null || vcpus is null || memory is null) return null;
             var id = words.Count >= 6 ? Numbers.Int(At(5)) : null;
             var nameEnd = words[words.Count - (id is null ? 5 : 6)];
             return new DomainRow
             {
-                Name = line.Substring(0, nameEnd.Start + nameEnd.Length).Trim(),
+                Name = line.Substring(0, nameEnd.Start + nameEnd.Length),
                 Id = id,
                 MemoryMB = memory.Value,
                 VCpus = vcpus.Value,
@@ -84,5 +93,24 @@ namespace XenPS.Core.Parsing
             }
             return words;
         }
+    }
+
+    /// <summary>A line of a domain table after its header.</summary>
+    public sealed class TableLine
+    {
+        public TableLine(string text, int lineNumber, DomainRow? row)
+        {
+            Text = text;
+            LineNumber = lineNumber;
+            Row = row;
+        }
+
+        public string Text { get; }
+
+        /// <summary>1-based, in the whole text.</summary>
+        public int LineNumber { get; }
+
+        /// <summary>The row the line reads as, or null.</summary>
+        public DomainRow? Row { get; }
     }
 }

@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using XenPS.Core.Text;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Parsing
@@ -9,6 +12,8 @@ namespace XenPS.Core.Parsing
     /// <summary>Builds domains from <c>xl list</c> (the set of domains and their runtime values) and <c>xl list -l</c> (their configuration, JSON).</summary>
     public static class XlDomainParser
     {
+        private static readonly Regex StaleDomainLine = new Regex(@"Domain (\d+):Fail to get domain configuration", RegexOptions.CultureInvariant);
+
         private sealed class Details
         {
             public int? DomId { get; set; }
@@ -19,23 +24,93 @@ namespace XenPS.Core.Parsing
         }
 
         /// <summary>
-        /// One <see cref="XenDomain"/> (Toolstack Xl) per row of <paramref name="xlListText"/>, in its order. Name, ID, memory,
-        /// VCPUs, state and CPU time come from the table; UUID, type, maximum memory, disks, nics and PCI devices from the JSON
-        /// entry with the same domid (or, failing that, the same <c>c_info.name</c>). Every JSON member is optional: libxl
-        /// omits members whose value is the default (so an absent <c>readwrite</c> or <c>is_cdrom</c> means 0). Blank
-        /// <paramref name="xlListLongJson"/> gives domains with the table values only.
+        /// The domains of <c>xl list -l</c> (<paramref name="xlListLongJson"/>, its stderr <paramref name="xlListLongStderr"/>) and
+        /// <c>xl list</c> (<paramref name="xlListText"/>), as <see cref="Parse(string, string, string, string, ICollection{string})"/>
+        /// reads them, without its warnings.
+        /// </summary>
+        public static IReadOnlyList<XenDomain> Parse(string xlListText, string xlListLongJson, string computerName, string xlListLongStderr = "") =>
+            Parse(xlListText, xlListLongJson, computerName, xlListLongStderr, new List<string>());
+
+        /// <summary>
+        /// One <see cref="XenDomain"/> (Toolstack Xl) per entry of the JSON, in its order: the exact name (<c>c_info.name</c>), UUID,
+        /// type, maximum memory, disks, nics and PCI devices from the JSON; ID, memory, VCPUs, state and CPU time from the table row
+        /// with the same domid. A table row is never read for a name: a name can hold spaces, line breaks or text that looks like a row.
+        /// The lines of a name with line breaks are matched to the table too. What the two outputs disagree on is said:
+        /// a domain that the JSON leaves out because libxl could not read its configuration (stderr <c>Domain N:Fail to get domain
+        /// configuration</c>, as for a stale <c>NAME--incoming</c>) is listed from its table row with <see cref="XenDomain.Inconsistency"/>
+        /// set; a JSON entry without a row keeps the state Unknown, flagged; a table row or line that belongs to no domain is left out
+        /// and added to <paramref name="warnings"/>. Every JSON member is optional: libxl omits members whose value is the default
+        /// (so an absent <c>readwrite</c> or <c>is_cdrom</c> means 0). Blank JSON gives the table's domains, flagged.
         /// </summary>
         /// <exception cref="XenParseException">The table has no header, or the long listing is not JSON (for example xl's SXP form).</exception>
-        public static IReadOnlyList<XenDomain> Parse(string xlListText, string xlListLongJson, string computerName)
+        public static IReadOnlyList<XenDomain> Parse(string xlListText, string xlListLongJson, string computerName, string xlListLongStderr, ICollection<string> warnings)
         {
             if (xlListText is null) throw new ArgumentNullException(nameof(xlListText));
             if (xlListLongJson is null) throw new ArgumentNullException(nameof(xlListLongJson));
             if (computerName is null) throw new ArgumentNullException(nameof(computerName));
-            var rows = DomainTableParser.Parse(xlListText);
+            if (warnings is null) throw new ArgumentNullException(nameof(warnings));
+            var lines = DomainTableParser.ReadLines(xlListText);
             using var document = ReadJson(xlListLongJson);
             var details = document is null ? new List<Details>() : ReadDetails(document.RootElement);
-            return rows.Select(row => ToDomain(row, Find(details, row), computerName)).ToList();
+            var used = new bool[lines.Count];
+            var domains = new List<XenDomain>();
+            foreach (var entry in details)
+            {
+                var row = FindRow(lines, used, entry);
+                var domain = ToDomain(entry.Name ?? "", entry.DomId ?? row?.Row?.Id, row?.Row, entry.Config, computerName);
+                if (row is null) domain.Inconsistency = "xl list shows no row for this domain (it may have been created or destroyed between xl list and xl list -l): its state is not known.";
+                domains.Add(domain);
+            }
+            var unreadable = StaleDomainIds(xlListLongStderr ?? "");
+            for (var i = 0; i < lines.Count; i++)
+            {
+                if (used[i]) continue;
+                var row = lines[i].Row;
+                if (row?.Id is int id && (document is null || unreadable.Contains(id)))
+                {
+                    var domain = ToDomain(row.Name, id, row, null, computerName);
+                    domain.Inconsistency = document is null
+                        ? "xl list -l printed nothing: this domain's name and values come from the xl list table, where trailing spaces of a name are lost."
+                        : $"xl list -l printed no configuration for this domain (libxl: Domain {id}:Fail to get domain configuration): its name and values come from the xl list table, where trailing spaces of a name are lost.";
+                    domains.Add(domain);
+                    continue;
+                }
+                warnings.Add($"{computerName}: line {lines[i].LineNumber} of xl list, '{VisibleText.Escape(lines[i].Text.TrimEnd())}', belongs to no domain of xl list -l; it was left out.");
+            }
+            return domains;
         }
+
+        /// <summary>
+        /// The table line of <paramref name="entry"/>: the unused row with its domid (with its exact name when the entry has no domid), whose name column and the lines before it spell the
+        /// entry's name (xl prints the name, padded to 40 columns, then the domid); those lines are marked used.
+        /// </summary>
+        private static TableLine? FindRow(IReadOnlyList<TableLine> lines, bool[] used, Details entry)
+        {
+            var parts = (entry.Name ?? "").Replace("\r\n", "\n").Split('\n');
+            for (var i = 0; i < lines.Count; i++)
+            {
+                var row = lines[i].Row;
+                if (used[i] || row is null || (entry.DomId is null ? row.Name != entry.Name : row.Id != entry.DomId)) continue;
+                var first = i - (parts.Length - 1);
+                if (first < 0 || !Spells(lines, used, first, parts, row)) continue;
+                for (var k = first; k <= i; k++) used[k] = true;
+                return lines[i];
+            }
+            return null;
+        }
+
+        private static bool Spells(IReadOnlyList<TableLine> lines, bool[] used, int first, string[] parts, DomainRow row)
+        {
+            for (var k = 0; k < parts.Length - 1; k++)
+            {
+                if (used[first + k] || lines[first + k].Text != parts[k]) return false;
+            }
+            return row.Name == parts[parts.Length - 1].TrimEnd();
+        }
+
+        /// <summary>The domids that libxl names in <c>Domain N:Fail to get domain configuration</c> lines.</summary>
+        private static HashSet<int> StaleDomainIds(string stderr) => new HashSet<int>(
+            StaleDomainLine.Matches(stderr).Cast<Match>().Select(m => int.Parse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture)));
 
         private static JsonDocument? ReadJson(string text)
         {
@@ -76,28 +151,26 @@ namespace XenPS.Core.Parsing
             }).ToList();
         }
 
-        private static Details? Find(List<Details> details, DomainRow row) =>
-            details.FirstOrDefault(d => row.Id != null && d.DomId == row.Id)
-            ?? details.FirstOrDefault(d => d.Name != null && d.Name == row.Name);
-
-        private static XenDomain ToDomain(DomainRow row, Details? details, string computerName)
+        private static XenDomain ToDomain(string name, int? id, DomainRow? row, JsonElement? config, string computerName)
         {
-            var config = details?.Config;
             var cInfo = Member(config, "c_info");
             var bInfo = Member(config, "b_info");
             var maxMemKb = Long(Member(bInfo, "max_memkb"));
+            var targetMemKb = Long(Member(bInfo, "target_memkb"));
+            var flags = row?.StateFlags ?? "";
+            var memory = row?.MemoryMB ?? (targetMemKb ?? maxMemKb ?? 0) / 1024;
             return new XenDomain
             {
-                Name = row.Name,
-                Id = row.Id,
+                Name = name,
+                Id = id,
                 ComputerName = computerName,
                 Toolstack = Toolstack.Xl,
-                StateFlags = row.StateFlags,
-                State = DomainStates.From(row.Name, row.StateFlags),
-                MemoryMB = row.MemoryMB,
-                MaxMemoryMB = maxMemKb is long kb ? kb / 1024 : row.MemoryMB,
-                VCpus = row.VCpus,
-                CpuTimeSeconds = row.CpuTimeSeconds,
+                StateFlags = flags,
+                State = DomainStates.From(name, flags),
+                MemoryMB = memory,
+                MaxMemoryMB = maxMemKb is long kb ? kb / 1024 : memory,
+                VCpus = row?.VCpus ?? Int(Member(bInfo, "max_vcpus")) ?? 0,
+                CpuTimeSeconds = row?.CpuTimeSeconds ?? 0,
                 Type = DomainType(cInfo, bInfo),
                 Uuid = String(Member(cInfo, "uuid")),
                 Disks = Elements(Member(config, "disks")).Select(ToDisk).ToList(),

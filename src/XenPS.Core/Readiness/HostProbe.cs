@@ -99,7 +99,7 @@ namespace XenPS.Core.Readiness
             }
             try
             {
-                facts.Domains = xl ? XlDomainParser.Parse(list.Stdout, json.Stdout, facts.Name) : XmDomainParser.Parse(list.Stdout, facts.Name);
+                facts.Domains = xl ? XlDomainParser.Parse(list.Stdout, json.Stdout, facts.Name, json.Stderr) : XmDomainParser.Parse(list.Stdout, facts.Name);
             }
             catch (XenParseException e)
             {

@@ -43,6 +43,7 @@ namespace XenPS.Core.Sessions
             ConnectTimeout = options.ConnectTimeout ?? config.ConnectTimeout ?? DefaultConnectTimeout;
             AcceptNewHostKey = options.AcceptNewHostKey || config.StrictHostKeyChecking is "accept-new" or "no" or "off";
             CommandTimeout = options.CommandTimeout;
+            MaxCommandOutput = options.MaxCommandOutput;
             UseSudo = options.UseSudo;
             Password = options.Password;
             KeyPassphrase = options.KeyPassphrase;
@@ -68,6 +69,8 @@ namespace XenPS.Core.Sessions
         public bool AcceptNewHostKey { get; }
 
         public TimeSpan? CommandTimeout { get; }
+
+        public long? MaxCommandOutput { get; }
 
         public bool UseSudo { get; }
 

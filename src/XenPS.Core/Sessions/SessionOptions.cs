@@ -42,8 +42,14 @@ namespace XenPS.Core.Sessions
         /// <summary>Limit for opening the connection; when null the ssh config's ConnectTimeout, else 30 seconds.</summary>
         public TimeSpan? ConnectTimeout { get; set; }
 
-        /// <summary>Default limit for each remote command; null means no limit.</summary>
+        /// <summary>
+        /// Default time limit of each remote command; null takes <see cref="CommandLimits.DefaultTimeout"/>, and
+        /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no limit.
+        /// </summary>
         public TimeSpan? CommandTimeout { get; set; }
+
+        /// <summary>Default output limit (bytes) of each remote command; null takes <see cref="CommandLimits.DefaultMaxOutputBytes"/>.</summary>
+        public long? MaxCommandOutput { get; set; }
 
         /// <summary>Run the commands that need root with <c>sudo -n</c> (the user needs a NOPASSWD sudo rule).</summary>
         public bool UseSudo { get; set; }

@@ -74,8 +74,11 @@ namespace XenPS.Core.Sessions
 
         public bool UseSudo => _target.UseSudo;
 
-        /// <summary>Default limit of each command; null means none.</summary>
-        public TimeSpan? CommandTimeout => _target.CommandTimeout;
+        /// <summary>Time limit of each command that gives none of its own; null means none.</summary>
+        public TimeSpan? CommandTimeout => CommandLimits.Timeout(null, _target.CommandTimeout);
+
+        /// <summary>Output limit (bytes) of each command that gives none of its own.</summary>
+        public long MaxCommandOutput => CommandLimits.MaxOutputBytes(null, _target.MaxCommandOutput);
 
         /// <summary><c>SHA256:...</c> of the host key accepted when the connection was last opened.</summary>
         public string HostKeyFingerprint { get; private set; } = "";
@@ -114,13 +117,16 @@ namespace XenPS.Core.Sessions
             if (options is null) throw new ArgumentNullException(nameof(options));
             var sudo = UseSudo && options.NeedsRoot;
             var commandLine = BuildCommandLine(command, sudo);
-            var limit = options.Timeout ?? CommandTimeout;
+            var limits = new Limits(
+                CommandLimits.Timeout(options.Timeout, _target.CommandTimeout),
+                CommandLimits.MaxOutputBytes(options.MaxOutputBytes, _target.MaxCommandOutput),
+                options.What ?? CommandLimits.Describe(command));
             var connection = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
-                    var result = await ExecuteAsync(connection.Client, commandLine, limit, cancellationToken).ConfigureAwait(false);
+                    var result = await ExecuteAsync(connection.Client, commandLine, limits, cancellationToken).ConfigureAwait(false);
                     if (sudo && AsksForSudoPassword(result))
                     {
                         throw new SudoPasswordRequiredException(ComputerName, UserName);
@@ -172,30 +178,47 @@ namespace XenPS.Core.Sessions
 
         private static string EndpointOf(ConnectionTarget target) => $"{target.HostName}:{target.Port}";
 
-        private async Task<RemoteResult> ExecuteAsync(SshClient client, string commandLine, TimeSpan? limit, CancellationToken cancellationToken)
+        private async Task<RemoteResult> ExecuteAsync(SshClient client, string commandLine, Limits limits, CancellationToken cancellationToken)
         {
             using (var timeout = new CancellationTokenSource())
-            using (var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+            using (var overflow = new CancellationTokenSource())
+            using (var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, overflow.Token))
             {
-                if (limit is { } l) timeout.CancelAfter(l);
+                if (limits.Timeout is { } l) timeout.CancelAfter(l);
                 var stop = new CancellationTokenSource();
                 var command = client.CreateCommand(commandLine, Utf8);
                 // Stopping a command blocks while SSH.NET waits on the server (about 1.5 s when the server ignores the signal, as OpenSSH
                 // does for root): give it a thread of its own, never the thread that cancels nor a pool thread.
                 Task? stopping = null;
                 var registration = watch.Token.Register(() => stopping = OnOwnThread(stop.Cancel));
+                var output = new BoundedOutput(limits.MaxOutputBytes, overflow.Cancel);
+                Task<string>? stdout = null;
                 try
                 {
-                    // Opening the channel also blocks until the server answers: keep that off the caller's thread.
-                    await Task.Run(() => command.ExecuteAsync(stop.Token)).ConfigureAwait(false);
-                    return new RemoteResult(command.ExitStatus ?? -1, command.Result, command.Error);
+                    // Opening the channel also blocks until the server answers: keep that off the caller's thread. The output is read as it
+                    // arrives, within the output limit, so that nothing is buffered whole; every end of the command closes both streams.
+                    var execution = await Task.Factory.StartNew(() => command.ExecuteAsync(stop.Token), CancellationToken.None,
+                        TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false);
+                    stdout = output.ReadAsync(command.OutputStream, Utf8);
+                    var stderr = output.ReadAsync(command.ExtendedOutputStream, Utf8);
+                    try
+                    {
+                        await execution.ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+                    }
+                    if (output.Exceeded) throw OutputLimit(limits, stdout.Result);
+                    return new RemoteResult(command.ExitStatus ?? -1, stdout.Result, stderr.Result);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    throw new XenSessionException(XenSessionErrorId.CommandTimeout,
-                        $"A command on {ComputerName} did not finish within {Describe(limit!.Value)}: XenPS stopped waiting for it. " +
-                        "Give more time with -CommandTimeout, or check why the host is slow.");
+                    var partial = stdout is { Status: TaskStatus.RanToCompletion } ? stdout.Result : "";
+                    if (output.Exceeded) throw OutputLimit(limits, partial);
+                    throw new RemoteCommandStoppedException(XenSessionErrorId.CommandTimeout, ComputerName, limits.What,
+                        CommandLimits.DescribeTime(limits.Timeout!.Value), partial);
                 }
                 catch (SshException e) when (!(e is SshConnectionException) && !(e is SshOperationTimeoutException))
                 {
@@ -211,6 +234,10 @@ namespace XenPS.Core.Sessions
                 }
             }
         }
+
+        private RemoteCommandStoppedException OutputLimit(Limits limits, string partialStdout) =>
+            new RemoteCommandStoppedException(XenSessionErrorId.OutputLimitExceeded, ComputerName, limits.What,
+                CommandLimits.DescribeBytes(limits.MaxOutputBytes), partialStdout);
 
         private static Task OnOwnThread(Action action) =>
             Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -398,7 +425,7 @@ namespace XenPS.Core.Sessions
                 case SshOperationTimeoutException _:
                 case SocketException { SocketErrorCode: SocketError.TimedOut }:
                     return new XenSessionException(XenSessionErrorId.ConnectTimeout,
-                        $"Connecting to {endpoint} timed out after {Describe(target.ConnectTimeout)}. " +
+                        $"Connecting to {endpoint} timed out after {CommandLimits.DescribeTime(target.ConnectTimeout)}. " +
                         "Check that the host is up and that no firewall drops SSH, or give more time with -ConnectTimeout.", e);
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } socket:
                     return new XenSessionException(XenSessionErrorId.HostNotFound,
@@ -417,8 +444,22 @@ namespace XenPS.Core.Sessions
         private XenSessionException Closed() =>
             new XenSessionException(XenSessionErrorId.SessionClosed, $"The session to {ComputerName} is closed. Open a new one with New-XenSession.");
 
-        private static string Describe(TimeSpan span) =>
-            span.TotalSeconds < 120 ? $"{span.TotalSeconds:0.###} s" : span.ToString();
+        /// <summary>The limits of one command and how messages name it.</summary>
+        private readonly struct Limits
+        {
+            public Limits(TimeSpan? timeout, long maxOutputBytes, string what)
+            {
+                Timeout = timeout;
+                MaxOutputBytes = maxOutputBytes;
+                What = what;
+            }
+
+            public TimeSpan? Timeout { get; }
+
+            public long MaxOutputBytes { get; }
+
+            public string What { get; }
+        }
 
         /// <summary>Decides on the key offered during key exchange; a refusal is kept to be thrown once Connect has failed.</summary>
         private sealed class HostKeyVerifier

@@ -40,6 +40,12 @@ namespace XenPS.Core.Sessions
 
         public bool UseSudo => _shell.UseSudo;
 
+        /// <summary>Time limit of each remote command that sets none of its own; null means none.</summary>
+        public TimeSpan? CommandTimeout => _shell.CommandTimeout;
+
+        /// <summary>Most bytes each remote command may print (standard output and error together).</summary>
+        public long MaxCommandOutput => _shell.MaxCommandOutput;
+
         public Toolstack Toolstack => _detection.Toolstack;
 
         public Toolstack[] AvailableToolstacks => _detection.Available.ToArray();

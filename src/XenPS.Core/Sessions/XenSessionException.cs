@@ -24,6 +24,7 @@ namespace XenPS.Core.Sessions
         public const string ConnectionLost = nameof(ConnectionLost);
         public const string SessionClosed = nameof(SessionClosed);
         public const string CommandTimeout = nameof(CommandTimeout);
+        public const string OutputLimitExceeded = nameof(OutputLimitExceeded);
         public const string ChannelOpenFailed = nameof(ChannelOpenFailed);
         public const string SudoPasswordRequired = nameof(SudoPasswordRequired);
         public const string NotXenHost = nameof(NotXenHost);

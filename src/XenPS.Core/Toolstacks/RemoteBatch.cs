@@ -17,6 +17,7 @@ namespace XenPS.Core.Toolstacks
     public sealed class RemoteBatch
     {
         private readonly List<string> names = new List<string>();
+        private readonly List<string> commands = new List<string>();
         private readonly StringBuilder script = new StringBuilder();
         private readonly string nonce;
 
@@ -35,6 +36,7 @@ namespace XenPS.Core.Toolstacks
         {
             var index = names.Count;
             names.Add(name);
+            commands.Add(command);
             script.Append("printf '\\n%s\\n' '").Append(Begin(index)).Append("'; ")
                   .Append("printf '\\n%s\\n' '").Append(Begin(index)).Append("' >&2; ")
                   .Append("{ ").Append(command).Append("\n}; ")
@@ -46,11 +48,32 @@ namespace XenPS.Core.Toolstacks
         /// <summary>The script that runs every section in order.</summary>
         public string Script => script.ToString();
 
-        /// <summary>Runs the batch and splits the result; a section the script never reached throws.</summary>
+        /// <summary>
+        /// Runs the batch and splits the result; a section the script never reached throws. A script stopped at its time or output
+        /// limit throws <see cref="RemoteCommandStoppedException"/> naming the section's command that was running.
+        /// </summary>
         public async Task<IReadOnlyDictionary<string, RemoteResult>> RunAsync(IRemoteShell shell, RemoteRunOptions options, CancellationToken cancellationToken)
         {
-            var result = await shell.RunAsync(Script, options, cancellationToken).ConfigureAwait(false);
+            RemoteResult result;
+            try
+            {
+                result = await shell.RunAsync(Script, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RemoteCommandStoppedException e) when (options.What is null)
+            {
+                throw e.For(CommandLimits.Describe(commands[Running(e.PartialStdout)]));
+            }
             return Split(result, shell.ComputerName);
+        }
+
+        /// <summary>The section that was running when the script printed <paramref name="stdout"/>: the last one begun (the first when none was).</summary>
+        internal int Running(string stdout)
+        {
+            for (var i = names.Count - 1; i > 0; i--)
+            {
+                if (stdout.IndexOf("\n" + Begin(i) + "\n", StringComparison.Ordinal) >= 0) return i;
+            }
+            return 0;
         }
 
         /// <summary>Splits the combined output of <see cref="Script"/> into one result per section.</summary>
@@ -91,7 +114,8 @@ namespace XenPS.Core.Toolstacks
             return normalized.Substring(from, to - from);
         }
 
-        private static string NewNonce()
+        /// <summary>A new random marker, <c>@@xenps-</c> and 24 hex digits: unknown to the host until the script that carries it is sent.</summary>
+        internal static string NewNonce()
         {
             var bytes = new byte[12];
             using (var rng = RandomNumberGenerator.Create())

@@ -33,19 +33,25 @@ namespace XenPS.Core.Toolstacks
         private string Tool => Kind == Toolstack.Xm ? "xm" : "xl";
 
         /// <summary>Every domain on the host, dom0 included.</summary>
-        public async Task<IReadOnlyList<XenDomain>> GetDomainsAsync(CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<XenDomain>> GetDomainsAsync(CancellationToken cancellationToken) =>
+            (await GetDomainListAsync(cancellationToken).ConfigureAwait(false)).Domains;
+
+        /// <summary>Every domain on the host, dom0 included, and what the toolstack's outputs disagreed on (xl: the table and the JSON).</summary>
+        public async Task<DomainList> GetDomainListAsync(CancellationToken cancellationToken)
         {
             var batch = new RemoteBatch().Add("env", PathPrefix);
+            var warnings = new List<string>();
             if (Kind == Toolstack.Xm)
             {
                 batch.Add("long", ShellQuote.Join("xm", "list", "--long"));
                 var sections = await batch.RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
-                return XmDomainParser.Parse(Expect(sections, "long", "xm list --long"), shell.ComputerName);
+                return new DomainList(XmDomainParser.Parse(Expect(sections, "long", "xm list --long"), shell.ComputerName), warnings);
             }
             batch.Add("list", ShellQuote.Join("xl", "list"))
                  .Add("long", ShellQuote.Join("xl", "list", "-l"));
             var xl = await batch.RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
-            return XlDomainParser.Parse(Expect(xl, "list", "xl list"), Expect(xl, "long", "xl list -l"), shell.ComputerName);
+            var domains = XlDomainParser.Parse(Expect(xl, "list", "xl list"), Expect(xl, "long", "xl list -l"), shell.ComputerName, xl["long"].Stderr, warnings);
+            return new DomainList(domains, warnings);
         }
 
         /// <summary>Host facts from <c>xm info</c>/<c>xl info</c>, /proc/cpuinfo and the bridges in /sys/class/net.</summary>
@@ -73,5 +79,20 @@ namespace XenPS.Core.Toolstacks
                 "ToolstackCommandFailed",
                 $"'{what}' failed on {shell.ComputerName} (exit code {section.ExitCode}): {message}");
         }
+    }
+
+    /// <summary>The domains of a host and the warnings about what its toolstack printed.</summary>
+    public sealed class DomainList
+    {
+        public DomainList(IReadOnlyList<XenDomain> domains, IReadOnlyList<string> warnings)
+        {
+            Domains = domains;
+            Warnings = warnings;
+        }
+
+        public IReadOnlyList<XenDomain> Domains { get; }
+
+        /// <summary>Lines of the output that belong to no domain, each a sentence naming the host; control characters escaped.</summary>
+        public IReadOnlyList<string> Warnings { get; }
     }
 }

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using XenPS.Completers;
 using XenPS.Core.Model;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Commands
@@ -49,6 +50,7 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
+            ValidateWildcards(Name, nameof(Name));
             AddTargets(targets, ComputerName, Session, Name ?? new[] { "*" });
         }
 
@@ -58,7 +60,7 @@ namespace XenPS.Commands
             var outcomes = RunOnEach(targets, async (target, ct) =>
             {
                 var session = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
-                return await new XenToolstack(session.Shell, session.Toolstack).GetDomainsAsync(ct).ConfigureAwait(false);
+                return await new XenToolstack(session.Shell, session.Toolstack).GetDomainListAsync(ct).ConfigureAwait(false);
             });
             for (var i = 0; i < targets.Count; i++)
             {
@@ -68,7 +70,8 @@ namespace XenPS.Commands
                     WriteError(ToErrorRecord(error, target.ComputerName));
                     continue;
                 }
-                WriteDomains(target, outcomes[i].Value);
+                foreach (var warning in outcomes[i].Value.Warnings) WriteWarning(warning);
+                WriteDomains(target, outcomes[i].Value.Domains);
             }
         }
 
@@ -91,6 +94,7 @@ namespace XenPS.Commands
                 if (target.Names.Any(p => new WildcardPattern(p, WildcardOptions.IgnoreCase).IsMatch(domain.Name)))
                 {
                     domain.ComputerName = target.ComputerName;
+                    if (domain.Inconsistency is string inconsistency) WriteWarning($"{target.ComputerName}: {VisibleText.Escape(domain.Name)}: {inconsistency}");
                     WriteObject(domain);
                 }
             }

@@ -51,10 +51,15 @@ namespace XenPS.Commands
         [ValidateRange(1, 3600)]
         public int ConnectTimeout { get; set; }
 
-        /// <summary>Seconds any one remote command may take; default no limit.</summary>
+        /// <summary>Seconds any one remote command may take; default 300.</summary>
         [Parameter]
         [ValidateRange(1, int.MaxValue)]
         public int CommandTimeout { get; set; }
+
+        /// <summary>Bytes any one remote command may print, standard output and error together (64MB works); default 16 MiB.</summary>
+        [Parameter]
+        [ValidateRange(1024, long.MaxValue)]
+        public long MaxCommandOutput { get; set; }
 
         /// <summary>Run the commands that need root through sudo -n (for a non-root user).</summary>
         [Parameter]
@@ -95,6 +100,7 @@ namespace XenPS.Commands
             if (Port != 0) options.Port = Port;
             if (ConnectTimeout != 0) options.ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeout);
             if (CommandTimeout != 0) options.CommandTimeout = TimeSpan.FromSeconds(CommandTimeout);
+            if (MaxCommandOutput != 0) options.MaxCommandOutput = MaxCommandOutput;
             if (KeyFilePath is not null) options.KeyFilePaths = KeyFilePath.Select(p => ResolvePath(p)!).ToArray();
             ApplyCredential(options, Credential, forKeyPassphrase: KeyFilePath is not null);
             return options;

@@ -1,4 +1,7 @@
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using System.Text.Json;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using Xunit;
@@ -8,6 +11,73 @@ namespace XenPS.Tests.Parsing
     public class XlDomainParserTests
     {
         private const string Header = "Name                                        ID   Mem VCPUs\tState\tTime(s)\n";
+
+        [Fact]
+        public void ANameThatLooksLikeARowMakesNoPhantomDomain()
+        {
+            const string ghost = "ghost  99 4096 4 r----- 1.0\nreal";
+            var table = Header + Row("Domain-0", 0, 1024, "r-----") + Row(ghost, 5, 512, "-b----");
+            var json = Json((0, "Domain-0"), (5, ghost));
+            var warnings = new List<string>();
+
+            var domains = XlDomainParser.Parse(table, json, "xl-a", "", warnings);
+
+            Assert.Equal(new[] { "Domain-0", ghost }, domains.Select(d => d.Name));
+            Assert.Equal(5, domains[1].Id);
+            Assert.Equal(512, domains[1].MemoryMB);
+            Assert.Equal(XenDomainState.Blocked, domains[1].State);
+            Assert.All(domains, d => Assert.Null(d.Inconsistency));
+            Assert.Empty(warnings);
+        }
+
+        [Fact]
+        public void ANameWithATrailingSpaceIsKeptExactAndIsNoDom0()
+        {
+            var table = Header + Row("Domain-0", 0, 1024, "r-----") + Row("Domain-0 ", 7, 256, "-b----");
+            var domains = XlDomainParser.Parse(table, Json((0, "Domain-0"), (7, "Domain-0 ")), "xl-a");
+
+            var guest = Assert.Single(domains, d => !d.IsDom0);
+            Assert.Equal("Domain-0 ", guest.Name);
+            Assert.Equal(7, guest.Id);
+        }
+
+        [Fact]
+        public void ARowThatNoJsonEntryExplainsIsLeftOutWithAWarning()
+        {
+            var table = Header + Row("Domain-0", 0, 1024, "r-----") + Row("phantom", 99, 4096, "r-----");
+            var warnings = new List<string>();
+
+            var domains = XlDomainParser.Parse(table, Json((0, "Domain-0")), "xl-a", "", warnings);
+
+            Assert.Equal(new[] { "Domain-0" }, domains.Select(d => d.Name));
+            Assert.StartsWith("xl-a: line 3 of xl list, 'phantom ", Assert.Single(warnings));
+        }
+
+        [Fact]
+        public void ADomainThatXlListLongLeavesOutIsListedFromTheTableAndFlagged()
+        {
+            var capture = ReferenceSamples.Read("xl-list-l.xen-4.17.5-stale-incoming-stderr-and-json.txt");
+            var split = capture.IndexOf("\n[", System.StringComparison.Ordinal) + 1;
+            var warnings = new List<string>();
+
+            var domains = XlDomainParser.Parse(
+                ReferenceSamples.Read("xl-list.xen-4.17.5-stale-incoming-after-failed-migration.txt"),
+                capture.Substring(split), "xen-b", capture.Substring(0, split), warnings);
+
+            Assert.Equal(new[] { "Domain-0", "tiny--incoming" }, domains.Select(d => d.Name));
+            var stale = domains[1];
+            Assert.Equal(5, stale.Id);
+            Assert.Equal(XenDomainState.Migrating, stale.State);
+            Assert.Contains("Domain 5:Fail to get domain configuration", stale.Inconsistency);
+            Assert.Null(domains[0].Inconsistency);
+            Assert.Empty(warnings);
+        }
+
+        private static string Row(string name, int id, int memory, string state) =>
+            string.Format(CultureInfo.InvariantCulture, "{0,-40} {1,5} {2,5} {3,5}     {4}  {5,8:0.0}\n", name, id, memory, 1, state, 1.0);
+
+        private static string Json(params (int DomId, string Name)[] domains) =>
+            "[" + string.Join(",", domains.Select(d => $"{{\"domid\": {d.DomId}, \"config\": {{\"c_info\": {{\"name\": {JsonSerializer.Serialize(d.Name)}}}}}}}")) + "]";
 
         [Fact]
         public void JoinsTheXen4175TableAndJson()
@@ -90,7 +160,7 @@ namespace XenPS.Tests.Parsing
         }
     }
 ]";
-            var win = XlDomainParser.Parse(table, json, "h")[1];
+            var win = Assert.Single(XlDomainParser.Parse(table, json, "h"));
 
             Assert.Equal(XenDomainType.HVM, win.Type);
             Assert.Equal(4096, win.MaxMemoryMB);
@@ -159,24 +229,29 @@ namespace XenPS.Tests.Parsing
         }
 
         [Fact]
-        public void JoinsOnTheNameWhenTheJsonHasNoDomid()
+        public void JoinsOnTheExactNameWhenTheJsonHasNoDomid()
         {
             const string json = @"[ { ""config"": { ""c_info"": { ""name"": ""b"", ""uuid"": ""uuid-b"" } } }, { ""domid"": 1, ""config"": { ""c_info"": { ""name"": ""a"", ""uuid"": ""uuid-a"" } } } ]";
+            var warnings = new List<string>();
 
-            var domains = XlDomainParser.Parse(Header + "a 1 128 1 -b---- 1.0\nb 2 128 1 -b---- 1.0\nc 3 128 1 -b---- 1.0\n", json, "h");
+            var domains = XlDomainParser.Parse(Header + "a 1 128 1 -b---- 1.0\nb 2 128 1 -b---- 1.0\nc 3 128 1 -b---- 1.0\n", json, "h", "", warnings);
 
-            Assert.Equal(new[] { "uuid-a", "uuid-b", null }, domains.Select(d => d.Uuid));
+            Assert.Equal(new[] { ("b", 2), ("a", 1) }, domains.Select(d => (d.Name, d.Id ?? -1)));
+            Assert.Equal(new[] { "uuid-b", "uuid-a" }, domains.Select(d => d.Uuid));
+            Assert.StartsWith("h: line 4 of xl list, 'c 3 128", Assert.Single(warnings));
         }
 
         [Fact]
-        public void IgnoresJsonEntriesThatAreNotInTheTable()
+        public void AJsonEntryWithoutARowIsListedWithItsStateUnknownAndFlagged()
         {
-            const string json = @"{ ""domid"": 9, ""config"": { ""c_info"": { ""name"": ""gone"" } } }";
+            const string json = @"{ ""domid"": 9, ""config"": { ""c_info"": { ""name"": ""new"" }, ""b_info"": { ""max_memkb"": 262144 } } }";
+            var warnings = new List<string>();
 
-            var d = Assert.Single(XlDomainParser.Parse(Header + "a 1 128 1 -b---- 1.0\n", json, "h"));
+            var d = Assert.Single(XlDomainParser.Parse(Header + "a 1 128 1 -b---- 1.0\n", json, "h", "", warnings));
 
-            Assert.Equal("a", d.Name);
-            Assert.Null(d.Uuid);
+            Assert.Equal(("new", 9, XenDomainState.Unknown, 256L), (d.Name, d.Id ?? -1, d.State, d.MemoryMB));
+            Assert.StartsWith("xl list shows no row for this domain", d.Inconsistency);
+            Assert.StartsWith("h: line 2 of xl list, 'a 1 128", Assert.Single(warnings));
         }
 
         [Fact]
