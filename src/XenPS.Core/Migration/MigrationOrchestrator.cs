@@ -19,7 +19,6 @@ namespace XenPS.Core.Migration
     /// </summary>
     public static class MigrationOrchestrator
     {
-        private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(15);
         private const double AssumedMBps = 100;
         private const int MaxPollFailures = 20;
@@ -109,19 +108,23 @@ namespace XenPS.Core.Migration
             long offset = 0;
             var failures = 0;
             var estimate = request.EstimatedDuration ?? TimeSpan.FromSeconds(Math.Max(1, domain.MemoryMB / AssumedMBps));
+            var wait = PollPacer.Minimum;
+            var pollClock = new Stopwatch();
             while (true)
             {
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 if (request.Timeout is TimeSpan limit && clock.Elapsed > limit)
                 {
                     log($"{request.Source.ComputerName}: no end of the migration within {limit.TotalSeconds:0} s; it goes on on the host.");
                     return new MigrationRun { Output = output.ToString(), TimedOut = true, Timeout = limit };
                 }
                 MigrationPoll poll;
+                pollClock.Restart();
                 var receiving = request.Source.Toolstack == Toolstack.Xm ? ReceivingAsync(request, domain.Name, cancellationToken) : Task.FromResult(false);
                 try
                 {
                     poll = await job.PollAsync(request.Source.Shell, offset, cancellationToken).ConfigureAwait(false);
+                    wait = PollPacer.Next(pollClock.Elapsed);
                     failures = 0;
                 }
                 catch (XenSessionException e)
@@ -181,7 +184,7 @@ namespace XenPS.Core.Migration
                 var moving = source.Renamed(domain) != null
                     || (copy != null && IncomingCopies.Classify(copy, destination.Receivers) == IncomingCopyState.InProgress);
                 if (once || !moving || settle.Elapsed > SettleTime) return (source, destination);
-                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(PollPacer.Minimum, cancellationToken).ConfigureAwait(false);
             }
         }
     }
