@@ -229,3 +229,39 @@ Describe 'Move-XenDomain with a timeout shorter than the migration' {
         $hosts | Should -Be 'dom0-b'
     }
 }
+
+Describe "Move-XenDomain when the migration job's shell is killed on the source" {
+    BeforeAll { $script:Lab = Start-FaultLab pfltsh migrate-xm 'dom0-a', 'dom0-b' }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'follows xm until it ends, then reports what both hosts show without an exit status, and frees the lock' {
+        $job = Start-Move com-xp1 dom0-a dom0-b
+        $session = $null
+        for ($i = 0; $i -lt 600 -and -not $session; $i++) {
+            Start-Sleep -Milliseconds 100
+            $session = Invoke-LabHost $Lab dom0-a @('sh', '-c', 'cat /var/run/xenps/migrate-*/pid 2>/dev/null || true') | Where-Object { $_ }
+        }
+        $script:LockName = Invoke-LabHost $Lab dom0-a @('sh', '-c', 'cd /var/run/xenps && ls -d migrate-*')
+        $session | Should -Match '^\d+$'
+        Invoke-LabHost $Lab dom0-a @('kill', '-KILL', $session) | Out-Null
+        $move = Receive-Move $job
+
+        $move.Result.Status | Should -Be 'Unknown'
+        $move.Result.SourceState | Should -Be 'Absent'
+        $move.Result.DestinationState | Should -BeIn 'Running', 'Blocked'
+        $move.Result.Error | Should -BeLike 'How xm migrate ended is not known: the shell that ran it on the source was killed, and it recorded no exit status.*'
+        $move.Failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
+        Invoke-LabHost $Lab dom0-a @('sh', '-c', 'ls /var/run/xenps 2>/dev/null || true') | Where-Object { $_ } | Should -BeNullOrEmpty
+    }
+
+    It 'takes over the lock of a job whose processes are all gone, so that the next move starts' {
+        $lock = "/var/run/xenps/$LockName"
+        Invoke-LabHost $Lab dom0-b @('sh', '-c', 'mkdir -p "$1" && echo xenps-test > "$1/owner" && echo 4194303 > "$1/pid"', 'sh', $lock) | Out-Null
+        Set-XendRelocation -ComputerName dom0-a -Enabled -HostsAllow '^dom0-b$' -Restart -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+
+        $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-b -Destination dom0-a -SkipReadinessCheck -Confirm:$false -ErrorAction Stop
+
+        $result.Status | Should -Be 'Succeeded'
+        Invoke-LabHost $Lab dom0-b @('sh', '-c', 'ls /var/run/xenps 2>/dev/null || true') | Where-Object { $_ } | Should -BeNullOrEmpty
+    }
+}

@@ -143,6 +143,12 @@ namespace XenPS.Core.Migration
                     await job.ReleaseAsync(request.Source.Shell, cancellationToken).ConfigureAwait(false);
                     return new MigrationRun { Output = output.ToString(), ExitStatus = code };
                 }
+                if (poll.Ended)
+                {
+                    log($"{request.Source.ComputerName}: the migration job's shell was killed and no process of it runs any more; its exit status is not known.");
+                    await job.ReleaseAsync(request.Source.Shell, cancellationToken).ConfigureAwait(false);
+                    return new MigrationRun { Output = output.ToString(), ShellKilled = true };
+                }
                 var percent = MigrationOutput.LastPercent(output.ToString().Split('\n'))
                     ?? (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / estimate.TotalSeconds);
                 var elapsed = $"{clock.Elapsed.TotalSeconds:0} s of about {estimate.TotalSeconds:0} s";

@@ -14,6 +14,9 @@ namespace XenPS.Core.Migration
         /// <summary>Its exit status once it has ended; null while it runs or when unknown.</summary>
         public int? ExitStatus { get; set; }
 
+        /// <summary>The job's shell on the source was killed: no process of the job runs, and no exit status was recorded.</summary>
+        public bool ShellKilled { get; set; }
+
         /// <summary>The wait ended at the timeout while the command still ran.</summary>
         public bool TimedOut { get; set; }
 

@@ -69,7 +69,9 @@ namespace XenPS.Core.Migration
         {
             if (run.Output is null) return $"The output of {run.Command} could not be read.";
             var text = MigrationOutput.FailureText(run.Output);
-            var end = run.ExitStatus is int status ? MigrationOutput.ExitText(run.Command, status) : $"How {run.Command} ended is not known.";
+            var end = run.ExitStatus is int status ? MigrationOutput.ExitText(run.Command, status)
+                : run.ShellKilled ? $"How {run.Command} ended is not known: the shell that ran it on the source was killed, and it recorded no exit status."
+                : $"How {run.Command} ended is not known.";
             return text.Length == 0 ? end : text + " " + end;
         }
 

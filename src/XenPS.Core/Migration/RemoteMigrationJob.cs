@@ -11,15 +11,19 @@ namespace XenPS.Core.Migration
     /// <summary>What one poll of a running migration job returned.</summary>
     public sealed class MigrationPoll
     {
-        public MigrationPoll(bool gone, int? exitCode, string newOutput)
+        public MigrationPoll(bool gone, int? exitCode, string newOutput, bool ended = false)
         {
             Gone = gone;
             ExitCode = exitCode;
             NewOutput = newOutput;
+            Ended = ended;
         }
 
         /// <summary>The job's folder no longer exists (another run cleaned it up).</summary>
         public bool Gone { get; }
+
+        /// <summary>No process of the job runs any more, and none recorded an exit code: its shell was killed.</summary>
+        public bool Ended { get; }
 
         /// <summary>The toolstack's exit code once it has ended; null while it runs.</summary>
         public int? ExitCode { get; }
@@ -31,8 +35,10 @@ namespace XenPS.Core.Migration
     /// <summary>
     /// The toolstack's migrate command run detached on the source dom0 (setsid, output to a file), so that it never
     /// depends on the SSH connection that started it. Its folder under /var/run/xenps is also the lock that keeps a
-    /// second migration of the same domain from starting; a finished job's folder is taken over by the next one. The log
-    /// also holds what the job's shell itself prints, such as "Aborted" for a command killed by SIGABRT.
+    /// second migration of the same domain from starting. The job's shell leads a session of its own and records its id
+    /// (<c>pid</c>): while any process of that session runs (pgrep -s), the toolstack may still be at work. A finished
+    /// job's folder, or one whose session has no process left, is taken over by the next one. The log also holds what the
+    /// job's shell itself prints, such as "Aborted" for a command killed by SIGABRT.
     /// </summary>
     public sealed class RemoteMigrationJob
     {
@@ -65,9 +71,14 @@ namespace XenPS.Core.Migration
             var result = await shell.RunAsync(StartScript(command, owner), Write, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode == 75)
             {
-                var holder = result.Stdout.Trim();
+                var lines = result.Stdout.Replace("\r\n", "\n").Split('\n');
+                var holder = lines[0].Trim();
+                var session = lines.Length > 1 ? lines[1].Trim() : "";
+                var lockText = session.Length > 0
+                    ? $"The lock is {JobFolder} on {shell.ComputerName}, held by the processes of session {session}; XenPS takes it over by itself once none of them runs ('pgrep -s {session}' prints nothing)."
+                    : $"The lock is {JobFolder} on {shell.ComputerName}; once no migration of {Domain} runs there ('ps -ef | grep migrate'), remove it with 'rm -rf -- {JobFolder}'.";
                 throw new XenSessionException("MigrationInProgress",
-                    $"{Domain} is being migrated from {shell.ComputerName} already ({holder}); XenPS never starts a second migration of the same domain.");
+                    $"{Domain} is being migrated from {shell.ComputerName} already ({holder}); XenPS never starts a second migration of the same domain. {lockText}");
             }
             if (result.ExitCode != 0 || result.Stdout.Trim() != "started")
             {
@@ -93,22 +104,33 @@ namespace XenPS.Core.Migration
             var sb = new StringBuilder();
             sb.Append("PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH\n")
               .Append("mkdir -p ").Append(ShellQuote.Quote(folder)).Append(" || exit 70\n")
+              .Append(Alive)
               .Append("if ! mkdir ").Append(l).Append(" 2>/dev/null; then\n")
-              .Append("  if [ -f ").Append(l).Append("/rc ]; then rm -rf -- ").Append(l).Append(" && mkdir ").Append(l).Append(" || exit 71\n")
-              .Append("  else cat ").Append(l).Append("/owner 2>/dev/null; exit 75; fi\n")
+              .Append("  if [ -f ").Append(l).Append("/rc ] || { [ -f ").Append(l).Append("/pid ] && ! alive \"$(cat ").Append(l).Append("/pid)\"; }; then\n")
+              .Append("    rm -rf -- ").Append(l).Append(" && mkdir ").Append(l).Append(" || exit 71\n")
+              .Append("  else cat ").Append(l).Append("/owner 2>/dev/null; cat ").Append(l).Append("/pid 2>/dev/null; exit 75; fi\n")
               .Append("fi\n")
               .Append("printf '%s\\n' ").Append(ShellQuote.Quote(owner)).Append(" > ").Append(l).Append("/owner\n")
-              .Append("setsid sh -c 'cd /; exec > \"$0/log\" 2>&1 < /dev/null; \"$@\"; echo $? > \"$0/rc.tmp\"; mv \"$0/rc.tmp\" \"$0/rc\"' ")
+              .Append("setsid sh -c 'cd /; exec > \"$0/log\" 2>&1 < /dev/null; echo $$ > \"$0/pid\"; \"$@\"; echo $? > \"$0/rc.tmp\"; mv \"$0/rc.tmp\" \"$0/rc\"' ")
               .Append(l).Append(' ').Append(ShellQuote.Join(command)).Append(" > /dev/null 2>&1 < /dev/null &\n")
               .Append("echo started\n");
             return sb.ToString();
         }
 
+        /// <summary>
+        /// Shell function <c>alive SESSION</c>: whether a process of the job's session runs. Without pgrep it answers yes, so
+        /// that a job is never taken for ended where that cannot be seen.
+        /// </summary>
+        private const string Alive = "alive() { command -v pgrep >/dev/null 2>&1 || return 0; pgrep -s \"$1\" >/dev/null 2>&1; }\n";
+
         internal string PollScript(long offset)
         {
             var l = ShellQuote.Quote(JobFolder);
-            return $"if [ ! -d {l} ]; then echo gone; exit 0; fi; " +
-                   $"if [ -f {l}/rc ]; then printf 'rc:%s\\n' \"$(cat {l}/rc)\"; else echo running; fi; " +
+            return Alive +
+                   $"if [ ! -d {l} ]; then echo gone; exit 0; fi\n" +
+                   $"if [ -f {l}/rc ]; then printf 'rc:%s\\n' \"$(cat {l}/rc)\"; " +
+                   $"elif [ -f {l}/pid ] && ! alive \"$(cat {l}/pid)\" && [ ! -f {l}/rc ]; then echo ended; " +
+                   "else echo running; fi\n" +
                    $"tail -c +{(offset + 1).ToString(CultureInfo.InvariantCulture)} {l}/log 2>/dev/null; true";
         }
 
@@ -118,6 +140,7 @@ namespace XenPS.Core.Migration
             var status = newline < 0 ? stdout : stdout.Substring(0, newline);
             var output = newline < 0 ? "" : stdout.Substring(newline + 1);
             if (status == "gone") return new MigrationPoll(true, null, "");
+            if (status == "ended") return new MigrationPoll(false, null, output, ended: true);
             if (status.StartsWith("rc:", StringComparison.Ordinal)
                 && int.TryParse(status.Substring(3), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
             {

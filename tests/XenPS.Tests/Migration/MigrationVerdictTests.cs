@@ -199,5 +199,13 @@ namespace XenPS.Tests.Migration
             Assert.Equal(GuestState.Unknown, result.SourceState);
             Assert.Contains("Once xen-a answers, find out where tiny runs", result.Error);
         }
+
+        [Fact]
+        public void ACommandWhoseShellWasKilledEndedInAWayThatIsNotKnown()
+        {
+            var run = new MigrationRun { Command = "xm migrate", Output = "", ShellKilled = true };
+
+            Assert.Equal("How xm migrate ended is not known: the shell that ran it on the source was killed, and it recorded no exit status.", MigrationVerdict.Cause(run));
+        }
     }
 }

@@ -83,31 +83,82 @@ namespace XenPS.Tests.Migration
             Assert.False(File.Exists(Path.Combine(folder, "pwned")));
         }
 
+        [Fact]
+        public async Task AJobWhoseShellWasKilledRunsOnWhileItsCommandDoesThenEndsWithoutExitCodeAndItsLockIsTakenOver()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+            var release = Path.Combine(folder, "release");
+            await job.StartAsync(shell, new[] { "sh", "-c", "echo sending; while [ ! -e \"$0\" ]; do sleep 0.1; done; echo sent", release }, "the killed one", CancellationToken.None);
+            var session = await ReadSessionAsync(job);
+
+            await shell.RunAsync($"kill -KILL {session}", new RemoteRunOptions(), CancellationToken.None);
+            var whileCommandRuns = await job.PollAsync(shell, 0, CancellationToken.None);
+            var refused = await Assert.ThrowsAsync<XenSessionException>(
+                () => new RemoteMigrationJob("com-xp1", folder).StartAsync(shell, new[] { "true" }, "too early", CancellationToken.None));
+            File.WriteAllText(release, "");
+            var ended = await PollUntilAsync(job, poll => poll.Ended);
+
+            Assert.False(whileCommandRuns.Ended);
+            Assert.Null(whileCommandRuns.ExitCode);
+            Assert.Equal("MigrationInProgress", refused.ErrorId);
+            Assert.Contains($"The lock is {job.JobFolder} on {shell.ComputerName}, held by the processes of session {session}; XenPS takes it over by itself once none of them runs ('pgrep -s {session}' prints nothing).", refused.Message);
+            Assert.Null(ended.ExitCode);
+            Assert.Equal("sending\nsent\n", ended.NewOutput);
+            await job.StartAsync(shell, new[] { "echo", "next" }, "the next one", CancellationToken.None);
+            Assert.Equal("next\n", (await PollUntilDoneAsync(job)).NewOutput);
+        }
+
+        [Fact]
+        public async Task ALockWithoutASessionRecordSaysWhereItIsAndHowToClearIt()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+            Directory.CreateDirectory(job.JobFolder);
+            File.WriteAllText(Path.Combine(job.JobFolder, "owner"), "an older XenPS\n");
+
+            var refused = await Assert.ThrowsAsync<XenSessionException>(() => job.StartAsync(shell, new[] { "true" }, "new", CancellationToken.None));
+
+            Assert.Contains("(an older XenPS)", refused.Message);
+            Assert.Contains($"The lock is {job.JobFolder} on {shell.ComputerName}; once no migration of com-xp1 runs there ('ps -ef | grep migrate'), remove it with 'rm -rf -- {job.JobFolder}'.", refused.Message);
+        }
+
         [Theory]
         [InlineData("running\nsome output\n", false, null, "some output\n")]
         [InlineData("rc:0\n", false, 0, "")]
         [InlineData("rc:1\nError: can't connect\n", false, 1, "Error: can't connect\n")]
         [InlineData("gone\n", true, null, "")]
+        [InlineData("ended\nlast words\n", false, null, "last words\n")]
         public void ReadsAPoll(string stdout, bool gone, int? exitCode, string output)
         {
             var poll = RemoteMigrationJob.ParsePoll(stdout);
 
             Assert.Equal(gone, poll.Gone);
+            Assert.Equal(stdout.StartsWith("ended", StringComparison.Ordinal), poll.Ended);
             Assert.Equal(exitCode, poll.ExitCode);
             Assert.Equal(output, poll.NewOutput);
         }
 
-        private async Task<MigrationPoll> PollUntilDoneAsync(RemoteMigrationJob job)
+        private Task<MigrationPoll> PollUntilDoneAsync(RemoteMigrationJob job) => PollUntilAsync(job, poll => poll.ExitCode is not null);
+
+        /// <summary>Polls until <paramref name="done"/> holds; the returned poll carries all output since the start.</summary>
+        private async Task<MigrationPoll> PollUntilAsync(RemoteMigrationJob job, Func<MigrationPoll, bool> done)
         {
             var output = "";
-            for (var i = 0; i < 100; i++)
+            for (var i = 0; i < 600; i++)
             {
                 var poll = await job.PollAsync(shell, System.Text.Encoding.UTF8.GetByteCount(output), CancellationToken.None);
                 output += poll.NewOutput;
-                if (poll.ExitCode is not null) return new MigrationPoll(false, poll.ExitCode, output);
+                if (done(poll)) return new MigrationPoll(false, poll.ExitCode, output, poll.Ended);
                 await Task.Delay(100);
             }
             throw new TimeoutException("The job did not end.");
+        }
+
+        /// <summary>The session id the job's shell recorded, once it has.</summary>
+        private async Task<string> ReadSessionAsync(RemoteMigrationJob job)
+        {
+            var path = Path.Combine(job.JobFolder, "pid");
+            for (var i = 0; i < 600 && !File.Exists(path); i++) await Task.Delay(100);
+            return File.ReadAllText(path).Trim();
         }
     }
 }
