@@ -59,8 +59,10 @@ namespace XenPS.Commands
         public string? GuestProbe { get; set; }
 
         /// <summary>Where the guest probe connects from: Client (this computer, the default), Source or Destination (a loop on that dom0 over SSH).</summary>
+        /// <remarks>A string, not XenPS.Core's enum: the module's parameters are read before XenPS.Core is loaded.</remarks>
         [Parameter]
-        public GuestProbeLocation GuestProbeFrom { get; set; } = GuestProbeLocation.Client;
+        [ValidateSet(nameof(GuestProbeLocation.Client), nameof(GuestProbeLocation.Source), nameof(GuestProbeLocation.Destination))]
+        public string GuestProbeFrom { get; set; } = nameof(GuestProbeLocation.Client);
 
         /// <summary>Milliseconds between two connection attempts of the guest probe (default 250).</summary>
         [Parameter]
@@ -136,7 +138,7 @@ namespace XenPS.Commands
             {
                 return new GuestProbeOptions(GuestProbeTarget.Parse(GuestProbe))
                 {
-                    Location = GuestProbeFrom,
+                    Location = (GuestProbeLocation)Enum.Parse(typeof(GuestProbeLocation), GuestProbeFrom, true),
                     Interval = TimeSpan.FromMilliseconds(GuestProbeInterval),
                     Grace = TimeSpan.FromSeconds(GuestProbeWait),
                     RequireAnswerBefore = !SkipGuestProbeCheck,
