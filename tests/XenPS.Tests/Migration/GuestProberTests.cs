@@ -10,7 +10,11 @@ using Xunit;
 
 namespace XenPS.Tests.Migration
 {
-    /// <summary>Both probers against real TCP listeners on this machine; the dom0's loop runs in a real /bin/sh.</summary>
+    /// <summary>
+    /// Both probers against real TCP listeners on this machine; the dom0's loop runs in a real /bin/sh. In the collection of the
+    /// other tests that take a loopback port for one that nothing listens on, so that none of them opens another's closed port.
+    /// </summary>
+    [Collection(LoopbackPorts.Name)]
     public class GuestProberTests
     {
         private static readonly GuestProbeSchedule Once = new GuestProbeSchedule(TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
@@ -100,8 +104,8 @@ namespace XenPS.Tests.Migration
                 var loop = prober.RunAsync(schedule, false, CancellationToken.None);
                 await prober.StopAsync(CancellationToken.None);
                 var samples = await loop;
+                Assert.NotEmpty(samples);
                 Assert.DoesNotContain(samples, s => s.Answered);
-                Assert.True(samples.Count >= 2, prober.GetType().Name);
             }
         }
 
