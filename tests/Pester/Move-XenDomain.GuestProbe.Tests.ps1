@@ -102,7 +102,7 @@ Describe 'Move-XenDomain -GuestProbe' {
             $result.Status | Should -Be 'Succeeded'
             $result.GuestAnswersAfter | Should -BeFalse
             $result.GuestDowntime.TotalSeconds | Should -BeGreaterOrEqual 3
-            $result.Error | Should -BeLike "The guest did not answer the guest probe $($guest.address):3389 from this computer again:*3 s after the migration. Check the guest's console and its network on xl-b."
+            $result.Error | Should -BeLike "The guest did not answer the guest probe $($guest.address):3389 from this computer after the migration: it had not answered for * s when the probe gave up, 3 s after the migration ended. Check the guest's console and its network on xl-b."
             $warnings[0].Message | Should -BeLike 'tiny: The guest did not answer*'
         }
     }

@@ -71,7 +71,10 @@ namespace XenPS.Core.Migration
         }
 
         /// <summary>Puts the probe's findings into <paramref name="result"/>, and says in its message when the guest did not answer after the migration.</summary>
-        public void Apply(MigrationResult result, GuestProbeReport report, TimeSpan grace)
+        public void Apply(MigrationResult result, GuestProbeReport report, TimeSpan grace) => Apply(result, report, description, grace);
+
+        /// <summary>Puts what the guest probe <paramref name="description"/> found into <paramref name="result"/>, with a note in its message when the guest did not answer after the migration.</summary>
+        internal static void Apply(MigrationResult result, GuestProbeReport report, string description, TimeSpan grace)
         {
             result.GuestProbe = description;
             result.GuestDowntime = report.Downtime;
@@ -81,8 +84,8 @@ namespace XenPS.Core.Migration
             {
                 null => $"The guest probe {description} could not be run: see the verbose output.",
                 false when report.Downtime is null => $"The guest never answered the guest probe {description}, before or after the migration.",
-                false => $"The guest did not answer the guest probe {description} again: it stopped answering {report.Downtime!.Value.TotalSeconds:0.0} s before the probe ended, " +
-                    $"{grace.TotalSeconds:0} s after the migration. Check the guest's console and its network on {result.Destination}.",
+                false => $"The guest did not answer the guest probe {description} after the migration: it had not answered for {report.Downtime!.Value.TotalSeconds:0.0} s " +
+                    $"when the probe gave up, {grace.TotalSeconds:0} s after the migration ended. Check the guest's console and its network on {result.Destination}.",
                 _ => null,
             };
             if (note != null) result.Error = string.IsNullOrEmpty(result.Error) ? note : result.Error + " " + note;
