@@ -37,6 +37,7 @@ GENERATED = ["ssh_config", "known_hosts", "hosts", "shares"] + [
     name + suffix for name in access.CLIENT_KEYS for suffix in ("", ".pub")]
 XEND_STATUS = {0: "running", 3: "stopped"}
 STOP_GRACE = 2.0
+GUEST_HOST = 100
 REKEY_TIMEOUT = 10.0
 FORWARDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lab", "forward.py")
 FORWARDER_TIMEOUT = 10.0
@@ -224,6 +225,7 @@ def _etc_hosts(lab, entry):
     if entry is bastion:
         return [(bastion["address"], bastion["name"])] + [(h["address"], h["name"]) for h in lab["hosts"]]
     pairs = [(h.get("migration_address") or h["address"], h["name"]) for h in lab["hosts"]]
+    pairs += [(g["address"], g["name"]) for g in lab.get("guests") or []]
     return pairs + ([(bastion["internal_address"], bastion["name"])] if bastion else [])
 
 
@@ -246,6 +248,7 @@ def _build(labdir, lab, loaded):
     accounts = access.account_files(lab["users"])
     keys = access.authorized_keys(labdir)
     labhost.create_shares(labdir, loaded["shares"])
+    lab["guests"] = _guest_addresses(lab, loaded)
     for entry, spec in specs:
         listen = [a for a in (entry["address"], entry.get("migration_address"), entry.get("internal_address")) if a]
         targets = [h for h in lab["hosts"] if h["name"] in spec.get("root_ssh_to", [])]
@@ -273,6 +276,19 @@ def _build(labdir, lab, loaded):
         f.write(access.ssh_config(labdir, lab))
     lab["status"] = "running"
     write_lab(labdir, lab)
+
+
+def _guest_addresses(lab, loaded):
+    """Every domain with a service (profile key `service`: a TCP port) gets an address of its own on its host's network,
+    .100 up in profile order, recorded in its state (`guest_address`) and in lab.json's `guests`."""
+    guests = []
+    for entry, spec in zip(lab["hosts"], loaded["hosts"]):
+        for dom in spec["state"]["domains"]:
+            if "service" not in dom:
+                continue
+            dom["guest_address"] = network.network_address(lab["name"], entry["network"], GUEST_HOST + len(guests))
+            guests.append({"name": dom["name"], "host": entry["name"], "address": dom["guest_address"], "port": dom["service"]})
+    return guests
 
 
 def _build_network(lab):

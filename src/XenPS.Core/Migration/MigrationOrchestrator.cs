@@ -59,6 +59,7 @@ namespace XenPS.Core.Migration
             var command = Command(request, domain.Name);
             log($"{source.ComputerName}: migration target {request.Target} ({request.Target.Reason})");
             log($"{source.ComputerName}: {string.Join(" ", command)}");
+            using var guestProbe = await GuestProbeRun.StartAsync(request, log, cancellationToken).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
             await job.StartAsync(source.Shell, command, request.Owner, cancellationToken).ConfigureAwait(false);
             progress(new MigrationProgress(domain.Name, 0, $"{string.Join(" ", command.Take(2))} started on {source.ComputerName}"));
@@ -68,7 +69,9 @@ namespace XenPS.Core.Migration
             run.LogPath = job.JobFolder + "/log";
             result.Duration = clock.Elapsed;
             var (onSource, onDestination) = await LocateAsync(request, domain.Name, run.TimedOut, cancellationToken).ConfigureAwait(false);
+            var guest = guestProbe is null ? null : await guestProbe.StopAsync(log, cancellationToken).ConfigureAwait(false);
             MigrationVerdict.Judge(result, run, onSource, onDestination, domain.State);
+            if (guest != null) guestProbe!.Apply(result, guest, request.GuestProbe!.Grace);
             if (result.Status == MigrationStatus.Succeeded && result.Duration.TotalSeconds > 0)
             {
                 result.ThroughputMBps = Math.Round(result.MemoryMB / result.Duration.TotalSeconds, 1);

@@ -41,6 +41,9 @@ namespace XenPS.Core.Migration
         /// <summary>Expected duration, for the progress of an xm migration (xm prints none).</summary>
         public TimeSpan? EstimatedDuration { get; set; }
 
+        /// <summary>The guest probe: a service in the guest to watch through the migration; null for none.</summary>
+        public GuestProbeOptions? GuestProbe { get; set; }
+
         /// <summary>Who holds the migration lock, written on the source for anyone who finds it taken.</summary>
         public string Owner { get; set; } = "XenPS";
     }

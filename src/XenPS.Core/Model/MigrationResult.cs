@@ -65,6 +65,21 @@ namespace XenPS.Core.Model
 
         public bool VerifiedOnDestination { get; set; }
 
+        /// <summary>The guest probe (Move-XenDomain -GuestProbe) and where it ran, e.g. <c>com-xp1:3389 from this computer</c>; null without one.</summary>
+        public string? GuestProbe { get; set; }
+
+        /// <summary>
+        /// The longest time the guest's service did not answer the guest probe, measured from its attempts; zero when every
+        /// attempt was answered; null without a probe or when the guest never answered.
+        /// </summary>
+        public TimeSpan? GuestDowntime { get; set; }
+
+        /// <summary>How far <see cref="GuestDowntime"/> may be from the real outage: the spacing of the probe's attempts at its ends.</summary>
+        public TimeSpan? GuestDowntimeResolution { get; set; }
+
+        /// <summary>The guest's service answered the guest probe after the migration; null without a probe.</summary>
+        public bool? GuestAnswersAfter { get; set; }
+
         /// <summary>The toolstack's own message when the migration failed.</summary>
         public string? Error { get; set; }
 

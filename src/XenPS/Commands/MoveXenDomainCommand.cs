@@ -50,9 +50,38 @@ namespace XenPS.Commands
         [Parameter]
         public SwitchParameter RemoveLeftover { get; set; }
 
+        /// <summary>
+        /// A TCP service in the guest, HOST:PORT (e.g. com-xp1:3389, the guest's remote desktop), that is checked before the
+        /// migration, polled through it and checked after it; the result gets the guest's downtime and whether it answers after.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? GuestProbe { get; set; }
+
+        /// <summary>Where the guest probe connects from: Client (this computer, the default), Source or Destination (a loop on that dom0 over SSH).</summary>
+        /// <remarks>A string, not XenPS.Core's enum: the module's parameters are read before XenPS.Core is loaded.</remarks>
+        [Parameter]
+        [ValidateSet(nameof(GuestProbeLocation.Client), nameof(GuestProbeLocation.Source), nameof(GuestProbeLocation.Destination))]
+        public string GuestProbeFrom { get; set; } = nameof(GuestProbeLocation.Client);
+
+        /// <summary>Milliseconds between two connection attempts of the guest probe (default 250).</summary>
+        [Parameter]
+        [ValidateRange(100, 10000)]
+        public int GuestProbeInterval { get; set; } = 250;
+
+        /// <summary>Seconds the guest gets to answer the guest probe again after the migration before it is reported as not answering (default 30).</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int GuestProbeWait { get; set; } = 30;
+
+        /// <summary>Migrates even when the guest probe gets no answer before the migration.</summary>
+        [Parameter]
+        public SwitchParameter SkipGuestProbeCheck { get; set; }
+
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            var guestProbe = NewGuestProbe();
             var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
             var approved = new List<Approved>();
             if (RemoveLeftover) RemoveLeftoversBefore(destination);
@@ -93,17 +122,43 @@ namespace XenPS.Commands
                     }
                 }
             }
-            Migrate(approved, destination);
+            Migrate(approved, destination, guestProbe);
         }
 
-        private void Migrate(List<Approved> approved, XenSession destination)
+        /// <summary>The guest probe's options from the parameters; null without -GuestProbe. Terminates on an invalid probe or more than one domain.</summary>
+        private GuestProbeOptions? NewGuestProbe()
+        {
+            if (GuestProbe is null) return null;
+            if (Targets.Sum(t => t.Names.Count) != 1)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-GuestProbe watches one guest: give it with one domain, and run Move-XenDomain once per guest to probe each."),
+                    "GuestProbeNeedsOneDomain", ErrorCategory.InvalidArgument, GuestProbe));
+            }
+            try
+            {
+                return new GuestProbeOptions(GuestProbeTarget.Parse(GuestProbe))
+                {
+                    Location = (GuestProbeLocation)Enum.Parse(typeof(GuestProbeLocation), GuestProbeFrom, true),
+                    Interval = TimeSpan.FromMilliseconds(GuestProbeInterval),
+                    Grace = TimeSpan.FromSeconds(GuestProbeWait),
+                    RequireAnswerBefore = !SkipGuestProbeCheck,
+                };
+            }
+            catch (FormatException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "InvalidGuestProbe", ErrorCategory.InvalidArgument, GuestProbe));
+                return null;
+            }
+        }
+
+        private void Migrate(List<Approved> approved, XenSession destination, GuestProbeOptions? guestProbe)
         {
             if (approved.Count == 0) return;
             if (AsJob)
             {
                 var job = new MigrationJob(MyInvocation.Line);
                 JobRepository.Add(job);
-                job.Run(token => MigrateAllAsync(approved, destination, update =>
+                job.Run(token => MigrateAllAsync(approved, destination, guestProbe, update =>
                 {
                     if (update is MigrationResult result && FailureRecord(result) is ErrorRecord failure) job.Add(failure);
                     job.Add(update);
@@ -112,7 +167,7 @@ namespace XenPS.Commands
                 return;
             }
             var updates = new BlockingCollection<object>();
-            _ = MigrateAllAsync(approved, destination, updates.Add, CancellationToken).ContinueWith(_ => updates.CompleteAdding(), TaskScheduler.Default);
+            _ = MigrateAllAsync(approved, destination, guestProbe, updates.Add, CancellationToken).ContinueWith(_ => updates.CompleteAdding(), TaskScheduler.Default);
             try
             {
                 foreach (var update in updates.GetConsumingEnumerable(CancellationToken))
@@ -137,7 +192,7 @@ namespace XenPS.Commands
         /// Runs the approved migrations, at most ThrottleLimit at once, and hands every progress record, verbose line,
         /// error record and result to <paramref name="emit"/> as it happens (from worker threads).
         /// </summary>
-        private Task MigrateAllAsync(List<Approved> approved, XenSession destination, Action<object> emit, CancellationToken cancellationToken)
+        private Task MigrateAllAsync(List<Approved> approved, XenSession destination, GuestProbeOptions? guestProbe, Action<object> emit, CancellationToken cancellationToken)
         {
             var gate = new SemaphoreSlim(ThrottleLimit);
             var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
@@ -159,6 +214,7 @@ namespace XenPS.Commands
                         Timeout = settings.Timeout,
                         EstimatedDuration = item.Estimate,
                         Owner = owner,
+                        GuestProbe = guestProbe,
                     };
                     var result = await MigrationOrchestrator.MigrateAsync(request,
                         p => emit(new ProgressRecord(index + 1, activity, p.Status) { PercentComplete = p.PercentComplete }),
@@ -215,6 +271,7 @@ namespace XenPS.Commands
                 }
             }
             if (FailureRecord(result) is ErrorRecord failure) WriteError(failure);
+            else if (result.GuestAnswersAfter == false) WriteWarning($"{result.Domain}: {result.Error}");
             WriteObject(result);
         }
 

@@ -19,7 +19,7 @@ import time
 from lab import access
 from lab.network import connect_in, netns_name
 from lab.system import LabError, run
-from xensim import hostinfo, paths, state as hoststate
+from xensim import guestnet, hostinfo, paths, state as hoststate
 
 XENLAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 XENSIM = os.path.join(XENLAB_DIR, "xensim")
@@ -245,7 +245,21 @@ def init_inside(labdir, name):
     os.makedirs("/run/sshd", mode=0o755)
     if host["xend_running"]:
         subprocess.run(["/usr/sbin/xend", "start"], check=True)
+    _start_guest_services(lab, host)
     os.execv("/usr/sbin/sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", "/etc/ssh/sshd_config"])
+
+
+def _start_guest_services(lab, host):
+    """The listener of every lab guest's service (see xensim/guestnet.py), and the addresses of the guests this host runs."""
+    guests = lab.get("guests") or []
+    if not guests or not host.get("toolstacks"):
+        return
+    subprocess.Popen(["/usr/bin/python3", "-B", XENSIM, "guest-service"]
+                     + ["%s:%d" % (g["address"], g["port"]) for g in guests],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True)
+    for dom in hoststate.load()["domains"]:
+        if dom.get("guest_address") and "p" not in dom["state"]:
+            guestnet.attach(dom)
 
 
 def launch(labdir, lab_name, name):

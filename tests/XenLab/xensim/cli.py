@@ -4,9 +4,9 @@ import json
 import os
 import sys
 
-from xensim import paths, state, xend, xl, xm, xmmigrate
+from xensim import guestnet, paths, state, xend, xl, xm, xmmigrate
 
-USAGE = "usage: xensim {xm|xl|xend} ARGS... | xensim init-state --profile FILE --root DIR [--host NAME] | xensim xc_restore FD DOMID SIZE\n"
+USAGE = "usage: xensim {xm|xl|xend} ARGS... | xensim init-state --profile FILE --root DIR [--host NAME] | xensim xc_restore FD DOMID SIZE | xensim guest-service ADDRESS:PORT...\n"
 
 
 def init_state(args):
@@ -34,7 +34,8 @@ def init_state(args):
     return 0
 
 
-TOOLS = {"xm": xm.main, "xl": xl.main, "xend": xend.main, "init-state": init_state, "xc_restore": xmmigrate.xc_restore}
+TOOLS = {"xm": xm.main, "xl": xl.main, "xend": xend.main, "init-state": init_state, "xc_restore": xmmigrate.xc_restore,
+         "guest-service": guestnet.serve}
 
 
 def main(argv):

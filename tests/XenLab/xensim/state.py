@@ -201,6 +201,8 @@ def _domain(entry, host, index, created):
         dom["vifs"] = [_vif(v, where) for v in entry.get("vifs", [])]
         for i, vif in enumerate(dom["vifs"]):
             vif.setdefault("mac", stable_mac(host["name"], name, i))
+        if "service" in dom and (not isinstance(dom["service"], int) or not 1 <= dom["service"] <= 65535):
+            raise ProfileError("%s: service must be a TCP port (1 to 65535)" % where)
         dom.setdefault("pci", [])
         for spec in dom["pci"]:
             if not re.match(r"^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$", spec):

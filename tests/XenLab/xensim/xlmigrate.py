@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 
-from xensim import paths, state as hoststate
+from xensim import guestnet, paths, state as hoststate
 from xensim.state import version_at_least
 
 MIB = 1 << 20
@@ -241,6 +241,7 @@ def migrate(state, dom, command_rune):
         for index in range(dom["memory"]):
             if index == live_mb:
                 _suspend(dom["name"])
+                guestnet.pause(dom)
                 suspended = True
             _write(send, image_block(dom["uuid"], index))
     except Broken:
@@ -275,12 +276,14 @@ def migrate(state, dom, command_rune):
         _say("migration sender: Trying to resume at our end.")
         _rename(away, dom["name"])
         resume(dom["name"], dom["state"])
+        guestnet.resume(dom)
         _say("migration sender: Resumed OK.")
         _say("Migration failed due to problems at target.")
         return 1
     relay.wait_for(TARGET_STARTED)
     _say("migration sender: Target reports successful startup.")
     destroy(away)
+    guestnet.detach(dom)
     _close(send)
     relay.finish()
     child.wait()
@@ -302,6 +305,7 @@ def _failed_resume(state, child, send, dom, suspended):
     _say("Migration failed, resuming at sender.")
     if suspended:
         resume(dom["name"], dom["state"])
+        guestnet.resume(dom)
     elif _json_stream(state):
         for line in NOT_SUSPENDED:
             _say(line % dom["domid"])
@@ -395,6 +399,7 @@ def receive(state):
         return 1
     _say(TARGET_GOT_PERMISSION)
     _rename(incoming, dom["name"], state="-b----", online_vcpus=dom["online_vcpus"])
+    guestnet.attach(dom)
     _record_checksum(dom["name"], digest)
     _say(TARGET_STARTED)
     try:

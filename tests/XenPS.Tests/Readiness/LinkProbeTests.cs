@@ -12,6 +12,7 @@ using Xunit;
 
 namespace XenPS.Tests.Readiness
 {
+    [Collection(LoopbackPorts.Name)]
     public class LinkProbeTests
     {
         private static readonly RemoteRunOptions Options = new RemoteRunOptions { NeedsRoot = true };
