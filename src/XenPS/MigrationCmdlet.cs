@@ -49,7 +49,7 @@ namespace XenPS
         /// destination's own host name, its addresses.
         /// </summary>
         [Parameter]
-        [ValidateMigrationTarget]
+        [ValidateShellText(ShellText.MigrationTarget)]
         [Alias("MigrationAddress")]
         public string? MigrationTarget { get; set; }
 
@@ -60,7 +60,7 @@ namespace XenPS
 
         /// <summary>xl: the ssh command xl runs on the source to reach the destination (xl migrate -s), e.g. 'ssh -p 2222'.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateShellText(ShellText.SshCommand)]
         public string? SshCommand { get; set; }
 
         /// <summary>User and password for implicit sessions that need password authentication.</summary>
