@@ -77,6 +77,20 @@ namespace XenPS
         /// <inheritdoc/>
         protected override void ProcessRecord() => AddTargets(Targets, ComputerName, Session, Name);
 
+        /// <summary>The destination's session; a session error (such as HostNameInvalid) ends the call with its own error id, since nothing can move without it.</summary>
+        private protected XenSession OpenDestination()
+        {
+            try
+            {
+                return Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
+            }
+            catch (XenSessionException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, Destination));
+                throw;
+            }
+        }
+
         /// <summary>A readiness request for the domains of <paramref name="target"/> with the destination and target settings; the sessions are the caller's.</summary>
         private protected ReadinessRequest NewReadinessRequest(HostTarget target) => new ReadinessRequest
         {

@@ -107,7 +107,7 @@ namespace XenPS.Core.Sessions
         public static ConnectionTarget Resolve(SessionOptions options)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
-            if (string.IsNullOrWhiteSpace(options.ComputerName)) throw new ArgumentException("ComputerName is empty.", nameof(options));
+            if (string.IsNullOrEmpty(options.ComputerName)) throw new ArgumentException("ComputerName is empty.", nameof(options));
             return Resolve(options, LoadConfig(options), 0);
         }
 

@@ -54,7 +54,7 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
-            var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
+            var destination = OpenDestination();
             var approved = new List<Approved>();
             if (RemoveLeftover) RemoveLeftoversBefore(destination);
             var prepared = RunOnEach(Targets, async (target, ct) =>

@@ -65,6 +65,13 @@ namespace XenPS.Tests.HostileInput
             Assert.Equal(new[] { "xm", "migrate", "-p", "8002", "--", "-x", "dom0-b" }, command);
         }
 
+        [Fact]
+        public void XlDestroysALeftoverAfterTheEndOfOptionsAndXmWithItsOneArgument()
+        {
+            Assert.Equal(ShellQuote.Join("xl", "destroy", "--", "-x--incoming"), IncomingCopies.DestroyShellCommand(Toolstack.Xl, "-x--incoming"));
+            Assert.Equal(ShellQuote.Join("xm", "destroy", "migrating--x"), IncomingCopies.DestroyShellCommand(Toolstack.Xm, "migrating--x"));
+        }
+
         [Theory]
         [MemberData(nameof(HostileInputCorpus.Names), MemberType = typeof(HostileInputCorpus))]
         public void ATargetHostOfTheCorpusStartsNothing(string name)
