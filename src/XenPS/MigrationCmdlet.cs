@@ -49,7 +49,7 @@ namespace XenPS
         /// destination's own host name, its addresses.
         /// </summary>
         [Parameter]
-        [ValidateMigrationTarget]
+        [ValidateShellText(ShellText.MigrationTarget)]
         [Alias("MigrationAddress")]
         public string? MigrationTarget { get; set; }
 
@@ -60,7 +60,7 @@ namespace XenPS
 
         /// <summary>xl: the ssh command xl runs on the source to reach the destination (xl migrate -s), e.g. 'ssh -p 2222'.</summary>
         [Parameter]
-        [ValidateNotNullOrEmpty]
+        [ValidateShellText(ShellText.SshCommand)]
         public string? SshCommand { get; set; }
 
         /// <summary>User and password for implicit sessions that need password authentication.</summary>
@@ -76,6 +76,20 @@ namespace XenPS
 
         /// <inheritdoc/>
         protected override void ProcessRecord() => AddTargets(Targets, ComputerName, Session, Name);
+
+        /// <summary>The destination's session; a session error (such as HostNameInvalid) ends the call with its own error id, since nothing can move without it.</summary>
+        private protected XenSession OpenDestination()
+        {
+            try
+            {
+                return Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
+            }
+            catch (XenSessionException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, Destination));
+                throw;
+            }
+        }
 
         /// <summary>A readiness request for the domains of <paramref name="target"/> with the destination and target settings; the sessions are the caller's.</summary>
         private protected ReadinessRequest NewReadinessRequest(HostTarget target) => new ReadinessRequest

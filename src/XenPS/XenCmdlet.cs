@@ -184,6 +184,9 @@ namespace XenPS
                 case XenSessionErrorId.SshConfigInvalid:
                     return ErrorCategory.InvalidData;
                 case XenSessionErrorId.JumpHostInvalid:
+                case XenSessionErrorId.MigrationTargetInvalid:
+                case XenSessionErrorId.SshCommandInvalid:
+                case XenSessionErrorId.HostNameInvalid:
                     return ErrorCategory.InvalidArgument;
                 case XenSessionErrorId.ProxyCommandNotSupported:
                     return ErrorCategory.NotImplemented;

@@ -27,6 +27,12 @@ function Stop-TestLab {
     if ($LASTEXITCODE -ne 0) { throw "Lab '$($Lab.name)' did not stop cleanly (exit code $LASTEXITCODE)." }
 }
 
+function Connect-TestLab {
+    <# Opens a XenPS session to every host of the lab, through its ssh_config. #>
+    param([Parameter(Mandatory)] $Lab)
+    New-XenSession -ComputerName $Lab.hosts.name -SshConfigPath $Lab.ssh_config | Out-Null
+}
+
 function Invoke-LabHost {
     <# Runs a command inside a lab host's namespaces as root and returns its output lines. #>
     param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $HostName, [Parameter(Mandatory)][string[]] $Command)
@@ -146,4 +152,4 @@ function Invoke-ChildPwsh {
     return $output
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Invoke-LabHost, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Connect-TestLab, Invoke-LabHost, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh

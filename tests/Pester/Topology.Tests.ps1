@@ -76,7 +76,8 @@ Describe 'Migration target on a forwarded xm pair with a migration network' {
         $result.Status | Should -Be 'Succeeded'
         $result.VerifiedOnDestination | Should -BeTrue
         $result.MigrationTarget.ToString() | Should -Be 'dom0-b:8002'
-        $verbose | Should -Contain 'fwd-dom0-a: xm migrate --live -p 8002 com-xp1 dom0-b'
+        $uuid = (Get-XenDomain -ComputerName fwd-dom0-b -Name com-xp1).Uuid
+        $verbose | Should -Contain "fwd-dom0-a: xm migrate --live -p 8002 -- $uuid dom0-b"
         (Get-XenDomain -ComputerName fwd-dom0-b -Name com-xp1).State | Should -BeIn 'Running', 'Blocked'
     }
 

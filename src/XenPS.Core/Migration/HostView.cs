@@ -63,7 +63,15 @@ namespace XenPS.Core.Migration
         /// order: a receiver that ends between the two has cleaned up before the list, so its copy is never taken for a leftover);
         /// never throws for the host's answer.
         /// </summary>
-        public static async Task<HostView> ReadAsync(XenSession session, string guest, CancellationToken cancellationToken)
+        public static Task<HostView> ReadAsync(XenSession session, string guest, CancellationToken cancellationToken) =>
+            ReadAsync(session, guest, null, cancellationToken);
+
+        /// <summary>
+        /// As <see cref="ReadAsync(XenSession, string, CancellationToken)"/>, but when <paramref name="uuid"/> is given an entry that the
+        /// toolstack lists with another UUID is another guest of the same name, and left out: the outcome is checked on the guest that
+        /// was migrated.
+        /// </summary>
+        public static async Task<HostView> ReadAsync(XenSession session, string guest, string? uuid, CancellationToken cancellationToken)
         {
             var view = new HostView(session.ComputerName, session.Toolstack, session.XenVersion);
             var xl = session.Toolstack == Toolstack.Xl;
@@ -73,7 +81,7 @@ namespace XenPS.Core.Migration
             try
             {
                 var sections = await batch.RunAsync(session.Shell, new RemoteRunOptions { ReadOnly = true, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
-                view.Read(sections, guest);
+                view.Read(sections, guest, uuid);
             }
             catch (XenSessionException e)
             {
@@ -82,7 +90,7 @@ namespace XenPS.Core.Migration
             return view;
         }
 
-        internal void Read(IReadOnlyDictionary<string, RemoteResult> sections, string guest)
+        internal void Read(IReadOnlyDictionary<string, RemoteResult> sections, string guest, string? uuid = null)
         {
             var xl = Toolstack == Toolstack.Xl;
             var list = sections["list"];
@@ -96,7 +104,7 @@ namespace XenPS.Core.Migration
                 try
                 {
                     var domains = xl ? XlDomainParser.Parse(list.Stdout, sections["long"].Stdout, ComputerName, sections["long"].Stderr) : XmDomainParser.Parse(list.Stdout, ComputerName);
-                    Entries = domains.Where(d => d.GuestName == guest).ToList();
+                    Entries = domains.Where(d => d.GuestName == guest && DomainUuid.SameOrUnknown(d.Uuid, uuid)).ToList();
                 }
                 catch (XenParseException e)
                 {

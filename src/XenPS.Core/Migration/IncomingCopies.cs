@@ -104,8 +104,12 @@ namespace XenPS.Core.Migration
         /// <summary>The command that removes <paramref name="name"/>, as a user types it: <c>xl destroy tiny--incoming</c>.</summary>
         public static string DestroyCommand(Toolstack toolstack, string name) => $"{Tool(toolstack)} destroy {name}";
 
-        /// <summary>The same command as shell text for the host, each word quoted.</summary>
-        internal static string DestroyShellCommand(Toolstack toolstack, string name) => ShellQuote.Join(Tool(toolstack), "destroy", name);
+        /// <summary>
+        /// The same command as shell text for the host, each word quoted. xl reads options with getopt, so the name follows
+        /// <c>--</c> (a guest named <c>-x</c> leaves <c>-x--incoming</c>); xm destroy takes exactly one argument as it is.
+        /// </summary>
+        internal static string DestroyShellCommand(Toolstack toolstack, string name) =>
+            toolstack == Toolstack.Xl ? ShellQuote.Join("xl", "destroy", "--", name) : ShellQuote.Join("xm", "destroy", name);
 
         /// <summary>Why <paramref name="copy"/> is what <see cref="Classify"/> says, for a message.</summary>
         public static string Explain(XenDomain copy, IncomingCopyState state, IReadOnlyList<ReceiveProcess>? receivers)

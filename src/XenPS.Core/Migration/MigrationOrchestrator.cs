@@ -7,7 +7,9 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
+using XenPS.Core.Readiness;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Migration
@@ -33,8 +35,9 @@ namespace XenPS.Core.Migration
             var domains = toolstack.GetDomainsAsync(cancellationToken);
             await Task.WhenAll(target, domains).ConfigureAwait(false);
             request.Target = target.Result;
-            var domain = domains.Result.FirstOrDefault(d => d.GuestName == request.Domain)
-                ?? throw new XenSessionException("DomainNotFound", $"No domain named '{request.Domain}' on {source.ComputerName}.");
+            var domain = DomainChecks.Find(domains.Result, request.Domain)
+                ?? throw new XenSessionException("DomainNotFound",
+                    $"No domain named '{VisibleText.Shorten(request.Domain)}' on {source.ComputerName}. Run 'Get-XenDomain -ComputerName {source.ComputerName}' to list its domains.");
             if (domain.State == XenDomainState.Migrating)
             {
                 throw new XenSessionException("MigrationInProgress",
@@ -56,7 +59,7 @@ namespace XenPS.Core.Migration
                 StartTime = DateTime.Now,
             };
             var job = new RemoteMigrationJob(domain.Name);
-            var command = Command(request, domain.Name);
+            var command = Command(request, domain);
             log($"{source.ComputerName}: migration target {request.Target} ({request.Target.Reason})");
             log($"{source.ComputerName}: {string.Join(" ", command)}");
             using var guestProbe = await GuestProbeRun.StartAsync(request, log, cancellationToken).ConfigureAwait(false);
@@ -68,7 +71,7 @@ namespace XenPS.Core.Migration
             run.Command = string.Join(" ", command.Take(2));
             run.LogPath = job.JobFolder + "/log";
             result.Duration = clock.Elapsed;
-            var (onSource, onDestination) = await LocateAsync(request, domain.Name, run.TimedOut, cancellationToken).ConfigureAwait(false);
+            var (onSource, onDestination) = await LocateAsync(request, domain, run.TimedOut, cancellationToken).ConfigureAwait(false);
             var guest = guestProbe is null ? null : await guestProbe.StopAsync(log, cancellationToken).ConfigureAwait(false);
             MigrationVerdict.Judge(result, run, onSource, onDestination, domain.State);
             if (guest != null) guestProbe!.Apply(result, guest, request.GuestProbe!.Grace);
@@ -83,23 +86,43 @@ namespace XenPS.Core.Migration
         /// <summary>
         /// The toolstack's migrate command for the chosen target. xm always gets the port: without <c>-p</c> xend connects to
         /// the port in the source's own xend-config.sxp (XendDomain._domain_migrate), which need not be the destination's.
+        /// The domain is given as what the toolstack cannot take for another one, after <c>--</c> so that no name is read as
+        /// an option: xl gets the domid (xl's find_domain takes any all-digit argument for a domid, so a guest named 1 could not
+        /// be named), xm the UUID (xend's domain_lookup_nr tries names, then domids, then UUIDs, and refuses to create a domain
+        /// whose name another domain answers to). The target host and xl's ssh command are checked here, right before they reach
+        /// the shell that xl runs them with, whoever chose them.
         /// </summary>
-        internal static string[] Command(MigrationRequest request, string domain)
+        internal static string[] Command(MigrationRequest request, XenDomain domain) =>
+            Command(request.Source.Toolstack, request.Source.ComputerName, request.Target ?? throw new InvalidOperationException("The migration target was not chosen."),
+                request.Live, request.SshCommand, domain);
+
+        internal static string[] Command(Toolstack toolstack, string source, MigrationTarget target, bool live, string? sshCommand, XenDomain domain)
         {
-            var target = request.Target ?? throw new InvalidOperationException("The migration target was not chosen.");
-            if (request.Source.Toolstack == Toolstack.Xm)
+            if (MigrationTarget.ProblemWith(target.Host) is string problem)
+            {
+                throw new XenSessionException(XenSessionErrorId.MigrationTargetInvalid,
+                    $"The migration target {problem}; nothing was started. Give -MigrationTarget with the destination's name or address as {source} reaches it.");
+            }
+            if (toolstack == Toolstack.Xm)
             {
                 var words = new List<string> { "xm", "migrate" };
-                if (request.Live) words.Add("--live");
-                words.AddRange(new[] { "-p", target.Port.ToString(CultureInfo.InvariantCulture) });
-                words.Add(domain);
-                words.Add(target.Host);
+                if (live) words.Add("--live");
+                words.AddRange(new[] { "-p", target.Port.ToString(CultureInfo.InvariantCulture), "--", DomainUuid.IsUuid(domain.Uuid) ? domain.Uuid! : domain.Name, target.Host });
                 return words.ToArray();
             }
             var xl = new List<string> { "xl", "migrate" };
-            if (!string.IsNullOrEmpty(request.SshCommand)) xl.AddRange(new[] { "-s", request.SshCommand! });
-            xl.Add(domain);
-            xl.Add(target.Host);
+            if (!string.IsNullOrEmpty(sshCommand))
+            {
+                if (SshCommandLine.ProblemWith(sshCommand!) is string sshProblem)
+                {
+                    throw new XenSessionException(XenSessionErrorId.SshCommandInvalid,
+                        $"The ssh command {sshProblem}; nothing was started. Give -SshCommand as a program and its options, e.g. 'ssh -p 2222'.");
+                }
+                xl.AddRange(new[] { "-s", sshCommand! });
+            }
+            var domid = domain.Id ?? throw new XenSessionException("DomainNotFound",
+                $"{source} lists {VisibleText.Shorten(domain.Name)} without a domain id, so xl cannot be told which domain to move; nothing was started. Look at 'xl list' there.");
+            xl.AddRange(new[] { "--", domid.ToString(CultureInfo.InvariantCulture), target.Host });
             return xl.ToArray();
         }
 
@@ -181,12 +204,13 @@ namespace XenPS.Core.Migration
         /// has an incoming copy that a receive process works on (the toolstack is finishing), for at most the settle time. A
         /// leftover (paused, no vCPUs, no receive process) is not waited for; after a timeout the hosts are read once.
         /// </summary>
-        private static async Task<(HostView Source, HostView Destination)> LocateAsync(MigrationRequest request, string domain, bool once, CancellationToken cancellationToken)
+        private static async Task<(HostView Source, HostView Destination)> LocateAsync(MigrationRequest request, XenDomain guest, bool once, CancellationToken cancellationToken)
         {
             var settle = Stopwatch.StartNew();
+            var domain = guest.Name;
             while (true)
             {
-                var reads = new[] { HostView.ReadAsync(request.Source, domain, cancellationToken), HostView.ReadAsync(request.Destination, domain, cancellationToken) };
+                var reads = new[] { HostView.ReadAsync(request.Source, domain, guest.Uuid, cancellationToken), HostView.ReadAsync(request.Destination, domain, guest.Uuid, cancellationToken) };
                 await Task.WhenAll(reads).ConfigureAwait(false);
                 var (source, destination) = (reads[0].Result, reads[1].Result);
                 var copy = destination.IncomingCopy();

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Linq;
 using XenPS.Core.Relocation;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Model
 {
@@ -55,9 +55,7 @@ namespace XenPS.Core.Model
         {
             if (value.Length == 0) return "is empty";
             if (HostNames.IsIPv4(value) || HostNames.IsIPv6(value) || HostNames.NameProblem(value) == null) return null;
-            var printable = new string(value.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-            if (printable.Length > 80) printable = printable.Substring(0, 77) + "...";
-            return $"'{printable}' is neither an IP address nor a host name (letters, digits, hyphens and dots; no leading hyphen, no port)";
+            return $"'{VisibleText.Shorten(value)}' is neither an IP address nor a host name (letters, digits, hyphens and dots; no leading hyphen, no port)";
         }
 
         /// <summary><c>HOST:PORT</c> (IPv6 addresses in brackets).</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Readiness
 {
@@ -133,7 +134,7 @@ namespace XenPS.Core.Readiness
                 : $"{destination.Name} has bridge {string.Join(", ", needed)}.{note}");
         }
 
-        private static string NoSuchDomain(string name, HostFacts source) => $"no domain named {name} on {source.Name}";
+        private static string NoSuchDomain(string name, HostFacts source) => $"no domain named {VisibleText.Shorten(name)} on {source.Name}";
 
         private static string IsDom0(XenDomain domain) => $"{domain.Name} is the host's own control domain; it cannot be migrated.";
     }

@@ -41,6 +41,10 @@ namespace XenPS.Core.Readiness
             {
                 throw new ArgumentException($"The migration target {problem}.", nameof(request));
             }
+            if (!string.IsNullOrEmpty(request.SshCommand) && SshCommandLine.ProblemWith(request.SshCommand!) is string sshProblem)
+            {
+                throw new ArgumentException($"The ssh command {sshProblem}.", nameof(request));
+            }
             var source = ReadinessEndpoint.From(request.Source, request.SourceError, request.SourceName);
             var destination = ReadinessEndpoint.From(request.Destination, request.DestinationError, request.DestinationName);
             return new ReadinessRun(source, destination, request, log).RunAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Readiness
 {
@@ -28,7 +29,7 @@ namespace XenPS.Core.Readiness
                 {
                     Name = name,
                     HostName = name,
-                    Error = $"No session to {name}: {error?.Message ?? "none was opened."}",
+                    Error = $"No session to {VisibleText.Shorten(name)}: {error?.Message ?? "none was opened."}",
                 };
             }
             return new ReadinessEndpoint { Name = name, Shell = session.Shell, HostName = session.HostName, Port = session.Port };

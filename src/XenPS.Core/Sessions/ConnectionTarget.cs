@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using XenPS.Core.Model;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Sessions
 {
@@ -105,13 +107,21 @@ namespace XenPS.Core.Sessions
         public static ConnectionTarget Resolve(SessionOptions options)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
-            if (string.IsNullOrWhiteSpace(options.ComputerName)) throw new ArgumentException("ComputerName is empty.", nameof(options));
+            if (string.IsNullOrEmpty(options.ComputerName)) throw new ArgumentException("ComputerName is empty.", nameof(options));
             return Resolve(options, LoadConfig(options), 0);
         }
 
         private static ConnectionTarget Resolve(SessionOptions options, SshConfigFile file, int hopsBefore)
         {
             var config = file.Resolve(options.ComputerName, options.UserName, options.Port, "root");
+            if (MigrationTarget.ProblemWith(config.HostName) is string problem)
+            {
+                var where = string.Equals(config.HostName, options.ComputerName, StringComparison.Ordinal)
+                    ? "Give a host name, an IP address or an ssh_config alias"
+                    : $"Correct the HostName for it in {file.Path}";
+                throw new XenSessionException(XenSessionErrorId.HostNameInvalid,
+                    $"{VisibleText.Shorten(options.ComputerName)} is not connected to: the host name {problem}. {where}; XenPS hands host names to shells on the dom0s and refuses any other text.");
+            }
             var keyFiles = options.KeyFilePaths.Length > 0
                 ? options.KeyFilePaths.Select(p => new KeyFileChoice(Path.GetFullPath(UserPaths.ExpandTilde(p)), true))
                 : config.IdentityFiles.Count > 0

@@ -32,6 +32,9 @@ namespace XenPS.Core.Sessions
         public const string JumpHostInvalid = nameof(JumpHostInvalid);
         public const string ProxyCommandNotSupported = nameof(ProxyCommandNotSupported);
         public const string MigrationTargetNotFound = nameof(MigrationTargetNotFound);
+        public const string MigrationTargetInvalid = nameof(MigrationTargetInvalid);
+        public const string SshCommandInvalid = nameof(SshCommandInvalid);
+        public const string HostNameInvalid = nameof(HostNameInvalid);
         public const string XendConfigNotFound = nameof(XendConfigNotFound);
         public const string LeftoverNotRemoved = nameof(LeftoverNotRemoved);
         public const string AllowedHostNotFound = nameof(AllowedHostNotFound);

@@ -33,6 +33,17 @@ namespace XenPS.Core.Text
             return sb.ToString();
         }
 
+        /// <summary>
+        /// <paramref name="text"/> escaped, and cut to <paramref name="max"/> characters with its length said, for a message that
+        /// quotes a value the user or a host gave (a 1 MB name stays a short message).
+        /// </summary>
+        public static string Shorten(string? text, int max = 80)
+        {
+            var shown = Escape(text);
+            if (shown.Length <= max) return shown;
+            return shown.Substring(0, max) + $"... ({(text ?? "").Length.ToString(CultureInfo.InvariantCulture)} characters)";
+        }
+
         /// <summary>True when <see cref="Escape"/> would change <paramref name="text"/>.</summary>
         public static bool NeedsEscape(string text)
         {

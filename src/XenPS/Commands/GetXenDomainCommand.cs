@@ -84,7 +84,7 @@ namespace XenPS.Commands
                 if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
                     WriteError(new ErrorRecord(
-                        new ItemNotFoundException($"No domain named '{pattern}' on {target.ComputerName}. Run Get-XenDomain -ComputerName {target.ComputerName} to list its domains."),
+                        new ItemNotFoundException($"No domain named '{VisibleText.Shorten(pattern)}' on {target.ComputerName}. Run Get-XenDomain -ComputerName {target.ComputerName} to list its domains."),
                         "DomainNotFound", ErrorCategory.ObjectNotFound, pattern));
                 }
             }

@@ -9,6 +9,7 @@ using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 
 namespace XenPS.Commands
 {
@@ -82,7 +83,7 @@ namespace XenPS.Commands
         protected override void EndProcessing()
         {
             var guestProbe = NewGuestProbe();
-            var destination = Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
+            var destination = OpenDestination();
             var approved = new List<Approved>();
             if (RemoveLeftover) RemoveLeftoversBefore(destination);
             var prepared = RunOnEach(Targets, async (target, ct) =>
@@ -109,7 +110,7 @@ namespace XenPS.Commands
                     {
                         var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
                         WriteError(new ErrorRecord(
-                            new InvalidOperationException($"{name} cannot move from {source.ComputerName} to {Destination}: " +
+                            new InvalidOperationException($"{VisibleText.Shorten(name)} cannot move from {source.ComputerName} to {Destination}: " +
                                 string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
                                 " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
                             "ReadinessCheckFailed", ErrorCategory.ResourceUnavailable, name));

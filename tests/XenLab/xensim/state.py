@@ -278,10 +278,18 @@ def free_memory_mb(state):
     return state["total_memory_mb"] - sum(d["memory"] for d in state["domains"])
 
 
-def find_domain(state, ident):
-    """The domain named ident, or with domid ident; None when there is none."""
+def find_domain(state, name):
+    """The domain named name; None when there is none."""
     for dom in state["domains"]:
-        if dom["name"] == ident or str(dom["domid"]) == ident:
+        if dom["name"] == name:
+            return dom
+    return None
+
+
+def domain_with_id(state, domid):
+    """The domain whose domid is domid; None when there is none."""
+    for dom in state["domains"]:
+        if dom["domid"] == domid:
             return dom
     return None
 

@@ -45,9 +45,12 @@ def _options(args, short, longs):
 
 
 def _find_domain(state, ident):
-    """find_domain(): a name must exist; a number is taken as a domid as is."""
-    if ident.isdigit():
-        return int(ident), hoststate.find_domain(state, ident)
+    """find_domain() through libxl_domain_qualifier_to_domid(): an argument of ASCII digits only (isdigit() in the C
+    locale; the empty one too) is a domid as is (strtoul into a uint32_t), even when a guest has that name; anything
+    else is a name (libxl_name_to_domid) that must exist."""
+    if all(c in "0123456789" for c in ident):
+        domid = min(int(ident or "0"), 2 ** 64 - 1) & 0xFFFFFFFF
+        return domid, hoststate.domain_with_id(state, domid)
     dom = hoststate.find_domain(state, ident)
     if dom is None:
         sys.stderr.write("%s is an invalid domain identifier (rc=%d)\n" % (ident, ERROR_INVAL))

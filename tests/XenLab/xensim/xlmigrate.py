@@ -444,5 +444,6 @@ def _read_image(state, dom, stream, domid):
 def _record_checksum(name, digest):
     directory = paths.path(IMAGES_DIR)
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, name + ".sha256"), "w", encoding="ascii") as f:
+    # A guest name may hold "/" (xl allows any name, xend allows "/"): it stays inside the folder as %2F.
+    with open(os.path.join(directory, name.replace("/", "%2F") + ".sha256"), "w", encoding="ascii") as f:
         f.write(digest + "\n")

@@ -175,10 +175,37 @@ def domain_sxp(dom):
     return sxp
 
 
+def _lookup_nr(state, ident):
+    """XendDomain.domain_lookup_nr: a domain of that name, else of that domid (int(ident)), else of that UUID."""
+    dom = hoststate.find_domain(state, ident)
+    if dom is None:
+        try:
+            dom = hoststate.domain_with_id(state, int(ident))
+        except ValueError:
+            pass
+    if dom is None:
+        dom = next((d for d in state["domains"] if d["uuid"] == ident), None)
+    return dom
+
+
+def _parse(args, short, longs):
+    """xen.xm.opts.Opts.parse: getopt.getopt (no permutation) again after each argument, so that an option may follow an
+    argument; '--' ends the options only for the argument right after it. Returns (options, arguments)."""
+    options, params = [], []
+    while args:
+        found, args = getopt.getopt(args, short, longs)
+        options += found
+        if not args:
+            break
+        params.append(args[0])
+        args = args[1:]
+    return options, params
+
+
 def _lookup(state, names):
     doms = []
     for name in names:
-        dom = hoststate.find_domain(state, name)
+        dom = _lookup_nr(state, name)
         if dom is None:
             err("Domain '%s' does not exist." % name)
             raise XmExit(ERROR_INVALID_DOMAIN)
@@ -225,10 +252,13 @@ def xm_info(args):
 def xm_migrate(args):
     """xm migrate [-l|--live] [-p PORT|--port=PORT] DOMAIN HOST, checked as XendDomain.domain_migrate does."""
     try:
-        options, params = getopt.gnu_getopt(args, "lp:", ["live", "port="])
+        options, params = _parse(args, "hlp:", ["help", "live", "port="])
     except getopt.GetoptError as e:
         err(e.msg)
         raise XmExit(1)
+    if any(key in ("-h", "--help") for key, _ in options):
+        sys.stdout.write("Usage:  xm migrate <Domain> <Host>\n\nMigrate a domain to another machine.\n")
+        return
     if len(params) != 2:
         err("Invalid number of arguments")
         raise XmExit(1)
@@ -236,7 +266,7 @@ def xm_migrate(args):
     for key, value in options:
         if key in ("-l", "--live"):
             live = True
-        elif not value.isdigit():
+        elif not all(c in "0123456789" for c in value) or not value:
             err("option port: invalid integer: '%s'" % value)
             raise XmExit(1)
         else:

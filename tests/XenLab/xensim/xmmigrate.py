@@ -66,7 +66,8 @@ def image_chunks(uuid, memory_mb):
 def write_checksum(name, digest):
     directory = paths.path(IMAGES_DIR)
     os.makedirs(directory, exist_ok=True)
-    with open(os.path.join(directory, name + ".sha256"), "w") as f:
+    # A guest name may hold "/" (xl allows any name, xend allows "/"): it stays inside the folder as %2F.
+    with open(os.path.join(directory, name.replace("/", "%2F") + ".sha256"), "w") as f:
         f.write(digest + "\n")
 
 
