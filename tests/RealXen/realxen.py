@@ -316,7 +316,7 @@ def _console_tail(run_dir, host, lines=25):
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def _qemu(images, run_dir, host, ssh_port, link):
+def _qemu(images, run_dir, host, link):
     overlay = os.path.join(run_dir, host["name"] + ".qcow2")
     run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", os.path.join(images, host["name"] + ".img"),
          overlay])
@@ -326,7 +326,7 @@ def _qemu(images, run_dir, host, ssh_port, link):
             "-initrd", "%s %s,%s" % (os.path.join(images, "vmlinuz"), DOM0_COMMAND_LINE,
                                      os.path.join(images, "initrd.img")),
             "-drive", "file=%s,format=qcow2,if=virtio,cache=unsafe" % overlay,
-            "-netdev", "user,id=management,hostfwd=tcp:127.0.0.1:%d-:22" % ssh_port,
+            "-netdev", "user,id=management,hostfwd=tcp:127.0.0.1:%d-:22" % host["ssh_port"],
             "-device", "virtio-net-pci,netdev=management,mac=%s" % host["mac_user"],
             "-netdev", "socket,id=migration,%s" % link,
             "-device", "virtio-net-pci,netdev=migration,mac=%s" % host["mac_migration"],
@@ -345,8 +345,7 @@ def start(images, run_dir):
     link_port = _free_port()
     hosts = []
     for host in HOSTS:
-        port = _free_port()
-        hosts.append(dict(host, ssh_port=port, host_key=info["host_keys"][host["name"]]))
+        hosts.append(dict(host, ssh_port=_free_port(), host_key=info["host_keys"][host["name"]]))
     client_key = os.path.join(run_dir, "id_ed25519")
     shutil.copyfile(os.path.join(images, "keys/client"), client_key)
     os.chmod(client_key, 0o600)
@@ -363,7 +362,7 @@ def start(images, run_dir):
     try:
         links = ["listen=127.0.0.1:%d" % link_port, "connect=127.0.0.1:%d" % link_port]
         for host, link in zip(hosts, links):
-            run(_qemu(images, run_dir, host, host["ssh_port"], link))
+            run(_qemu(images, run_dir, host, link))
         log("booting %s (Xen %s under QEMU's emulation; a few minutes)" % (
             " and ".join(host["name"] for host in hosts), info["xen"]))
         for host in hosts:

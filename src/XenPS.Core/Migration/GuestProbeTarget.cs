@@ -1,18 +1,14 @@
 using System;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using XenPS.Core.Relocation;
 
 namespace XenPS.Core.Migration
 {
     /// <summary>A TCP service in the guest that the guest probe connects to: a host name or address, and a port (<c>com-xp1:3389</c>, <c>[2001:db8::5]:22</c>).</summary>
     public sealed class GuestProbeTarget
     {
-        private static readonly Regex HostName = new Regex(
-            "^(?=.{1,253}\\z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\z",
-            RegexOptions.CultureInvariant);
-
         private GuestProbeTarget(string host, int port)
         {
             Host = host;
@@ -44,19 +40,12 @@ namespace XenPS.Core.Migration
             if (host.StartsWith("[", StringComparison.Ordinal) && host.EndsWith("]", StringComparison.Ordinal))
             {
                 var inner = host.Substring(1, host.Length - 2);
-                if (IPAddress.TryParse(inner, out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6 && inner.IndexOf('%') < 0)
-                {
-                    return new GuestProbeTarget(v6.ToString(), port);
-                }
+                if (HostNames.IsIPv6(inner)) return new GuestProbeTarget(IPAddress.Parse(inner).ToString(), port);
                 throw Invalid(text, $"'{inner}' is not an IPv6 address");
             }
             if (host.IndexOf(':') >= 0) throw Invalid(text, "an IPv6 address must be written in brackets");
-            if (Regex.IsMatch(host, "^[0-9.]+\\z", RegexOptions.CultureInvariant))
-            {
-                if (IPAddress.TryParse(host, out var v4) && v4.AddressFamily == AddressFamily.InterNetwork && host.Split('.').Length == 4) return new GuestProbeTarget(host, port);
-                throw Invalid(text, $"'{host}' is not an IPv4 address");
-            }
-            if (!HostName.IsMatch(host)) throw Invalid(text, $"'{host}' is not a host name (letters, digits, hyphens and dots only)");
+            if (Regex.IsMatch(host, "^[0-9.]+\\z", RegexOptions.CultureInvariant) && !HostNames.IsIPv4(host)) throw Invalid(text, $"'{host}' is not an IPv4 address");
+            if (!HostNames.IsIPv4(host) && HostNames.NameProblem(host) != null) throw Invalid(text, $"'{host}' is not a host name (letters, digits, hyphens and dots only)");
             return new GuestProbeTarget(host, port);
         }
 

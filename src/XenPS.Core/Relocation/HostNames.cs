@@ -9,9 +9,9 @@ namespace XenPS.Core.Relocation
     /// <summary>Checks for host names (RFC 1123) and IP addresses typed by the user.</summary>
     internal static class HostNames
     {
-        private static readonly Regex Label = new Regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", RegexOptions.CultureInvariant);
+        private static readonly Regex Label = new Regex("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\z", RegexOptions.CultureInvariant);
 
-        private static readonly Regex DottedQuad = new Regex(@"^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$", RegexOptions.CultureInvariant);
+        private static readonly Regex DottedQuad = new Regex(@"^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}\z", RegexOptions.CultureInvariant);
 
         /// <summary>Four decimal numbers 0 to 255 without leading zeros, the way the kernel prints a peer address.</summary>
         public static bool IsIPv4(string value) => DottedQuad.IsMatch(value) && value.Split('.').All(n => int.Parse(n, CultureInfo.InvariantCulture) <= 255);

@@ -58,6 +58,8 @@ namespace XenPS.Tests.Migration
         [InlineData("a b", "neither an IP address nor a host name")]
         [InlineData("$(reboot)", "neither an IP address nor a host name")]
         [InlineData("", "is empty")]
+        [InlineData("dom0-b\n", "neither an IP address nor a host name")]
+        [InlineData("198.18.0.12\n", "neither an IP address nor a host name")]
         public void OnlyHostNamesAndAddressesAreTargets(string value, string? problem)
         {
             var found = MigrationTarget.ProblemWith(value);
