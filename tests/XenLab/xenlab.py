@@ -498,6 +498,15 @@ def shape(options):
     return 0
 
 
+def link(options):
+    """Cut a host's links (uplink and migration link) as a pulled cable would, or restore them."""
+    lab, entry = _running_host(os.path.abspath(options.dir), options.host)
+    for _, veth in _links(entry):
+        network.set_link(veth, options.state == "up")
+    print("XenLab '%s': %s's links are %s." % (lab["name"], entry["name"], options.state))
+    return 0
+
+
 def check(options):
     """Resolve a profile's extends chain and validate it without starting anything."""
     loaded = labprofile.load(options.profile)
@@ -546,6 +555,11 @@ def parse(argv):
     p.add_argument("--dir", required=True)
     p.add_argument("--rate", required=True, help="a tc rate such as 1gbit or 100mbit, or none")
     p.set_defaults(run=shape)
+    p = commands.add_parser("link", help="cut a host's links (down) or restore them (up)")
+    p.add_argument("--dir", required=True)
+    p.add_argument("host")
+    p.add_argument("state", choices=("down", "up"))
+    p.set_defaults(run=link)
     p = commands.add_parser("check", help="validate a profile (its extends chain applied) without starting it")
     p.add_argument("--profile", required=True)
     p.add_argument("--json", action="store_true", help="print the profile with its extends chain applied")

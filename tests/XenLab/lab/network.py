@@ -217,6 +217,12 @@ def connect_in(ns, address, port, timeout):
     return sock
 
 
+def set_link(veth, up):
+    """Take a machine-side veth down (the host inside loses carrier: its packets go nowhere, its
+    addresses and routes stay, and open TCP connections retransmit) or up again."""
+    run(["ip", "link", "set", veth, "up" if up else "down"])
+
+
 def shape_host(lab_name, host, rate, links=None):
     """Limit the host's links to `rate` both ways with a token bucket (tc tbf) on each interface inside
     (peth0, and peth1 on a migration network) and on the bridge's end of its veth; 'none' removes the
