@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Migration;
 
 namespace XenPS
 {
@@ -9,16 +10,18 @@ namespace XenPS
     internal sealed class MigrationJob : Job
     {
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
+        private readonly StartedMigrations started;
 
-        public MigrationJob(string command)
+        public MigrationJob(string command, StartedMigrations started)
             : base(command, "Move-XenDomain")
         {
+            this.started = started;
             PSJobTypeName = "XenPSMigrationJob";
         }
 
         public override string StatusMessage => "";
 
-        public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Progress.Count > 0 || Verbose.Count > 0;
+        public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Progress.Count > 0 || Verbose.Count > 0 || Warning.Count > 0;
 
         public override string Location => Environment.MachineName;
 
@@ -45,8 +48,12 @@ namespace XenPS
             }
         }
 
-        /// <summary>Stops waiting for the migrations; a migration under way goes on on its host.</summary>
-        public override void StopJob() => stop.Cancel();
+        /// <summary>Stops waiting for the migrations; a migration under way goes on on its host, as a warning of the job says.</summary>
+        public override void StopJob()
+        {
+            foreach (var line in started.StoppedWatching()) Warning.Add(new WarningRecord(line));
+            stop.Cancel();
+        }
 
         protected override void Dispose(bool disposing)
         {

@@ -58,9 +58,34 @@ sys.exit(0 if hits else 1)
         [pscustomobject]@{ Result = $result; Failures = @($failures) }
     }
 
-    function Start-FaultLab([string] $Name, [string] $LabProfile, [string[]] $HostName) {
+    function Get-RunningHost($Lab, [string] $Domain, [string[]] $HostName) {
+        <# The hosts where the domain runs under its own name (running or blocked; not paused, suspended, crashed or dying), from inside the lab. #>
+        foreach ($name in $HostName) {
+            $tool = if ($name -like 'xl-*') { 'xl' } else { 'xm' }
+            $row = @((Invoke-LabHost $Lab $name @($tool, 'list')) -match "^$([regex]::Escape($Domain))\s+\d")
+            if ($row -and ($row[0] -split '\s+')[4] -match '^(?=.*[rb])[^pscd]*$') { $name }
+        }
+    }
+
+    function Get-LockState($Lab, [string] $HostName) {
+        <# Each migration job folder (the lock) on a host: 'running', or 'rc N' once its command recorded exit code N. #>
+        $script = 'for d in /var/run/xenps/migrate-*; do [ -d "$d" ] || continue; if [ -f "$d/rc" ]; then echo "rc $(cat "$d/rc")"; else echo running; fi; done'
+        Invoke-LabHost $Lab $HostName @('sh', '-c', $script) | Where-Object { $_ }
+    }
+
+    function Wait-OnlyOn([string] $Domain, [string] $HostName) {
+        <# Follows a migration that goes on without XenPS as its message says: Get-XenDomain until the domain is listed by that host only. #>
+        $hosts = $null
+        for ($i = 0; $i -lt 300 -and "$hosts" -ne $HostName; $i++) {
+            Start-Sleep -Milliseconds 200
+            $hosts = (Get-XenDomain -Name $Domain -ErrorAction SilentlyContinue).ComputerName
+        }
+    }
+
+    function Start-FaultLab([string] $Name, [string] $LabProfile, [string[]] $HostName, [string] $Rate = '16mbit') {
+        <# A lab whose links are slow enough for a fault to strike while a migration is under way. #>
         $lab = Start-TestLab -Name $Name -LabProfile $LabProfile
-        & /usr/bin/python3 $LabScript shape --dir $lab.dir --rate 16mbit | Out-Null
+        & /usr/bin/python3 $LabScript shape --dir $lab.dir --rate $Rate | Out-Null
         New-XenSession -ComputerName $HostName -SshConfigPath $lab.ssh_config | Out-Null
         $lab
     }
@@ -89,6 +114,8 @@ Describe 'Move-XenDomain when the receiver is killed, and with the leftover it l
         $move.Result.Error | Should -BeLike "*xl migrate exited with status 1. tiny runs on xl-a, as before; xl-b holds tiny--incoming, a leftover of a failed migration (paused (--p---), 0 vCPU(s), and no receive process runs for it): remove it with 'xl destroy tiny--incoming' on xl-b, or give Move-XenDomain -RemoveLeftover."
         $move.Failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationFailed,*'
         (Invoke-LabHost $Lab xl-b @('xl', 'list')) -match '^tiny--incoming\s+\d+\s+32\s+0\s+--p---' | Should -Not -BeNullOrEmpty
+        Get-RunningHost $Lab tiny 'xl-a', 'xl-b' | Should -Be 'xl-a'
+        Get-LockState $Lab xl-a | Should -BeNullOrEmpty
     }
 
     It 'leaves the leftover as real xl does: paused, no vCPUs, left out of xl list -l with libxl''s error' {
@@ -158,6 +185,8 @@ Describe 'Move-XenDomain when the sender crashes' {
         $move.Result.Leftover | Should -BeNullOrEmpty
         $move.Result.Error | Should -BeLike "Aborted* xl migrate was killed by SIGABRT (exit status 134). Now tiny is suspended on xl-a (---ss-); xl-b has no copy of it. tiny is suspended on xl-a and runs nowhere: resume it with 'xl resume tiny' on xl-a."
         $move.Failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
+        Get-RunningHost $Lab tiny 'xl-a', 'xl-b' | Should -BeNullOrEmpty
+        Get-LockState $Lab xl-a | Should -BeNullOrEmpty
     }
 
     It 'migrates once the guest is resumed as the message says' {
@@ -189,6 +218,8 @@ Describe 'Move-XenDomain when xend is killed on the destination while it receive
         $move.Result.DestinationState | Should -Be 'Unknown'
         $move.Result.Error | Should -BeLike "Error: /usr/lib/xen/bin/xc_save * failed xm migrate exited with status 1. com-xp1 runs on dom0-a, as before; dom0-b could not be listed ('xm list --long' failed on dom0-b (exit code 1): Error: Unable to connect to xend: Connection refused. Is xend running?): once it answers, look there for com-xp1 or an incoming copy of it ('xm list'); if xend is not running there, start it ('xend start')."
         $move.Result.Error | Should -Not -BeLike '*neither*'
+        Get-RunningHost $Lab com-xp1 'dom0-a' | Should -Be 'dom0-a'
+        Get-LockState $Lab dom0-a | Should -BeNullOrEmpty
     }
 
     It 'leaves a paused migrating-com-xp1 without vCPUs that readiness names as a leftover once xend runs again' {
@@ -220,13 +251,11 @@ Describe 'Move-XenDomain with a timeout shorter than the migration' {
         $result.Leftover | Should -BeNullOrEmpty
         $result.Error | Should -BeLike "com-xp1 is still being migrated: xm migrate has not ended within 2 s and goes on on dom0-a. Now com-xp1 is listed on dom0-a as migrating-com-xp1 (-b----); dom0-b lists migrating-com-xp1, which is still being received*Follow it with 'Get-XenDomain -ComputerName dom0-a, dom0-b -Name com-xp1' until com-xp1 runs on dom0-b only, or read its output with 'cat /var/run/xenps/migrate-*/log' on dom0-a*"
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
+        Get-LockState $Lab dom0-a | Should -BeIn 'running', 'rc 0'
 
-        $hosts = $null
-        for ($i = 0; $i -lt 300 -and "$hosts" -ne 'dom0-b'; $i++) {
-            Start-Sleep -Milliseconds 200
-            $hosts = (Get-XenDomain -ComputerName dom0-a, dom0-b -Name com-xp1 -ErrorAction SilentlyContinue).ComputerName
-        }
-        $hosts | Should -Be 'dom0-b'
+        Wait-OnlyOn com-xp1 dom0-b
+        Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
+        Get-LockState $Lab dom0-a | Should -Be 'rc 0'
     }
 }
 
@@ -249,6 +278,7 @@ Describe "Move-XenDomain when the migration job's shell is killed on the source"
         $move.Result.Status | Should -Be 'Unknown'
         $move.Result.SourceState | Should -Be 'Absent'
         $move.Result.DestinationState | Should -BeIn 'Running', 'Blocked'
+        Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
         $move.Result.Error | Should -BeLike 'How xm migrate ended is not known: the shell that ran it on the source was killed, and it recorded no exit status.*'
         $move.Failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
         Invoke-LabHost $Lab dom0-a @('sh', '-c', 'ls /var/run/xenps 2>/dev/null || true') | Where-Object { $_ } | Should -BeNullOrEmpty
@@ -263,5 +293,73 @@ Describe "Move-XenDomain when the migration job's shell is killed on the source"
 
         $result.Status | Should -Be 'Succeeded'
         Invoke-LabHost $Lab dom0-b @('sh', '-c', 'ls /var/run/xenps 2>/dev/null || true') | Where-Object { $_ } | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Move-XenDomain when the links of the destination are cut during the transfer' {
+    BeforeAll { $script:Lab = Start-FaultLab pfltcut migrate-xm 'dom0-a', 'dom0-b' 64mbit }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'waits out a cut of 5 s, then reports the guest moved and running once, and frees the lock' {
+        $job = Start-Move com-xp1 dom0-a dom0-b
+        Wait-LabRow $Lab dom0-b '^migrating-com-xp1\s'
+        & /usr/bin/python3 $LabScript link --dir $Lab.dir dom0-b down | Out-Null
+        try { Start-Sleep -Seconds 5 }
+        finally { & /usr/bin/python3 $LabScript link --dir $Lab.dir dom0-b up | Out-Null }
+        $move = Receive-Move $job
+
+        $move.Failures | Should -BeNullOrEmpty
+        $move.Result.Status | Should -Be 'Succeeded'
+        $move.Result.SourceState | Should -Be 'Absent'
+        $move.Result.DestinationState | Should -Be 'Blocked'
+        $move.Result.VerifiedOnDestination | Should -BeTrue
+        Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
+        Get-LockState $Lab dom0-a | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Move-XenDomain stopped with Ctrl+C, and its job stopped with Stop-Job' {
+    BeforeAll { $script:Lab = Start-FaultLab pfltint migrate-xm 'dom0-a', 'dom0-b' 64mbit }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'says in one line that the migration goes on on the source and how to follow it, and the migration ends there' {
+        $script = New-TestFile -Name 'move.ps1' -Line @(
+            "Import-Module '$env:XENPS_MODULE'"
+            '$PSStyle.OutputRendering = "PlainText"'
+            "New-XenSession -ComputerName dom0-a, dom0-b -SshConfigPath '$($Lab.ssh_config)' | Out-Null"
+            'Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipReadinessCheck -Confirm:$false'
+            '"not stopped"')
+        $child = Start-ChildPwsh $script
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $stderr = $child.StandardError.ReadToEndAsync()
+        Wait-LabRow $Lab dom0-b '^migrating-com-xp1\s'
+        & kill -INT $child.Id
+        $child.WaitForExit(120000) | Should -BeTrue
+        $output = ($stdout.Result + $stderr.Result) -split '\r?\n'
+
+        $output | Should -Not -Contain 'not stopped'
+        $warnings = @($output -like 'WARNING: *')
+        $warnings.Count | Should -Be 1
+        $warnings[0] | Should -BeLike "WARNING: com-xp1: XenPS stopped watching, but xm migrate goes on on dom0-a. Follow it with 'Get-XenDomain -ComputerName dom0-a, dom0-b -Name com-xp1' until com-xp1 runs on dom0-b only, or read its output with 'cat /var/run/xenps/migrate-*/log' on dom0-a; do not start com-xp1 anywhere or destroy a copy of it meanwhile."
+        Wait-OnlyOn com-xp1 dom0-b
+        Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
+        Get-LockState $Lab dom0-a | Should -Be 'rc 0'
+    }
+
+    It 'says the same as a warning of the job when Stop-Job stops Move-XenDomain -AsJob' {
+        Set-XendRelocation -ComputerName dom0-a -Enabled -HostsAllow '^dom0-b$' -Restart -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        $job = Move-XenDomain -Name com-xp1 -ComputerName dom0-b -Destination dom0-a -SkipReadinessCheck -AsJob -Confirm:$false
+        Wait-LabRow $Lab dom0-a '^migrating-com-xp1\s'
+        $job | Stop-Job
+        $job | Wait-Job -Timeout 60 | Out-Null
+        $job | Receive-Job -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null
+        Remove-Job $job -Force
+
+        $job.State | Should -Be 'Stopped'
+        @($warned).Count | Should -Be 1
+        "$($warned[0])" | Should -BeLike "com-xp1: XenPS stopped watching, but xm migrate goes on on dom0-b. Follow it with 'Get-XenDomain -ComputerName dom0-b, dom0-a -Name com-xp1' until com-xp1 runs on dom0-a only*"
+        Wait-OnlyOn com-xp1 dom0-a
+        Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-a'
+        Get-LockState $Lab dom0-b | Should -Be 'rc 0'
     }
 }

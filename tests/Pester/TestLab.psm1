@@ -141,15 +141,36 @@ function New-TestFile {
     return $path
 }
 
-function Invoke-ChildPwsh {
-    <# Runs a script file in a new PowerShell process (the one running the tests), returning its output lines. #>
-    param([Parameter(Mandatory)][string] $File, [string[]] $ArgumentList = @())
+function Get-PwshCommand {
+    <# The program and first arguments that start the PowerShell running the tests, with a script file. #>
+    param([Parameter(Mandatory)][string] $File)
     $exe = [Environment]::ProcessPath
     $prefix = @()
     if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix += Join-Path $PSHOME 'pwsh.dll' }
-    $output = & $exe @prefix -NoProfile -NonInteractive -File $File @ArgumentList 2>&1
+    return @($exe) + $prefix + @('-NoProfile', '-NonInteractive', '-File', $File)
+}
+
+function Invoke-ChildPwsh {
+    <# Runs a script file in a new PowerShell process (the one running the tests), returning its output lines. #>
+    param([Parameter(Mandatory)][string] $File, [string[]] $ArgumentList = @())
+    $exe, $arguments = Get-PwshCommand $File
+    $output = & $exe @arguments @ArgumentList 2>&1
     if ($LASTEXITCODE -ne 0) { throw "$File failed (exit code $LASTEXITCODE): $($output -join [Environment]::NewLine)" }
     return $output
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Connect-TestLab, Invoke-LabHost, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh
+function Start-ChildPwsh {
+    <#
+    Starts a script file in a new PowerShell process with its output redirected, and returns the process, whose Id
+    takes the signals sent to it: SIGINT is set back to its default first (env --default-signal), because a shell
+    that runs the tests in the background leaves it ignored, and an ignored SIGINT never reaches PowerShell as Ctrl+C.
+    #>
+    param([Parameter(Mandatory)][string] $File)
+    $info = [System.Diagnostics.ProcessStartInfo]::new('/usr/bin/env')
+    foreach ($argument in @('--default-signal=INT') + (Get-PwshCommand $File)) { $info.ArgumentList.Add($argument) }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    [System.Diagnostics.Process]::Start($info)
+}
+
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Connect-TestLab, Invoke-LabHost, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh, Start-ChildPwsh

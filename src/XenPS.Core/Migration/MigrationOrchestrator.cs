@@ -65,11 +65,12 @@ namespace XenPS.Core.Migration
             using var guestProbe = await GuestProbeRun.StartAsync(request, log, cancellationToken).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
             await job.StartAsync(source.Shell, command, request.Owner, cancellationToken).ConfigureAwait(false);
+            request.Started?.Invoke(new StartedMigration(domain.Name, source.ComputerName, destination.ComputerName, string.Join(" ", command.Take(2)), job.LogPath));
             progress(new MigrationProgress(domain.Name, 0, $"{string.Join(" ", command.Take(2))} started on {source.ComputerName}"));
 
             var run = await FollowAsync(request, job, domain, clock, progress, log, cancellationToken).ConfigureAwait(false);
             run.Command = string.Join(" ", command.Take(2));
-            run.LogPath = job.JobFolder + "/log";
+            run.LogPath = job.LogPath;
             result.Duration = clock.Elapsed;
             var (onSource, onDestination) = await LocateAsync(request, domain, run.TimedOut, cancellationToken).ConfigureAwait(false);
             var guest = guestProbe is null ? null : await guestProbe.StopAsync(log, cancellationToken).ConfigureAwait(false);

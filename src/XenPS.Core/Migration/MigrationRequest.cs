@@ -46,6 +46,9 @@ namespace XenPS.Core.Migration
 
         /// <summary>Who holds the migration lock, written on the source for anyone who finds it taken.</summary>
         public string Owner { get; set; } = "XenPS";
+
+        /// <summary>Told once the toolstack's command runs on the source, before it is followed; null for no one.</summary>
+        public Action<StartedMigration>? Started { get; set; }
     }
 
     /// <summary>Where a migration stands, for a progress bar.</summary>

@@ -33,9 +33,7 @@ namespace XenPS.Core.Migration
                 result.Status = MigrationStatus.Unknown;
                 var seconds = (run.Timeout ?? TimeSpan.Zero).TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
                 result.Error = $"{name} is still being migrated: {run.Command} has not ended within {seconds} s and goes on on {source.ComputerName}. " +
-                    $"Now {Where(name, source, destination, copy, copyState)}. Follow it with 'Get-XenDomain -ComputerName {source.ComputerName}, {destination.ComputerName} -Name {name}' " +
-                    $"until {name} runs on {destination.ComputerName} only, or read its output with 'cat {run.LogPath}' on {source.ComputerName}; " +
-                    $"do not start {name} anywhere or destroy a copy of it meanwhile.";
+                    $"Now {Where(name, source, destination, copy, copyState)}. " + StartedMigration.FollowUp(name, source.ComputerName, destination.ComputerName, run.LogPath);
                 return;
             }
             var reported = run.Output != null && run.ExitStatus == 0;

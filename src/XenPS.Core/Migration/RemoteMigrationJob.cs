@@ -65,6 +65,9 @@ namespace XenPS.Core.Migration
         /// <summary>The job's folder on the source: lock, output and exit code.</summary>
         public string JobFolder { get; }
 
+        /// <summary>The file on the source that gets the toolstack's output.</summary>
+        public string LogPath => JobFolder + "/log";
+
         /// <summary>Starts <paramref name="command"/> (program and arguments) detached; throws MigrationInProgress when the domain is being migrated already.</summary>
         public async Task StartAsync(IRemoteShell shell, string[] command, string owner, CancellationToken cancellationToken)
         {

@@ -21,6 +21,8 @@ namespace XenPS.Commands
     [OutputType(typeof(MigrationResult), typeof(Job))]
     public sealed class MoveXenDomainCommand : MigrationCmdlet
     {
+        private readonly StartedMigrations started = new StartedMigrations();
+
         /// <summary>Live migration (the default); -Live:$false stops the domain while its memory is copied (xm only).</summary>
         [Parameter]
         public SwitchParameter Live { get; set; } = true;
@@ -126,6 +128,14 @@ namespace XenPS.Commands
             Migrate(approved, destination, guestProbe);
         }
 
+        /// <summary>Ctrl+C: stops waiting, and says for each migration under way that it goes on on its source, and how to follow it.</summary>
+        protected override void StopProcessing()
+        {
+            var lines = started.StoppedWatching();
+            base.StopProcessing();
+            foreach (var line in lines) Host?.UI?.WriteWarningLine(line);
+        }
+
         /// <summary>The guest probe's options from the parameters; null without -GuestProbe. Terminates on an invalid probe or more than one domain.</summary>
         private GuestProbeOptions? NewGuestProbe()
         {
@@ -157,7 +167,7 @@ namespace XenPS.Commands
             if (approved.Count == 0) return;
             if (AsJob)
             {
-                var job = new MigrationJob(MyInvocation.Line);
+                var job = new MigrationJob(MyInvocation.Line, started);
                 JobRepository.Add(job);
                 job.Run(token => MigrateAllAsync(approved, destination, guestProbe, update =>
                 {
@@ -196,6 +206,7 @@ namespace XenPS.Commands
         private Task MigrateAllAsync(List<Approved> approved, XenSession destination, GuestProbeOptions? guestProbe, Action<object> emit, CancellationToken cancellationToken)
         {
             var gate = new SemaphoreSlim(ThrottleLimit);
+            var running = started;
             var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
             var destinationName = Destination;
             var settings = (Live: Live.IsPresent, Port: RelocationPort, SshCommand, MigrationTarget, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
@@ -203,6 +214,7 @@ namespace XenPS.Commands
             {
                 var activity = $"Migrating {item.Domain} to {destinationName}";
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                StartedMigration? underWay = null;
                 try
                 {
                     var request = new MigrationRequest(item.Source, destination, item.Domain)
@@ -216,6 +228,7 @@ namespace XenPS.Commands
                         EstimatedDuration = item.Estimate,
                         Owner = owner,
                         GuestProbe = guestProbe,
+                        Started = migration => running.Add(underWay = migration),
                     };
                     var result = await MigrationOrchestrator.MigrateAsync(request,
                         p => emit(new ProgressRecord(index + 1, activity, p.Status) { PercentComplete = p.PercentComplete }),
@@ -231,6 +244,7 @@ namespace XenPS.Commands
                 }
                 finally
                 {
+                    if (underWay != null) running.Remove(underWay);
                     gate.Release();
                 }
             })));
