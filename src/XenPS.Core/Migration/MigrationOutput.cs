@@ -14,7 +14,7 @@ namespace XenPS.Core.Migration
 
         private const int HeadLines = 20;
 
-        private static readonly Regex XcProgress = new Regex(@"xc: progress: .*?(\d+)%\s*$", RegexOptions.CultureInvariant);
+        private static readonly Regex XcProgress = new Regex(@"xc: progress: .*?([0-9]+)%\s*$", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// Lines that say how a transfer is going, not why it failed: libxc, libxl and helper lines below error level (but not
@@ -35,13 +35,16 @@ namespace XenPS.Core.Migration
             "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
         };
 
-        /// <summary>The percentage of the last libxc progress line in <paramref name="lines"/>, or null.</summary>
+        /// <summary>
+        /// The percentage of the last libxc progress line in <paramref name="lines"/>, at most 100, or null. Only a progress bar
+        /// reads it, so a number too large for an int counts as 100 like any other above it, instead of failing the migration's watch.
+        /// </summary>
         public static int? LastPercent(string[] lines)
         {
             for (var i = lines.Length - 1; i >= 0; i--)
             {
                 var match = XcProgress.Match(lines[i]);
-                if (match.Success) return Math.Min(100, int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+                if (match.Success) return int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) ? Math.Min(100, percent) : 100;
             }
             return null;
         }

@@ -17,11 +17,18 @@ namespace XenPS.Core.Parsing
     /// <item>an empty element such as <c>(bootloader )</c> is a list holding only its name.</item>
     /// </list>
     /// Atoms outside any list (stray words before or after the data) are returned as atom nodes, so callers can ignore them.
-    /// Unbalanced parentheses and unterminated strings raise <see cref="SxpParseException"/> with the line and column.
+    /// Unbalanced parentheses, unterminated strings and lists nested deeper than <see cref="MaxNesting"/> raise
+    /// <see cref="SxpParseException"/> with the line and column.
     /// Files that xend itself reads (<c>xend-config.sxp</c>) go through <see cref="SxpDocument"/>, which applies xend's rules exactly.
     /// </summary>
     public static class SxpReader
     {
+        /// <summary>
+        /// The deepest nesting read. xend prints and reads a handful of levels; the limit keeps what works on nodes by recursion
+        /// (<see cref="SxpNode.ToString"/>, which error messages quote) from overflowing the stack, which no caller could catch.
+        /// </summary>
+        public const int MaxNesting = 1000;
+
         /// <summary>Every top-level expression of <paramref name="text"/>, in order.</summary>
         public static IReadOnlyList<SxpNode> Parse(string text)
         {
@@ -126,6 +133,7 @@ namespace XenPS.Core.Parsing
                     }
                     else if (c == '(')
                     {
+                        if (open.Count == MaxNesting) throw new SxpParseException($"this '(' opens a list nested deeper than {MaxNesting} levels.", _line, _column);
                         open.Push(new OpenList(_line, _column));
                         Next();
                     }

@@ -12,7 +12,7 @@ namespace XenPS.Core.Parsing
     /// <summary>Builds domains from <c>xl list</c> (the set of domains and their runtime values) and <c>xl list -l</c> (their configuration, JSON).</summary>
     public static class XlDomainParser
     {
-        private static readonly Regex StaleDomainLine = new Regex(@"Domain (\d+):Fail to get domain configuration", RegexOptions.CultureInvariant);
+        private static readonly Regex StaleDomainLine = new Regex(@"Domain ([0-9]+):Fail to get domain configuration", RegexOptions.CultureInvariant);
 
         private sealed class Details
         {
@@ -109,8 +109,11 @@ namespace XenPS.Core.Parsing
         }
 
         /// <summary>The domids that libxl names in <c>Domain N:Fail to get domain configuration</c> lines.</summary>
+        /// <exception cref="XenParseException">A line names a number too large to be a domid.</exception>
         private static HashSet<int> StaleDomainIds(string stderr) => new HashSet<int>(
-            StaleDomainLine.Matches(stderr).Cast<Match>().Select(m => int.Parse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture)));
+            StaleDomainLine.Matches(stderr).Cast<Match>().Select(m => int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? id
+                : throw new XenParseException($"The stderr of xl list -l names domain {VisibleText.Shorten(m.Groups[1].Value)}, which is too large to be a domid: '{VisibleText.Shorten(m.Value)}'.")));
 
         private static JsonDocument? ReadJson(string text)
         {
@@ -128,6 +131,11 @@ namespace XenPS.Core.Parsing
             catch (JsonException e)
             {
                 throw new XenParseException($"The output of xl list -l is not valid JSON: {e.Message}", e);
+            }
+            catch (ArgumentException e)
+            {
+                // JsonDocument transcodes the text to UTF-8 first and refuses a lone surrogate, which no UTF-8 output decodes to.
+                throw new XenParseException($"The output of xl list -l is not valid text: {e.Message}", e);
             }
         }
 
@@ -230,7 +238,7 @@ namespace XenPS.Core.Parsing
 
         private static string? String(JsonElement? element) => element?.ValueKind switch
         {
-            JsonValueKind.String => element.Value.GetString(),
+            JsonValueKind.String => Text(element.Value),
             JsonValueKind.Number => element.Value.GetRawText(),
             _ => null,
         };
@@ -241,8 +249,24 @@ namespace XenPS.Core.Parsing
         private static long? Long(JsonElement? element) => element?.ValueKind switch
         {
             JsonValueKind.Number => element.Value.TryGetInt64(out var value) ? value : (long?)null,
-            JsonValueKind.String => Numbers.Long(element.Value.GetString()),
+            JsonValueKind.String => Numbers.Long(Text(element.Value)),
             _ => null,
         };
+
+        /// <summary>
+        /// The text of a JSON string. JSON's grammar lets an escape such as <c>"\ud800"</c> name half a surrogate pair, which is
+        /// no text at all and which <see cref="JsonElement.GetString"/> refuses.
+        /// </summary>
+        private static string Text(JsonElement element)
+        {
+            try
+            {
+                return element.GetString()!;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new XenParseException($"The output of xl list -l holds a string that is not valid UTF-16 text: {VisibleText.Shorten(element.GetRawText())}.", e);
+            }
+        }
     }
 }

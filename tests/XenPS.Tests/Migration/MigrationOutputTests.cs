@@ -16,6 +16,14 @@ namespace XenPS.Tests.Migration
             Assert.Null(MigrationOutput.LastPercent(lines[..4]));
         }
 
+        [Theory]
+        [InlineData("xc: progress: Reloading memory pages: 524482/524288  99999999999999999999%", 100)]
+        [InlineData("xc: progress: Reloading memory pages: 26624/524288  \u0663%", null)]
+        public void AProgressNumberBeyondIntOrInOtherDigitsDoesNotFail(string line, int? percent)
+        {
+            Assert.Equal(percent, MigrationOutput.LastPercent(new[] { "migration target: Ready to receive domain.", line }));
+        }
+
         [Fact]
         public void QuotesXmsErrorLines()
         {

@@ -121,6 +121,29 @@ namespace XenPS.Tests.Parsing
         }
 
         [Fact]
+        public void ListsNestedToTheLimitAreReadAndPrinted()
+        {
+            var text = new string('(', SxpReader.MaxNesting) + "x" + new string(')', SxpReader.MaxNesting);
+
+            Assert.Equal(text, SxpReader.Parse(text).Single().ToString());
+            Assert.Single(SxpDocument.Parse(text).Expressions);
+        }
+
+        [Fact]
+        public void ListsNestedBeyondTheLimitAreReportedWhereTheyGoTooDeep()
+        {
+            var text = new string('(', 200000) + new string(')', 200000);
+
+            foreach (var parse in new System.Action[] { () => SxpReader.Parse(text), () => SxpDocument.Parse(text) })
+            {
+                var e = Assert.Throws<SxpParseException>(parse);
+                Assert.Equal(1, e.Line);
+                Assert.Equal(SxpReader.MaxNesting + 1, e.Column);
+                Assert.Contains("nested deeper than 1000 levels", e.Message);
+            }
+        }
+
+        [Fact]
         public void AnUnclosedListIsReportedWhereItOpens()
         {
             var e = Assert.Throws<SxpParseException>(() => SxpReader.Parse("(domain\n    (name a)\n    (image (linux (kernel x))\n)\n"));

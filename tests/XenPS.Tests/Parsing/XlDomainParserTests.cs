@@ -273,5 +273,43 @@ namespace XenPS.Tests.Parsing
 
             Assert.Contains("xl list -l", e.Message);
         }
+
+        [Theory]
+        [InlineData("[{\"domid\":0,\"config\":{\"c_info\":{\"type\":\"pv\",\"name\":\"a\\udc00\"}}}]")]
+        [InlineData("[{\"domid\":0,\"config\":{\"b_info\":{\"max_memkb\":\"\\ud800\"}}}]")]
+        public void AnEscapedLoneSurrogateIsRejected(string json)
+        {
+            var e = Assert.Throws<XenParseException>(() => XlDomainParser.Parse(Header + "a 0 128 1 r----- 1.0\n", json, "h"));
+
+            Assert.Contains("not valid UTF-16 text", e.Message);
+        }
+
+        [Fact]
+        public void ALoneSurrogateInTheTextIsRejected()
+        {
+            var e = Assert.Throws<XenParseException>(() => XlDomainParser.Parse(Header, "[\"\ud800\"]", "h"));
+
+            Assert.Contains("xl list -l is not valid text", e.Message);
+        }
+
+        [Fact]
+        public void AStaleDomidTooLargeForADomidIsRejected()
+        {
+            var e = Assert.Throws<XenParseException>(() =>
+                XlDomainParser.Parse(Header, "[]", "h", "libxl: error: Domain 99999999999999999999:Fail to get domain configuration\n"));
+
+            Assert.Contains("domain 99999999999999999999, which is too large to be a domid", e.Message);
+        }
+
+        [Fact]
+        public void AStaleDomidInOtherDigitsNamesNoDomain()
+        {
+            var warnings = new List<string>();
+
+            var domains = XlDomainParser.Parse(Header + "a 3 128 1 -b---- 1.0\n", "[]", "h", "Domain \u0663:Fail to get domain configuration\n", warnings);
+
+            Assert.Empty(domains);
+            Assert.StartsWith("h: line 2 of xl list, 'a 3 128", Assert.Single(warnings));
+        }
     }
 }

@@ -283,6 +283,12 @@ namespace XenPS.Tests.Parsing
         }
 
         [Fact]
+        public void DeeplyNestedTextIsRefusedWithoutOverflowingTheStack()
+        {
+            Assert.Throws<SxpParseException>(() => XmDomainParser.Parse(new string('(', 200000) + new string(')', 200000), "h"));
+        }
+
+        [Fact]
         public void BlankTextHasNoDomains()
         {
             Assert.Empty(XmDomainParser.Parse("\n", "h"));
