@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 
@@ -101,8 +102,18 @@ namespace XenPS.Core.Migration
         public static bool IsPausedWithoutVCpus(XenDomain domain) =>
             domain.StateFlags.Length > 2 && domain.StateFlags[2] == 'p' && domain.VCpus == 0;
 
-        /// <summary>The command that removes <paramref name="name"/>, as a user types it: <c>xl destroy tiny--incoming</c>.</summary>
-        public static string DestroyCommand(Toolstack toolstack, string name) => $"{Tool(toolstack)} destroy {name}";
+        /// <summary>
+        /// The command that removes <paramref name="name"/>, as a user types it at a shell: <c>xl destroy tiny--incoming</c>. A name
+        /// the shell would split or expand is single-quoted, and one that xl would take for an option follows <c>--</c>.
+        /// </summary>
+        public static string DestroyCommand(Toolstack toolstack, string name)
+        {
+            var word = PlainWord.IsMatch(name) ? name : ShellQuote.Quote(name);
+            return toolstack == Toolstack.Xl && name.StartsWith("-", StringComparison.Ordinal) ? $"xl destroy -- {word}" : $"{Tool(toolstack)} destroy {word}";
+        }
+
+        /// <summary>A word that sh reads as it is: no blank, quote, glob, expansion or operator character.</summary>
+        private static readonly Regex PlainWord = new Regex(@"\A[A-Za-z0-9._+:@%,=/-]+\z", RegexOptions.CultureInvariant);
 
         /// <summary>
         /// The same command as shell text for the host, each word quoted. xl reads options with getopt, so the name follows

@@ -54,6 +54,19 @@ namespace XenPS.Tests.Migration
         }
 
         [Theory]
+        [InlineData(Toolstack.Xl, "-x--incoming", "xl destroy -- -x--incoming")]
+        [InlineData(Toolstack.Xl, "--help--incoming", "xl destroy -- --help--incoming")]
+        [InlineData(Toolstack.Xl, "web 1--incoming", "xl destroy 'web 1--incoming'")]
+        [InlineData(Toolstack.Xl, "it's--incoming", "xl destroy 'it'\\''s--incoming'")]
+        [InlineData(Toolstack.Xl, "-$(id)--incoming", "xl destroy -- '-$(id)--incoming'")]
+        [InlineData(Toolstack.Xm, "migrating-a;b", "xm destroy 'migrating-a;b'")]
+        [InlineData(Toolstack.Xm, "migrating--x", "xm destroy migrating--x")]
+        public void TheCommandAUserTypesKeepsTheNameOneWordAndNoOption(Toolstack toolstack, string name, string expected)
+        {
+            Assert.Equal(expected, IncomingCopies.DestroyCommand(toolstack, name));
+        }
+
+        [Theory]
         [InlineData("--p---", 1)]
         [InlineData("-b----", 0)]
         [InlineData("r-----", 1)]
