@@ -25,6 +25,9 @@ namespace XenPS.Core.Migration
         private const double AssumedMBps = 100;
         private const int MaxPollFailures = 20;
 
+        /// <summary>How much of the toolstack's output is kept for the verdict: its end, where the errors are.</summary>
+        private const int KeptOutput = 1024 * 1024;
+
         /// <summary>Migrates <see cref="MigrationRequest.Domain"/> and returns the verified result.</summary>
         public static async Task<MigrationResult> MigrateAsync(MigrationRequest request, Action<MigrationProgress> progress, Action<string> log, CancellationToken cancellationToken)
         {
@@ -162,6 +165,7 @@ namespace XenPS.Core.Migration
                 }
                 if (poll.Gone) return new MigrationRun { Output = output.ToString() };
                 output.Append(poll.NewOutput);
+                if (output.Length > KeptOutput) output.Remove(0, output.Length - KeptOutput);
                 offset += Encoding.UTF8.GetByteCount(poll.NewOutput);
                 var lines = poll.NewOutput.Replace("\r\n", "\n").Split('\n');
                 foreach (var line in lines.Where(l => l.Trim().Length > 0)) log($"{request.Source.ComputerName}: {line.Trim()}");

@@ -126,15 +126,22 @@ namespace XenPS.Core.Migration
         /// </summary>
         private const string Alive = "alive() { command -v pgrep >/dev/null 2>&1 || return 0; pgrep -s \"$1\" >/dev/null 2>&1; }\n";
 
+        /// <summary>
+        /// The most a poll reads of the job's output. A running job's output is read from the front, at most this much per poll,
+        /// so that a toolstack that prints without end is followed in steps; an ended job's from the back, where its last words are.
+        /// </summary>
+        internal const int PollChunk = 256 * 1024;
+
         internal string PollScript(long offset)
         {
             var l = ShellQuote.Quote(JobFolder);
+            var rest = $"tail -c +{(offset + 1).ToString(CultureInfo.InvariantCulture)} {l}/log 2>/dev/null";
+            var chunk = PollChunk.ToString(CultureInfo.InvariantCulture);
             return Alive +
                    $"if [ ! -d {l} ]; then echo gone; exit 0; fi\n" +
-                   $"if [ -f {l}/rc ]; then printf 'rc:%s\\n' \"$(cat {l}/rc)\"; " +
-                   $"elif [ -f {l}/pid ] && ! alive \"$(cat {l}/pid)\" && [ ! -f {l}/rc ]; then echo ended; " +
-                   "else echo running; fi\n" +
-                   $"tail -c +{(offset + 1).ToString(CultureInfo.InvariantCulture)} {l}/log 2>/dev/null; true";
+                   $"if [ -f {l}/rc ]; then printf 'rc:%s\\n' \"$(cat {l}/rc)\"; {rest} | tail -c {chunk}; exit 0; fi\n" +
+                   $"if [ -f {l}/pid ] && ! alive \"$(cat {l}/pid)\" && [ ! -f {l}/rc ]; then echo ended; {rest} | tail -c {chunk}; exit 0; fi\n" +
+                   $"echo running; {rest} | head -c {chunk}; true";
         }
 
         internal static MigrationPoll ParsePoll(string stdout)

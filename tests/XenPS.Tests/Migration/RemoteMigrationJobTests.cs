@@ -121,6 +121,45 @@ namespace XenPS.Tests.Migration
             Assert.Contains($"The lock is {job.JobFolder} on {shell.ComputerName}; once no migration of com-xp1 runs there ('ps -ef | grep migrate'), remove it with 'rm -rf -- {job.JobFolder}'.", refused.Message);
         }
 
+        [Fact]
+        public async Task OutputWithoutEndIsReadInBoundedStepsWhileTheJobRuns()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+            var release = Path.Combine(folder, "release");
+            await job.StartAsync(shell, new[] { "sh", "-c", "yes xc: progress | head -c 1000000; while [ ! -e \"$0\" ]; do sleep 0.1; done", release }, "test", CancellationToken.None);
+            await WaitForLogSizeAsync(job, 1000000);
+
+            var first = await job.PollAsync(shell, 0, CancellationToken.None);
+            var second = await job.PollAsync(shell, first.NewOutput.Length, CancellationToken.None);
+            File.WriteAllText(release, "");
+
+            Assert.Null(first.ExitCode);
+            Assert.Equal(RemoteMigrationJob.PollChunk, first.NewOutput.Length);
+            Assert.Equal(RemoteMigrationJob.PollChunk, second.NewOutput.Length);
+            Assert.StartsWith("xc: progress\n", first.NewOutput);
+        }
+
+        [Fact]
+        public async Task AnEndedJobsPollGivesTheEndOfItsOutputWhereItsLastWordsAre()
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder);
+
+            await job.StartAsync(shell, new[] { "sh", "-c", "yes xc: progress | head -c 1000000; echo 'Error: the last words'; exit 1" }, "test", CancellationToken.None);
+            for (var i = 0; i < 600 && !File.Exists(Path.Combine(job.JobFolder, "rc")); i++) await Task.Delay(100);
+            var poll = await job.PollAsync(shell, 0, CancellationToken.None);
+
+            Assert.Equal(1, poll.ExitCode);
+            Assert.Equal(RemoteMigrationJob.PollChunk, poll.NewOutput.Length);
+            Assert.EndsWith("Error: the last words\n", poll.NewOutput);
+        }
+
+        /// <summary>Waits until the job's log has <paramref name="bytes"/> bytes.</summary>
+        private static async Task WaitForLogSizeAsync(RemoteMigrationJob job, long bytes)
+        {
+            var log = Path.Combine(job.JobFolder, "log");
+            for (var i = 0; i < 600 && !(File.Exists(log) && new FileInfo(log).Length >= bytes); i++) await Task.Delay(100);
+        }
+
         [Theory]
         [InlineData("running\nsome output\n", false, null, "some output\n")]
         [InlineData("rc:0\n", false, 0, "")]
