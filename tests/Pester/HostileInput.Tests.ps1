@@ -125,6 +125,25 @@ Describe 'Hostile input' {
         }
     }
 
+    Context 'Completion of names a guest owner chose' {
+        It 'completes <Word> for -Name of <Command> with literals that stand for exactly the names' -ForEach @(
+            @{ Command = 'Move-XenDomain'; Word = "'--"; Names = , '--help'; Texts = , "'--help'" }
+            @{ Command = 'Move-XenDomain'; Word = "'-x"; Names = , '-x'; Texts = , "'-x'" }
+            @{ Command = 'Move-XenDomain'; Word = 'web['; Names = , 'web[1]'; Texts = , "'web[1]'" }
+            @{ Command = 'Get-XenDomain'; Word = 'web['; Names = , 'web`[1`]'; Texts = , "'web``[1``]'" }
+            @{ Command = 'Move-XenDomain'; Word = "'`$("; Names = , "`$(touch /tmp/xenps-canary);'`"``touch /tmp/xenps-canary``"; Texts = , "'`$(touch /tmp/xenps-canary);''`"``touch /tmp/xenps-canary``'" }
+        ) {
+            $line = "$Command -Name $Word"
+            $completed = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+
+            $completed | Should -BeExactly $Texts
+            for ($i = 0; $i -lt $completed.Count; $i++) {
+                [scriptblock]::Create($completed[$i]).Invoke()[0] | Should -BeExactly $Names[$i]
+            }
+            Test-Path /tmp/xenps-canary | Should -BeFalse
+        }
+    }
+
     Context 'Values that reach a host' {
         It 'refuses every value of the corpus for -<Parameter> of <Command> with a clear error' -ForEach @(
             foreach ($command in 'Move-XenDomain', 'Test-XenMigrationReadiness') {

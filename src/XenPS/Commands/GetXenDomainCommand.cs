@@ -24,7 +24,7 @@ namespace XenPS.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(DomainNameCompleter))]
+        [ArgumentCompleter(typeof(DomainPatternCompleter))]
         public string[]? Name { get; set; }
 
         /// <summary>Hosts (names, addresses or ssh_config aliases) to query over an implicit, reused session.</summary>

@@ -25,12 +25,12 @@ namespace XenPS.Completers
             {
                 aliases = Array.Empty<string>();
             }
-            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            var matches = Completions.Matcher(wordToComplete);
             return SessionRegistry.Default.Get().Select(s => s.ComputerName)
                 .Concat(aliases)
                 .Distinct(StringComparer.OrdinalIgnoreCase)
-                .Where(pattern.IsMatch)
-                .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
+                .Where(matches)
+                .Select(Completions.Result);
         }
     }
 }

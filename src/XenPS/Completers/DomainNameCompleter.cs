@@ -13,11 +13,14 @@ namespace XenPS.Completers
 {
     /// <summary>
     /// Completes domain names from the hosts of the open sessions (those named with -ComputerName, else all),
-    /// never opening a connection and giving up after a short wait.
+    /// never opening a connection and giving up after a short wait; each name as a literal for a parameter that takes it as it is.
     /// </summary>
-    public sealed class DomainNameCompleter : IArgumentCompleter
+    public class DomainNameCompleter : IArgumentCompleter
     {
         private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
+
+        /// <summary>The completion text for one name, before it is made a PowerShell literal.</summary>
+        protected virtual string Argument(string name) => name;
 
         /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -37,15 +40,22 @@ namespace XenPS.Completers
             {
                 // A host that does not answer in time adds no names.
             }
-            var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+            var matches = Completions.Matcher(wordToComplete);
             return queries.Where(q => q.Status == TaskStatus.RanToCompletion)
                 .SelectMany(q => q.Result)
                 .Where(d => !d.IsDom0)
                 .Select(d => d.Name)
                 .Distinct(StringComparer.Ordinal)
-                .Where(pattern.IsMatch)
+                .Where(matches)
                 .OrderBy(n => n, StringComparer.OrdinalIgnoreCase)
-                .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
+                .Select(name => Completions.Result(name, Argument(name)));
         }
+    }
+
+    /// <summary>Completes domain names for a parameter that takes wildcards: [ ] * ? in a name are escaped, so that it matches only itself.</summary>
+    public sealed class DomainPatternCompleter : DomainNameCompleter
+    {
+        /// <inheritdoc/>
+        protected override string Argument(string name) => WildcardPattern.Escape(name);
     }
 }
