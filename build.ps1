@@ -15,7 +15,7 @@
       Load     the load run on the readiness lab (xm and xl hosts): -Callers callers (default 32) in parallel runspaces
                share one session per host for -Seconds seconds (default 60) of Get-XenDomain, Get-XenHost,
                Get-XendRelocation and Test-XenMigrationReadiness; prints calls and failures per cmdlet, TCP
-               connections per host and the working set, writes out/load.json, and exits non-zero when a call
+               connections per host and memory, writes out/load.json, and exits non-zero when a call
                failed or hung or a host had more than one connection
       RealXen  the opt-in acceptance suite against two real Xen 4.17 dom0s under QEMU (tests/RealXen/README.md):
                builds or reuses their images in -RealXenImages, boots them, runs tests/RealXen, powers them off;

@@ -125,6 +125,8 @@ function Get-Connection {
 
 $process = [System.Diagnostics.Process]::GetCurrentProcess()
 function Get-WorkingSetMB { $process.Refresh(); [math]::Round($process.WorkingSet64 / 1MB, 1) }
+# The managed heap beside the working set tells a leak (both grow) from a collector that has not run yet.
+function Get-ManagedHeapMB { [math]::Round([GC]::GetTotalMemory($false) / 1MB, 1) }
 
 $state = [initialsessionstate]::CreateDefault2()
 $state.ImportPSModule($ModulePath)
@@ -133,7 +135,9 @@ $pool.Open()
 Write-Host "$Callers callers for $Seconds s over $($operations.Count) calls on $($hostNames -join ', ') ($([Environment]::ProcessorCount) cores)"
 
 $samples = [System.Collections.Generic.List[object]]::new()
-function Add-Sample { $samples.Add([pscustomobject]@{ WorkingSetMB = Get-WorkingSetMB; Connections = Get-Connection }) }
+function Add-Sample {
+    $samples.Add([pscustomobject]@{ At = [math]::Round($clock.Elapsed.TotalSeconds, 1); WorkingSetMB = Get-WorkingSetMB; ManagedHeapMB = Get-ManagedHeapMB; Connections = Get-Connection })
+}
 # The pool brings its runspaces up one after another, seconds apart on a small machine: the callers wait at a
 # start line until all of them are up, so that they all run the same -Seconds and the first sample sees them all.
 $start = [pscustomobject]@{
@@ -147,9 +151,13 @@ $running = for ($i = 0; $i -lt $Callers; $i++) {
     [void]$shell.AddScript($caller).AddArgument($operations).AddArgument($start).AddArgument($i)
     [pscustomobject]@{ Shell = $shell; Result = $shell.BeginInvoke() }
 }
-$start.Ready.Wait()
-Add-Sample
+if (-not $start.Ready.Wait([timespan]::FromMinutes(2))) {
+    $early = $running | Where-Object { $_.Result.IsCompleted } | Select-Object -First 1
+    $reason = if ($early) { " A caller ended early: $($early.Shell.InvocationStateInfo.Reason)" } else { '' }
+    throw "$($start.Ready.CurrentCount) of $Callers callers were not up after two minutes.$reason"
+}
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
+Add-Sample
 $start.Deadline = [datetime]::UtcNow.AddSeconds($Seconds)
 $start.Go.Set()
 # Sampling goes on until the last caller ends, so that the calls still running at the deadline are seen too.
@@ -183,16 +191,19 @@ $connections = foreach ($name in $hostNames) {
     $series = @($samples | ForEach-Object { $_.Connections[$name] } | Measure-Object -Minimum -Maximum)
     [pscustomobject]@{ Host = $name; Min = [int]$series[0].Minimum; Max = [int]$series[0].Maximum; AfterClose = $afterClose[$name] }
 }
-$memory = [ordered]@{
-    StartMB = $samples[0].WorkingSetMB
-    MaxMB   = ($samples.WorkingSetMB | Measure-Object -Maximum).Maximum
-    EndMB   = $samples[-1].WorkingSetMB
+function Get-MemoryFigure([string] $Property) {
+    $series = @($samples | ForEach-Object $Property)
+    [ordered]@{ startMB = $series[0]; maxMB = ($series | Measure-Object -Maximum).Maximum; endMB = $series[-1]; series = $series }
 }
+# A sample is due every second, but a busy machine may leave the sampler out for longer: the series say when.
+$memory = [ordered]@{ samples = $samples.Count; atSeconds = @($samples.At); workingSet = Get-MemoryFigure WorkingSetMB; managedHeap = Get-MemoryFigure ManagedHeapMB }
 
 $perCmdlet | Format-Table Cmdlet, Calls, Failures, @{ Label = 'Calls/s'; Expression = { [math]::Round($_.Calls / $elapsed, 1) } } | Out-Host
 $connections | Format-Table Host, Min, Max, AfterClose | Out-Host
 Write-Host "Run: $elapsed s until the last caller ended$(if ($hung.Count) { "; $($hung.Count) callers hung in a call $grace s after the deadline, their counts lost" })"
-Write-Host ("Working set: start {0} MB, max {1} MB, end {2} MB ({3} samples)" -f $memory.StartMB, $memory.MaxMB, $memory.EndMB, $samples.Count)
+foreach ($kind in @(@('Working set', $memory.workingSet), @('Managed heap', $memory.managedHeap))) {
+    Write-Host ("{0}: start {1} MB, max {2} MB, end {3} MB ({4} samples)" -f $kind[0], $kind[1].startMB, $kind[1].maxMB, $kind[1].endMB, $memory.samples)
+}
 foreach ($row in $perCmdlet | Where-Object Failures) { $row.Errors | ForEach-Object { Write-Host "  $($row.Cmdlet) failed: $_" } }
 
 New-Item -ItemType Directory -Force -Path (Split-Path -Parent $OutputPath) | Out-Null
@@ -205,7 +216,7 @@ New-Item -ItemType Directory -Force -Path (Split-Path -Parent $OutputPath) | Out
     hosts          = $hostNames
     cmdlets        = @($perCmdlet | ForEach-Object { [ordered]@{ cmdlet = $_.Cmdlet; calls = $_.Calls; failures = $_.Failures; errors = $_.Errors } })
     connections    = @($connections | ForEach-Object { [ordered]@{ host = $_.Host; min = $_.Min; max = $_.Max; afterClose = $_.AfterClose } })
-    memory         = [ordered]@{ workingSetStartMB = $memory.StartMB; workingSetMaxMB = $memory.MaxMB; workingSetEndMB = $memory.EndMB; samples = $samples.Count }
+    memory         = $memory
 } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $OutputPath
 Write-Host "Written: $OutputPath"
 
