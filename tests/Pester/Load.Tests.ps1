@@ -23,6 +23,8 @@ Describe 'build/Load.ps1' {
         $Result.hosts | Should -Be @('dom0-a', 'dom0-b', 'xl-a', 'xl-b')
         $Result.hungCallers | Should -Be 0
         $Result.memory.samples | Should -BeGreaterThan 1
+        $Result.memory.workingSet.series.Count | Should -Be $Result.memory.samples
+        $Result.memory.managedHeap.series.Count | Should -Be $Result.memory.samples
         $Output -join "`n" | Should -BeLike "*Written: $OutputPath*"
     }
 
