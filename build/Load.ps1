@@ -156,6 +156,9 @@ if (-not $start.Ready.Wait([timespan]::FromMinutes(2))) {
     $reason = if ($early) { " A caller ended early: $($early.Shell.InvocationStateInfo.Reason)" } else { '' }
     throw "$($start.Ready.CurrentCount) of $Callers callers were not up after two minutes.$reason"
 }
+# What the process holds after a full collection, before the load and again after it with the same runspaces and
+# sessions open: more after it would be objects that the calls left reachable.
+$retainedStartMB = [math]::Round([GC]::GetTotalMemory($true) / 1MB, 1)
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 Add-Sample
 $start.Deadline = [datetime]::UtcNow.AddSeconds($Seconds)
@@ -170,6 +173,7 @@ while (@($running | Where-Object { -not $_.Result.IsCompleted }).Count -and $clo
     Add-Sample
 }
 $elapsed = [math]::Round($clock.Elapsed.TotalSeconds, 1)
+$retainedEndMB = [math]::Round([GC]::GetTotalMemory($true) / 1MB, 1)
 $hung = @($running | Where-Object { -not $_.Result.IsCompleted })
 foreach ($run in $hung) { [void]$run.Shell.BeginStop($null, $null) }
 $tallies = foreach ($run in $running | Where-Object { $_ -notin $hung }) { $run.Shell.EndInvoke($run.Result); $run.Shell.Dispose() }
@@ -196,7 +200,14 @@ function Get-MemoryFigure([string] $Property) {
     [ordered]@{ startMB = $series[0]; maxMB = ($series | Measure-Object -Maximum).Maximum; endMB = $series[-1]; series = $series }
 }
 # A sample is due every second, but a busy machine may leave the sampler out for longer: the series say when.
-$memory = [ordered]@{ samples = $samples.Count; atSeconds = @($samples.At); workingSet = Get-MemoryFigure WorkingSetMB; managedHeap = Get-MemoryFigure ManagedHeapMB }
+$memory = [ordered]@{
+    samples           = $samples.Count
+    atSeconds         = @($samples.At)
+    workingSet        = Get-MemoryFigure WorkingSetMB
+    managedHeap       = Get-MemoryFigure ManagedHeapMB
+    retainedAtStartMB = $retainedStartMB
+    retainedAtEndMB   = $retainedEndMB
+}
 
 $perCmdlet | Format-Table Cmdlet, Calls, Failures, @{ Label = 'Calls/s'; Expression = { [math]::Round($_.Calls / $elapsed, 1) } } | Out-Host
 $connections | Format-Table Host, Min, Max, AfterClose | Out-Host
@@ -204,6 +215,7 @@ Write-Host "Run: $elapsed s until the last caller ended$(if ($hung.Count) { "; $
 foreach ($kind in @(@('Working set', $memory.workingSet), @('Managed heap', $memory.managedHeap))) {
     Write-Host ("{0}: start {1} MB, max {2} MB, end {3} MB ({4} samples)" -f $kind[0], $kind[1].startMB, $kind[1].maxMB, $kind[1].endMB, $memory.samples)
 }
+Write-Host "Managed heap after a full collection: $retainedStartMB MB before the load, $retainedEndMB MB after it"
 foreach ($row in $perCmdlet | Where-Object Failures) { $row.Errors | ForEach-Object { Write-Host "  $($row.Cmdlet) failed: $_" } }
 
 New-Item -ItemType Directory -Force -Path (Split-Path -Parent $OutputPath) | Out-Null

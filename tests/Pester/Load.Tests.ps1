@@ -25,6 +25,8 @@ Describe 'build/Load.ps1' {
         $Result.memory.samples | Should -BeGreaterThan 1
         $Result.memory.workingSet.series.Count | Should -Be $Result.memory.samples
         $Result.memory.managedHeap.series.Count | Should -Be $Result.memory.samples
+        $Result.memory.retainedAtStartMB | Should -BeGreaterThan 0
+        $Result.memory.retainedAtEndMB | Should -BeGreaterThan 0
         $Output -join "`n" | Should -BeLike "*Written: $OutputPath*"
     }
 
