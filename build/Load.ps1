@@ -94,7 +94,7 @@ function Get-SocketInode {
 function ConvertTo-ProcAddress([string] $Address, [int] $Port) {
     <# An IPv4 address and port as /proc/net/tcp writes them (the address as a host-order word), and as tcp6 writes an IPv4-mapped one. #>
     $bytes = ([System.Net.Dns]::GetHostAddresses($Address) | Where-Object AddressFamily -EQ InterNetwork | Select-Object -First 1).GetAddressBytes()
-    [array]::Reverse($bytes)
+    if ([System.BitConverter]::IsLittleEndian) { [array]::Reverse($bytes) }
     $word = ([System.BitConverter]::ToString($bytes) -replace '-') + (':{0:X4}' -f $Port)
     @($word, "0000000000000000FFFF0000$word")
 }
