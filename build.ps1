@@ -12,6 +12,11 @@
       LabStop  tear that lab down completely
       Demo     Build, start the default lab, show XenPS at work on it, tear the lab down
       Bench    the migration benchmark: Move-XenDomain against plain ssh + xm migrate on a 1 Gbit/s lab link
+      Load     the load run on the readiness lab (xm and xl hosts): -Callers callers (default 32) in parallel runspaces
+               share one session per host for -Seconds seconds (default 60) of Get-XenDomain, Get-XenHost,
+               Get-XendRelocation and Test-XenMigrationReadiness; prints calls and failures per cmdlet, TCP
+               connections per host and memory, writes out/load.json, and exits non-zero when a call
+               failed or hung or a host had more than one connection
       RealXen  the opt-in acceptance suite against two real Xen 4.17 dom0s under QEMU (tests/RealXen/README.md):
                builds or reuses their images in -RealXenImages, boots them, runs tests/RealXen, powers them off;
                ends with its own "N passed, N failed, N skipped" line. Not part of Test.
@@ -20,7 +25,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Lab', 'LabStop', 'Demo', 'Bench', 'RealXen')]
+    [ValidateSet('Build', 'Test', 'Lab', 'LabStop', 'Demo', 'Bench', 'Load', 'RealXen')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -33,7 +38,11 @@ param(
     [string] $LabDirectory = (Join-Path $PSScriptRoot 'out/lab'),
 
     # Where the RealXen task keeps the dom0 images it builds, reused by every later run of the same recipe.
-    [string] $RealXenImages = (Join-Path $PSScriptRoot 'out/realxen/images')
+    [string] $RealXenImages = (Join-Path $PSScriptRoot 'out/realxen/images'),
+
+    # The Load task's parallel callers and how many seconds they run.
+    [ValidateRange(1, 1024)][int] $Callers = 32,
+    [ValidateRange(1, 86400)][int] $Seconds = 60
 )
 
 $ErrorActionPreference = 'Stop'
@@ -235,14 +244,14 @@ function Invoke-RealXenTask {
 
 function Invoke-LabScript {
     <# Builds, starts a lab of the profile, runs the script against it in a PowerShell of its own, and tears the lab down. #>
-    param([string] $LabProfile, [string] $LabName, [string] $Script)
+    param([string] $LabProfile, [string] $LabName, [string] $Script, [string[]] $ArgumentList = @())
     $psd1 = Invoke-BuildTask
     $labDir = Join-Path $OutRoot "$LabName-lab"
     Start-Lab -ProfilePath (Join-Path $Root "tests/XenLab/profiles/$LabProfile.json") -Directory $labDir -Name $LabName
     try {
         Push-Location $Root
         try {
-            & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root $Script) -ModulePath $psd1 -LabDirectory $labDir
+            & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root $Script) -ModulePath $psd1 -LabDirectory $labDir @ArgumentList
             if ($LASTEXITCODE -ne 0) { throw "$Script failed (exit code $LASTEXITCODE)." }
         }
         finally { Pop-Location }
@@ -264,5 +273,8 @@ switch ($Task) {
     'LabStop' { Stop-Lab -Directory $LabDirectory }
     'Demo' { Invoke-LabScript -LabProfile 'default' -LabName 'xendemo' -Script 'build/Demo.ps1' }
     'Bench' { Invoke-LabScript -LabProfile 'bench' -LabName 'xenbench' -Script 'build/Bench.ps1' }
+    'Load' {
+        Invoke-LabScript -LabProfile 'readiness' -LabName 'xenload' -Script 'build/Load.ps1' -ArgumentList '-Callers', $Callers, '-Seconds', $Seconds
+    }
     'RealXen' { Invoke-RealXenTask }
 }
