@@ -15,7 +15,8 @@
 # port) is chosen, so that the checks can say what is closed. For every candidate tried it prints N.key=value lines
 # (candidate, host, port, user, address, outcome, message), then chosen=N (or chosen=) and, for the chosen one, the
 # route to it. It leaves the choice in t_host (the name to give the toolstack), t_addr and t_port for later sections
-# of the same script, and returns 0 when a target was chosen, 3 when none was.
+# of the same script, and returns 0 when a target was chosen, 3 when none was. Every value is one line (the first line of
+# what ssh -G says, an error message with its newlines made blanks), so that no value can add a line of its own.
 
 xenps_resolve() {
     case "$1" in
@@ -70,7 +71,7 @@ xenps_target() {
             case $? in
                 0) t_out=open ;;
                 124) t_out=timeout ;;
-                126|127) t_out=unavailable; t_msg=$t_err ;;
+                126|127) t_out=unavailable; t_msg=$(printf '%s' "$t_err" | tr '\n' ' ') ;;
                 *) t_out=refused; t_msg=$(printf '%s\n' "$t_err" | sed -n '$s/.*: //p') ;;
             esac
         fi
