@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using XenPS.Core.Model;
+using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
 using XenPS.Core.Relocation;
 using XenPS.Core.Scripts;
@@ -159,7 +160,7 @@ namespace XenPS.Core.Migration
         /// <summary>Reads the section; <paramref name="source"/> and <paramref name="destination"/> name the hosts in the reason and the error.</summary>
         public static TargetChoice Read(TargetPlan plan, RemoteResult section, string source, string destination)
         {
-            var values = ProbeOutput.KeyValues(section.Stdout);
+            var values = KeyValueLines.Parse(section.Stdout);
             var tries = new List<TargetTry>();
             for (var i = 0; i < plan.Candidates.Count && values.ContainsKey(Key(i, "candidate")); i++)
             {

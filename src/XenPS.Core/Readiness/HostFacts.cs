@@ -2,26 +2,10 @@ using System;
 using System.Collections.Generic;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness
 {
-    /// <summary>Which Xen tools a dom0 has on its PATH and which toolstack it runs.</summary>
-    internal sealed class ToolFacts
-    {
-        /// <summary><c>command -v xm</c>; empty when xm is not installed.</summary>
-        public string XmPath { get; set; } = "";
-
-        public string XlPath { get; set; } = "";
-
-        public string XendPath { get; set; } = "";
-
-        /// <summary><c>xend status</c> exited 0.</summary>
-        public bool XendRunning { get; set; }
-
-        /// <summary>The toolstack in use: xm when xend runs, else xl, else xm (with xend stopped); null when neither tool is installed.</summary>
-        public Toolstack? Toolstack { get; set; }
-    }
-
     /// <summary>xend's settings from the destination's xend-config.sxp that a migration depends on.</summary>
     internal sealed class XendSettings
     {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 
@@ -202,7 +203,7 @@ namespace XenPS.Core.Readiness
 
         internal static void ReadBandwidth(LinkFacts facts, RemoteResult result, string source)
         {
-            var values = ProbeOutput.KeyValues(result.Stdout.Replace(' ', '\n'));
+            var values = KeyValueLines.Parse(result.Stdout.Replace(' ', '\n'));
             if (result.ExitCode != 0)
             {
                 facts.BandwidthError = ProbeOutput.Failure(source, "the timed transfer over ssh", result);

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Readiness
@@ -7,23 +6,6 @@ namespace XenPS.Core.Readiness
     /// <summary>Reading what the probe scripts print.</summary>
     internal static class ProbeOutput
     {
-        /// <summary>The <c>key=value</c> lines of <paramref name="text"/> (split at the first <c>=</c>; the last of a key wins); other lines are ignored.</summary>
-        public static Dictionary<string, string> KeyValues(string text)
-        {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var raw in text.Split('\n'))
-            {
-                var line = raw.TrimEnd('\r');
-                var equals = line.IndexOf('=');
-                if (equals > 0) values[line.Substring(0, equals)] = line.Substring(equals + 1);
-            }
-            return values;
-        }
-
-        /// <summary>The value of <paramref name="key"/>, or empty.</summary>
-        public static string Get(this Dictionary<string, string> values, string key) =>
-            values.TryGetValue(key, out var value) ? value : "";
-
         /// <summary>"'what' failed on host (exit code N): first words of stderr" for a section that did not exit 0.</summary>
         public static string Failure(string host, string what, RemoteResult result)
         {

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using XenPS.Core.Model;
+using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Readiness
@@ -178,7 +179,7 @@ namespace XenPS.Core.Readiness
         /// <summary>Reads what <see cref="SourceCommand"/> printed.</summary>
         public void ReadSource(RemoteResult section)
         {
-            var values = ProbeOutput.KeyValues(section.Stdout);
+            var values = KeyValueLines.Parse(section.Stdout);
             foreach (var (disk, i) in Probed()) disk.SourceKind = Kind(values.Get("disk." + i));
             for (var j = 0; j < Markers.Count; j++)
             {
@@ -219,7 +220,7 @@ namespace XenPS.Core.Readiness
         /// <summary>Reads what <see cref="DestinationCommand"/> printed.</summary>
         public void ReadDestination(RemoteResult section)
         {
-            var values = ProbeOutput.KeyValues(section.Stdout);
+            var values = KeyValueLines.Parse(section.Stdout);
             foreach (var (disk, i) in Probed()) disk.DestinationKind = Kind(values.Get("disk." + i));
             for (var j = 0; j < Markers.Count; j++)
             {

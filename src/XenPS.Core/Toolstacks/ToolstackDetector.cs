@@ -5,96 +5,96 @@ using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
-using XenPS.Core.Text;
 
 namespace XenPS.Core.Toolstacks
 {
-    /// <summary>Finds which toolstack a dom0 runs, in one SSH round trip.</summary>
+    /// <summary>
+    /// Finds which toolstack a dom0 runs: the one rule, used when a session opens and by every readiness probe. Its sections go
+    /// into a <see cref="RemoteBatch"/>, whose nonce frames keep anything a tool prints from passing for a result.
+    /// </summary>
     public static class ToolstackDetector
     {
         /// <summary>
-        /// The probe, whose own output lines start with <paramref name="marker"/> (new and random for every run, so that nothing a tool
-        /// prints can pass for a result): whether xm and xl are on the PATH and whether xend runs (<c>xend status</c>), then the <c>info</c>
-        /// output of the toolstack that will be used (xl, unless xend runs and xm exists) between an <c>info=</c> and an <c>end-info=</c> marker line.
+        /// The Xen tools on the PATH and whether xend runs, as <c>key=value</c> lines; the toolstack in use is xm when xend runs,
+        /// else xl when it exists, else xm (xend stopped: the version stays unknown and later checks say so), and none without either.
+        /// It leaves the choice in <c>x_tool</c> for the sections after it.
         /// </summary>
-        public static string ProbeScript(string marker) =>
-            "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH\n" +
-            "m=" + ShellQuote.Quote(marker) + "\n" +
-            "xm=$(command -v xm 2>/dev/null)\n" +
-            "xl=$(command -v xl 2>/dev/null)\n" +
-            "xend=stopped\n" +
-            "if [ -n \"$xm\" ] && xend status >/dev/null 2>&1; then xend=running; fi\n" +
-            "tool=\n" +
-            "if [ -n \"$xm\" ] && [ \"$xend\" = running ]; then tool=xm; elif [ -n \"$xl\" ]; then tool=xl; fi\n" +
-            "printf '%s xm=%s\\n%s xl=%s\\n%s xend=%s\\n%s info=%s\\n' \"$m\" \"$xm\" \"$m\" \"$xl\" \"$m\" \"$xend\" \"$m\" \"$tool\"\n" +
-            "if [ -n \"$tool\" ]; then \"$tool\" info; printf '\\n%s end-info=%s\\n' \"$m\" \"$?\"; fi\n" +
-            "exit 0\n";
+        internal const string ToolsCommand =
+            "x_xm=$(command -v xm 2>/dev/null); x_xl=$(command -v xl 2>/dev/null); x_xend=$(command -v xend 2>/dev/null)\n" +
+            "x_xend_status=stopped; if [ -n \"$x_xend\" ] && xend status >/dev/null 2>&1; then x_xend_status=running; fi\n" +
+            "x_tool=; if [ -n \"$x_xm\" ] && [ $x_xend_status = running ]; then x_tool=xm; elif [ -n \"$x_xl\" ]; then x_tool=xl; elif [ -n \"$x_xm\" ]; then x_tool=xm; fi\n" +
+            "printf 'xm=%s\\nxl=%s\\nxend=%s\\nxend-status=%s\\ntool=%s\\n' \"$x_xm\" \"$x_xl\" \"$x_xend\" \"$x_xend_status\" \"$x_tool\"";
+
+        /// <summary>What a section that needs a toolstack does without one: say so and fail.</summary>
+        internal const string NoToolstack = "echo 'neither xm nor xl is on the PATH (/usr/sbin, /usr/bin, /sbin, /bin)' >&2; false";
+
+        /// <summary>Runs a command of the toolstack chosen by <see cref="ToolsCommand"/>, e.g. <c>info</c>.</summary>
+        internal static string ToolCommand(string arguments) => "case \"$x_tool\" in xm|xl) \"$x_tool\" " + arguments + ";; *) " + NoToolstack + ";; esac";
 
         private static readonly RemoteRunOptions ProbeOptions = new RemoteRunOptions
         {
             ReadOnly = true,
             NeedsRoot = true,
-            What = "the toolstack probe (command -v xm xl; xend status; xm or xl info)",
+            What = "the toolstack probe (command -v xm xl xend; xend status; xm or xl info)",
         };
 
-        /// <summary>Runs <see cref="ProbeScript"/> with a new marker (as root through sudo when the session uses sudo) and interprets its output.</summary>
+        /// <summary>The detection's sections: the PATH, the tools, and the chosen toolstack's <c>info</c>.</summary>
+        internal static RemoteBatch NewBatch() => new RemoteBatch()
+            .Add("env", XenToolstack.PathPrefix)
+            .Add("tools", ToolsCommand)
+            .Add("info", ToolCommand("info"));
+
+        /// <summary>Detects the toolstack in one round trip (as root through sudo when the session uses sudo).</summary>
         public static async Task<ToolstackDetection> DetectAsync(IRemoteShell shell, CancellationToken cancellationToken)
         {
             if (shell is null) throw new ArgumentNullException(nameof(shell));
-            var marker = RemoteBatch.NewNonce() + "@@probe";
-            var result = await shell.RunAsync(ProbeScript(marker), ProbeOptions, cancellationToken).ConfigureAwait(false);
-            if (result.ExitCode != 0)
+            IReadOnlyDictionary<string, RemoteResult> sections;
+            try
+            {
+                sections = await NewBatch().RunAsync(shell, ProbeOptions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XenSessionException e) when (e.ErrorId == "RemoteScriptIncomplete")
             {
                 throw new XenSessionException(XenSessionErrorId.ProbeFailed,
-                    $"The toolstack probe failed on {shell.ComputerName} (exit code {result.ExitCode}): {VisibleText.Escape(result.Stderr.Trim())}");
+                    $"The toolstack probe on {shell.ComputerName} printed no result. Check that {shell.ComputerName} has a POSIX sh and runs commands over SSH. ({e.Message})", e);
             }
-            return Interpret(result.Stdout, shell.ComputerName, marker);
+            return Interpret(sections, shell.ComputerName);
         }
 
-        /// <summary>
-        /// Reads the output of <see cref="ProbeScript"/> run with <paramref name="marker"/>: only lines that start with it are the probe's, and the first line of a key wins (the
-        /// probe prints its own before any tool runs). The toolstack is xm when xend runs and xm exists, else xl when it exists,
-        /// else xm (xend stopped: the version stays unknown and later checks report it). Neither on the PATH: not a dom0.
-        /// </summary>
-        public static ToolstackDetection Interpret(string probeOutput, string computerName, string marker)
+        /// <summary>The detection from the sections of <see cref="NewBatch"/>; neither xm nor xl on the PATH is not a dom0.</summary>
+        internal static ToolstackDetection Interpret(IReadOnlyDictionary<string, RemoteResult> sections, string computerName)
         {
-            if (probeOutput is null) throw new ArgumentNullException(nameof(probeOutput));
-            if (string.IsNullOrEmpty(marker)) throw new ArgumentException("The probe needs a marker.", nameof(marker));
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            var info = new List<string>();
-            var inInfo = false;
-            foreach (var line in probeOutput.Replace("\r\n", "\n").Split('\n'))
-            {
-                if (!line.StartsWith(marker + " ", StringComparison.Ordinal))
-                {
-                    if (inInfo) info.Add(line);
-                    continue;
-                }
-                var pair = line.Substring(marker.Length + 1);
-                var equals = pair.IndexOf('=');
-                if (equals <= 0) continue;
-                var key = pair.Substring(0, equals);
-                if (values.ContainsKey(key)) continue;
-                values[key] = pair.Substring(equals + 1);
-                inInfo = key == "info" && values[key].Length > 0;
-            }
-            if (!values.TryGetValue("xm", out var xm) || !values.TryGetValue("xl", out var xl))
-            {
-                throw new XenSessionException(XenSessionErrorId.ProbeFailed,
-                    $"The toolstack probe on {computerName} printed no result. Check that {computerName} has a POSIX sh and runs commands over SSH.");
-            }
+            var tools = ReadTools(sections["tools"].Stdout);
             var available = new List<Toolstack>();
-            if (xm.Length > 0) available.Add(Toolstack.Xm);
-            if (xl.Length > 0) available.Add(Toolstack.Xl);
-            if (available.Count == 0)
+            if (tools.XmPath.Length > 0) available.Add(Toolstack.Xm);
+            if (tools.XlPath.Length > 0) available.Add(Toolstack.Xl);
+            if (tools.Toolstack is not Toolstack toolstack)
             {
                 throw new XenSessionException(XenSessionErrorId.NotXenHost,
                     $"{computerName} is not a Xen dom0: neither xm nor xl is on the PATH (/usr/sbin, /usr/bin, /sbin, /bin). Check that the Xen tools are installed there.");
             }
-            var xendRunning = values.TryGetValue("xend", out var xend) && xend == "running";
-            var toolstack = xm.Length > 0 && (xendRunning || xl.Length == 0) ? Toolstack.Xm : Toolstack.Xl;
-            var infoLines = InfoParser.Parse(string.Join("\n", info));
-            return new ToolstackDetection(toolstack, available, xendRunning, XenVersionOf(infoLines), infoLines);
+            var info = sections["info"];
+            var infoLines = info.ExitCode == 0 ? InfoParser.Parse(info.Stdout) : Array.Empty<KeyValuePair<string, string>>();
+            return new ToolstackDetection(toolstack, available, tools.XendRunning, XenVersionOf(infoLines), infoLines);
+        }
+
+        /// <summary>Reads the <see cref="ToolsCommand"/> section's <c>key=value</c> lines.</summary>
+        internal static ToolFacts ReadTools(string stdout)
+        {
+            var values = KeyValueLines.Parse(stdout);
+            return new ToolFacts
+            {
+                XmPath = values.Get("xm"),
+                XlPath = values.Get("xl"),
+                XendPath = values.Get("xend"),
+                XendRunning = values.Get("xend-status") == "running",
+                Toolstack = values.Get("tool") switch
+                {
+                    "xm" => Toolstack.Xm,
+                    "xl" => Toolstack.Xl,
+                    _ => (Toolstack?)null,
+                },
+            };
         }
 
         private static string XenVersionOf(IReadOnlyList<KeyValuePair<string, string>> info)

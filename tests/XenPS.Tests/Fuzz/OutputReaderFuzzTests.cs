@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using CsCheck;
 using XenPS.Core.Migration;
+using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
 using XenPS.Core.Relocation;
 using Xunit;
@@ -74,7 +75,7 @@ namespace XenPS.Tests.Fuzz
         public void ProbeOutputAlwaysReads()
         {
             var texts = FuzzInput.Hostile(FuzzInput.Captures("xl-info.*.txt").Select(info => info.Replace(" : ", "=")).ToList(), new[] { "key=value", "=", "==", "free_memory=", "\r\n" }, FuzzInput.AllBrackets);
-            ParserContract.Holds(texts, text => (Values: ProbeOutput.KeyValues(text), Line: ProbeOutput.OneLine(text)), read =>
+            ParserContract.Holds(texts, text => (Values: KeyValueLines.Parse(text), Line: ProbeOutput.OneLine(text)), read =>
             {
                 Assert.All(read.Values.Keys, key => Assert.DoesNotContain('=', key));
                 Assert.InRange(read.Line.Length, 0, 300);

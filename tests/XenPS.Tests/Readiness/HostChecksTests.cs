@@ -1,5 +1,6 @@
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
+using XenPS.Core.Toolstacks;
 using Xunit;
 
 namespace XenPS.Tests.Readiness

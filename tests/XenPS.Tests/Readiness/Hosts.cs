@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Tests.Readiness
 {

@@ -1,12 +1,14 @@
 using System;
-using System.Diagnostics;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.Versioning;
-using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
+using XenPS.Tests.Toolstacks;
 using Xunit;
 
 namespace XenPS.Tests.Sessions
@@ -14,7 +16,6 @@ namespace XenPS.Tests.Sessions
     [UnsupportedOSPlatform("windows")]
     public sealed class ToolstackDetectorTests : IDisposable
     {
-        private const string M = "@@xenps-0123456789abcdef01234567@@probe";
         private const string XmInfo = "xm-info.xen-4.0.1-debian-ganeti.txt";
         private const string XlInfo = "xl-info.xen-4.17.7-debian12-x86_64-qemu.txt";
         private readonly TempFolder _temp = new TempFolder();
@@ -24,7 +25,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void XmOnlyWithXendRunningIsXm()
         {
-            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "", "running", "xm", ReferenceSamples.Read(XmInfo)), "dom0-a", M);
+            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "", "running", "xm", ReferenceSamples.Read(XmInfo)), "dom0-a");
 
             Assert.Equal(Toolstack.Xm, detection.Toolstack);
             Assert.Equal(new[] { Toolstack.Xm }, detection.Available);
@@ -36,7 +37,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void XmOnlyWithXendStoppedIsXmWithAnUnknownVersion()
         {
-            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "", "stopped", "", null), "dom0-a", M);
+            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "", "stopped", "xm", "Error: Unable to connect to xend. Is xend running?", 1), "dom0-a");
 
             Assert.Equal(Toolstack.Xm, detection.Toolstack);
             Assert.False(detection.XendRunning);
@@ -47,7 +48,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void XlOnlyIsXl()
         {
-            var detection = ToolstackDetector.Interpret(Probe("", "/usr/sbin/xl", "stopped", "xl", ReferenceSamples.Read(XlInfo)), "dom0-a", M);
+            var detection = ToolstackDetector.Interpret(Probe("", "/usr/sbin/xl", "stopped", "xl", ReferenceSamples.Read(XlInfo)), "dom0-a");
 
             Assert.Equal(Toolstack.Xl, detection.Toolstack);
             Assert.Equal(new[] { Toolstack.Xl }, detection.Available);
@@ -57,7 +58,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void BothWithXendRunningIsXm()
         {
-            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "/usr/sbin/xl", "running", "xm", ReferenceSamples.Read(XmInfo)), "dom0-a", M);
+            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "/usr/sbin/xl", "running", "xm", ReferenceSamples.Read(XmInfo)), "dom0-a");
 
             Assert.Equal(Toolstack.Xm, detection.Toolstack);
             Assert.Equal(new[] { Toolstack.Xm, Toolstack.Xl }, detection.Available);
@@ -67,7 +68,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void BothWithXendStoppedIsXl()
         {
-            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "/usr/sbin/xl", "stopped", "xl", ReferenceSamples.Read(XlInfo)), "dom0-a", M);
+            var detection = ToolstackDetector.Interpret(Probe("/usr/sbin/xm", "/usr/sbin/xl", "stopped", "xl", ReferenceSamples.Read(XlInfo)), "dom0-a");
 
             Assert.Equal(Toolstack.Xl, detection.Toolstack);
             Assert.False(detection.XendRunning);
@@ -77,29 +78,30 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void NeitherIsNotAXenHost()
         {
-            var error = Assert.Throws<XenSessionException>(() => ToolstackDetector.Interpret(Probe("", "", "stopped", "", null), "web1", M));
+            var error = Assert.Throws<XenSessionException>(() => ToolstackDetector.Interpret(Probe("", "", "stopped", "", null), "web1"));
 
             Assert.Equal(XenSessionErrorId.NotXenHost, error.ErrorId);
             Assert.StartsWith("web1 is not a Xen dom0: neither xm nor xl is on the PATH", error.Message);
         }
 
         [Fact]
-        public void OutputWithoutTheProbeMarkersIsAFailedProbe()
+        public async Task OutputWithoutTheBatchFramesIsAFailedProbe()
         {
-            var error = Assert.Throws<XenSessionException>(() => ToolstackDetector.Interpret("Welcome to dom0-a\n", "dom0-a", M));
+            var error = await Assert.ThrowsAsync<XenSessionException>(() => ToolstackDetector.DetectAsync(new Greeter(), CancellationToken.None));
 
             Assert.Equal(XenSessionErrorId.ProbeFailed, error.ErrorId);
+            Assert.StartsWith("The toolstack probe on dom0-a printed no result. Check that dom0-a has a POSIX sh and runs commands over SSH.", error.Message);
         }
 
         [Fact]
-        public void LinesAroundTheMarkersAreIgnored()
+        public void AFailedInfoLeavesTheVersionUnknown()
         {
-            var output = "Welcome\nhost : not-info\n" + Probe("", "/usr/sbin/xl", "stopped", "xl", "xen_major : 4\nxen_minor : 19\nxen_extra : .0", 0) + "trailing : noise\n";
+            var sections = Probe("/usr/sbin/xm", "", "running", "xm", "Error: Unable to connect to xend", 1);
 
-            var detection = ToolstackDetector.Interpret(output, "dom0-a", M);
+            var detection = ToolstackDetector.Interpret(sections, "dom0-a");
 
-            Assert.Equal("4.19.0", detection.XenVersion);
-            Assert.Equal(3, detection.InfoLines.Count);
+            Assert.Equal("", detection.XenVersion);
+            Assert.Empty(detection.InfoLines);
         }
 
         [Theory]
@@ -108,18 +110,21 @@ namespace XenPS.Tests.Sessions
         [InlineData(false, true, false, Toolstack.Xl, "4.17.7")]
         [InlineData(true, true, true, Toolstack.Xm, "4.0.1")]
         [InlineData(true, true, false, Toolstack.Xl, "4.17.7")]
-        public void TheProbeScriptRunBySh(bool hasXm, bool hasXl, bool xendRunning, Toolstack expected, string version)
+        public async Task TheProbeRunBySh(bool hasXm, bool hasXl, bool xendRunning, Toolstack expected, string version)
         {
             var bin = Path.Combine(_temp.Path, "bin");
             Directory.CreateDirectory(bin);
             if (hasXm)
             {
-                Tool("xm", $"[ \"$1\" = info ] && cat '{Path.Combine(ReferenceSamples.Directory, XmInfo)}'");
+                // As real xm does, xm info fails while xend is stopped.
+                Tool("xm", xendRunning
+                    ? $"[ \"$1\" = info ] && cat '{Path.Combine(ReferenceSamples.Directory, XmInfo)}'"
+                    : "echo 'Error: Unable to connect to xend: No such file or directory. Is xend running?' >&2; exit 1");
                 Tool("xend", $"[ \"$1\" = status ] && exit {(xendRunning ? 0 : 3)}");
             }
             if (hasXl) Tool("xl", $"[ \"$1\" = info ] && cat '{Path.Combine(ReferenceSamples.Directory, XlInfo)}'");
 
-            var detection = ToolstackDetector.Interpret(RunProbe(bin), "dom0-a", M);
+            var detection = await ToolstackDetector.DetectAsync(new LocalShell(bin + ":/usr/bin:/bin"), CancellationToken.None);
 
             Assert.Equal(expected, detection.Toolstack);
             Assert.Equal(xendRunning, detection.XendRunning);
@@ -127,23 +132,29 @@ namespace XenPS.Tests.Sessions
         }
 
         [Fact]
-        public void MarkerLinesThatAToolPrintsAreNotTakenForResults()
+        public async Task ResultLinesThatAToolPrintsAreNotTakenForResults()
         {
             var bin = Path.Combine(_temp.Path, "bin");
             Directory.CreateDirectory(bin);
             Tool("xm", $"[ \"$1\" = info ] && cat '{Path.Combine(ReferenceSamples.Directory, XmInfo)}' && " +
-                "printf '%s\\n' '@@xenps-probe@@ xm=' '@@xenps-probe@@ xl=' '@@xenps-probe@@ xend=stopped' '@@xenps-ffffffffffffffffffffffff@@probe xm='");
+                "printf '%s\\n' 'xm=' 'xl=' 'xend-status=stopped' 'tool=' '@@xenps-ffffffffffffffffffffffff:end:1:0'");
             Tool("xend", "[ \"$1\" = status ]");
 
-            var detection = ToolstackDetector.Interpret(RunProbe(bin), "dom0-a", M);
+            var detection = await ToolstackDetector.DetectAsync(new LocalShell(bin + ":/usr/bin:/bin"), CancellationToken.None);
 
             Assert.Equal(Toolstack.Xm, detection.Toolstack);
             Assert.True(detection.XendRunning);
             Assert.Equal("4.0.1", detection.XenVersion);
         }
 
-        private static string Probe(string xm, string xl, string xend, string info, string? infoText, int exitCode = 0) =>
-            $"{M} xm={xm}\n{M} xl={xl}\n{M} xend={xend}\n{M} info={info}\n" + (info.Length > 0 ? $"{infoText}\n{M} end-info={exitCode}\n" : "");
+        /// <summary>The sections of the detection batch as a host with these tools answers them.</summary>
+        private static Dictionary<string, RemoteResult> Probe(string xm, string xl, string xend, string tool, string? infoText, int infoExitCode = 0) =>
+            new Dictionary<string, RemoteResult>
+            {
+                ["env"] = new RemoteResult(0, "", ""),
+                ["tools"] = new RemoteResult(0, $"xm={xm}\nxl={xl}\nxend={(xm.Length > 0 ? "/usr/sbin/xend" : "")}\nxend-status={xend}\ntool={tool}\n", ""),
+                ["info"] = tool.Length == 0 ? new RemoteResult(1, "", "neither xm nor xl is on the PATH") : new RemoteResult(infoExitCode, infoExitCode == 0 ? infoText + "\n" : "", infoExitCode == 0 ? "" : infoText ?? ""),
+            };
 
         private void Tool(string name, string body)
         {
@@ -151,22 +162,13 @@ namespace XenPS.Tests.Sessions
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        private static string RunProbe(string bin)
+        /// <summary>A host that greets on every login and runs nothing it is sent.</summary>
+        private sealed class Greeter : IRemoteShell
         {
-            var start = new ProcessStartInfo("/bin/sh")
-            {
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = new UTF8Encoding(false),
-            };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(ToolstackDetector.ProbeScript(M));
-            start.Environment["PATH"] = bin + ":/usr/bin:/bin";
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.Equal(0, process.ExitCode);
-            return output;
+            public string ComputerName => "dom0-a";
+
+            public Task<RemoteResult> RunAsync(string command, RemoteRunOptions options, CancellationToken cancellationToken) =>
+                Task.FromResult(new RemoteResult(0, "Welcome to dom0-a\n", ""));
         }
     }
 }
