@@ -61,12 +61,6 @@ namespace XenPS.Core.Relocation
 
         public const string DefaultConfigPath = "/etc/xen/xend-config.sxp";
 
-        private const string RestartCommand =
-            "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH; " +
-            "if [ -x /etc/init.d/xend ]; then /etc/init.d/xend restart; " +
-            "elif command -v rcxend >/dev/null 2>&1; then rcxend restart; " +
-            "else xend restart; fi";
-
         private static readonly RemoteRunOptions ReadOnlyRoot = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
         private static readonly RemoteRunOptions Root = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
 
@@ -175,7 +169,7 @@ namespace XenPS.Core.Relocation
 
         private static async Task RestartXendAsync(XenSession session, XendRelocationConfig proposed, CancellationToken cancellationToken)
         {
-            var result = await session.Shell.RunAsync(RestartCommand, Root, cancellationToken).ConfigureAwait(false);
+            var result = await session.Shell.RunAsync(XenToolstack.XendRestartCommand, Root, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new XenSessionException("XendRestartFailed",
@@ -204,7 +198,7 @@ namespace XenPS.Core.Relocation
         {
             RequireXend(session);
             var sections = await new RemoteBatch()
-                .Add("env", "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH")
+                .Add("env", XenToolstack.PathPrefix)
                 .Add("config", RemoteFile.ReadCommand(path, RemoteFile.ReadChunkBytes))
                 .Add("xend", "xend status >/dev/null 2>&1")
                 .Add("tcp", "cat /proc/net/tcp")

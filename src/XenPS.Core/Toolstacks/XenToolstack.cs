@@ -16,6 +16,13 @@ namespace XenPS.Core.Toolstacks
     public sealed class XenToolstack
     {
         internal const string PathPrefix = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH";
+
+        /// <summary>Restarts xend as the dom0's init does where it can (Debian's init script, SUSE's rcxend), else with xend itself.</summary>
+        internal const string XendRestartCommand = PathPrefix + "; " +
+            "if [ -x /etc/init.d/xend ]; then /etc/init.d/xend restart; " +
+            "elif command -v rcxend >/dev/null 2>&1; then rcxend restart; " +
+            "else xend restart; fi";
+
         internal const string BridgesCommand = "for b in /sys/class/net/*/bridge; do [ -d \"$b\" ] && basename \"${b%/bridge}\"; done; true";
 
         private static readonly RemoteRunOptions ReadOnlyRoot = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
