@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using XenPS.Core.Model;
+using XenPS.Core.Scripts;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Migration
@@ -56,11 +57,7 @@ namespace XenPS.Core.Migration
         /// Prints the command line of every process in this host's network namespace (a lab host shares its process table
         /// with the others) that mentions <c>migrate-receive</c> or <c>xc_restore</c>, its words separated by 0x1F, one per line.
         /// </summary>
-        public const string ReceiversCommand =
-            "x_ns=$(readlink /proc/self/ns/net)\n" +
-            "for x_f in $(grep -las -e migrate-receive -e xc_restore /proc/[0-9]*/cmdline); do\n" +
-            "  [ \"$(readlink \"${x_f%/cmdline}/ns/net\" 2>/dev/null)\" = \"$x_ns\" ] && tr '\\000' '\\037' < \"$x_f\" 2>/dev/null && echo\n" +
-            "done; true";
+        public static string ReceiversCommand => RemoteScripts.Call("incoming-receivers.sh", "xenps_receivers");
 
         /// <summary>The receive processes in the output of <see cref="ReceiversCommand"/>; other lines (the scan itself) are left out.</summary>
         public static IReadOnlyList<ReceiveProcess> ParseReceivers(string stdout)

@@ -1,9 +1,11 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Scripts;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Migration
@@ -43,6 +45,7 @@ namespace XenPS.Core.Migration
     public sealed class RemoteMigrationJob
     {
         private const string DefaultFolder = "/var/run/xenps";
+        private const string Script = "migration-job.sh";
         private static readonly RemoteRunOptions Write = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
         private static readonly RemoteRunOptions Read = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };
 
@@ -99,32 +102,10 @@ namespace XenPS.Core.Migration
 
         /// <summary>Removes the job's folder, which releases the lock.</summary>
         public Task ReleaseAsync(IRemoteShell shell, CancellationToken cancellationToken) =>
-            shell.RunAsync("rm -rf -- " + ShellQuote.Quote(JobFolder), Write, cancellationToken);
+            shell.RunAsync(RemoteScripts.Call(Script, "xenps_job_release", JobFolder), Write, cancellationToken);
 
-        internal string StartScript(string[] command, string owner)
-        {
-            var l = ShellQuote.Quote(JobFolder);
-            var sb = new StringBuilder();
-            sb.Append("PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH\n")
-              .Append("mkdir -p ").Append(ShellQuote.Quote(folder)).Append(" || exit 70\n")
-              .Append(Alive)
-              .Append("if ! mkdir ").Append(l).Append(" 2>/dev/null; then\n")
-              .Append("  if [ -f ").Append(l).Append("/rc ] || { [ -f ").Append(l).Append("/pid ] && ! alive \"$(cat ").Append(l).Append("/pid)\"; }; then\n")
-              .Append("    rm -rf -- ").Append(l).Append(" && mkdir ").Append(l).Append(" || exit 71\n")
-              .Append("  else cat ").Append(l).Append("/owner 2>/dev/null; cat ").Append(l).Append("/pid 2>/dev/null; exit 75; fi\n")
-              .Append("fi\n")
-              .Append("printf '%s\\n' ").Append(ShellQuote.Quote(owner)).Append(" > ").Append(l).Append("/owner\n")
-              .Append("setsid sh -c 'cd /; exec > \"$0/log\" 2>&1 < /dev/null; echo $$ > \"$0/pid\"; \"$@\"; echo $? > \"$0/rc.tmp\"; mv \"$0/rc.tmp\" \"$0/rc\"' ")
-              .Append(l).Append(' ').Append(ShellQuote.Join(command)).Append(" > /dev/null 2>&1 < /dev/null &\n")
-              .Append("echo started\n");
-            return sb.ToString();
-        }
-
-        /// <summary>
-        /// Shell function <c>alive SESSION</c>: whether a process of the job's session runs. Without pgrep it answers yes, so
-        /// that a job is never taken for ended where that cannot be seen.
-        /// </summary>
-        private const string Alive = "alive() { command -v pgrep >/dev/null 2>&1 || return 0; pgrep -s \"$1\" >/dev/null 2>&1; }\n";
+        internal string StartScript(string[] command, string owner) =>
+            RemoteScripts.Call(Script, "xenps_job_start", new[] { folder, JobFolder, owner }.Concat(command).ToArray());
 
         /// <summary>
         /// The most a poll reads of the job's output. A running job's output is read from the front, at most this much per poll,
@@ -132,17 +113,8 @@ namespace XenPS.Core.Migration
         /// </summary>
         internal const int PollChunk = 256 * 1024;
 
-        internal string PollScript(long offset)
-        {
-            var l = ShellQuote.Quote(JobFolder);
-            var rest = $"tail -c +{(offset + 1).ToString(CultureInfo.InvariantCulture)} {l}/log 2>/dev/null";
-            var chunk = PollChunk.ToString(CultureInfo.InvariantCulture);
-            return Alive +
-                   $"if [ ! -d {l} ]; then echo gone; exit 0; fi\n" +
-                   $"if [ -f {l}/rc ]; then printf 'rc:%s\\n' \"$(cat {l}/rc)\"; {rest} | tail -c {chunk}; exit 0; fi\n" +
-                   $"if [ -f {l}/pid ] && ! alive \"$(cat {l}/pid)\" && [ ! -f {l}/rc ]; then echo ended; {rest} | tail -c {chunk}; exit 0; fi\n" +
-                   $"echo running; {rest} | head -c {chunk}; true";
-        }
+        internal string PollScript(long offset) =>
+            RemoteScripts.Call(Script, "xenps_job_poll", JobFolder, (offset + 1).ToString(CultureInfo.InvariantCulture), PollChunk.ToString(CultureInfo.InvariantCulture));
 
         internal static MigrationPoll ParsePoll(string stdout)
         {

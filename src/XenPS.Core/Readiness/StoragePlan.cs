@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
+using XenPS.Core.Scripts;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Readiness
@@ -85,8 +85,7 @@ namespace XenPS.Core.Readiness
     /// </summary>
     internal sealed class StoragePlan
     {
-        private const string KindFunction =
-            "x_kind() { if [ -b \"$1\" ]; then echo block; elif [ -f \"$1\" ]; then echo file; elif [ -e \"$1\" ]; then echo other; else echo missing; fi; }\n";
+        private const string Script = "storage-probe.sh";
 
         private StoragePlan(IReadOnlyList<DiskProbe> disks, IReadOnlyList<MarkerProbe> markers)
         {
@@ -155,19 +154,10 @@ namespace XenPS.Core.Readiness
         /// </summary>
         public string SourceCommand()
         {
-            var sb = new StringBuilder(KindFunction);
-            foreach (var (disk, i) in Probed())
-            {
-                sb.Append("k=$(x_kind ").Append(ShellQuote.Quote(disk.Path!)).Append("); printf 'disk.").Append(i).Append("=%s\\n' \"$k\"; ")
-                  .Append("[ \"$k\" != file ] || x_need_").Append(disk.Marker).Append("=1\n");
-            }
-            for (var j = 0; j < Markers.Count; j++)
-            {
-                sb.Append("if [ \"${x_need_").Append(j).Append(":-}\" != 1 ]; then echo marker.").Append(j).Append("=not-needed; ")
-                  .Append("elif e=$( (set -C; : > ").Append(ShellQuote.Quote(Markers[j].Path)).Append(") 2>&1 ); then echo marker.").Append(j).Append("=created; ")
-                  .Append("else printf 'marker.").Append(j).Append("=failed %s\\n' \"$(printf '%s' \"$e\" | tr '\\n' ' ')\"; fi\n");
-            }
-            return sb.Append("true").ToString();
+            var arguments = new List<string> { Number(Probed().Count()) };
+            foreach (var (disk, i) in Probed()) arguments.AddRange(new[] { Number(i), disk.Path!, Number(disk.Marker) });
+            arguments.AddRange(Markers.Select(m => m.Path));
+            return RemoteScripts.Call(Script, "xenps_storage_source", arguments.ToArray());
         }
 
         /// <summary>Marks every marker as possibly written: called just before the source script is sent.</summary>
@@ -201,20 +191,13 @@ namespace XenPS.Core.Readiness
         /// </summary>
         public string DestinationCommand()
         {
-            var sb = new StringBuilder(KindFunction);
-            foreach (var (disk, i) in Probed())
-            {
-                sb.Append("printf 'disk.").Append(i).Append("=%s\\n' \"$(x_kind ").Append(ShellQuote.Quote(disk.Path!)).Append(")\"\n");
-            }
+            var arguments = new List<string> { Number(Probed().Count()) };
+            foreach (var (disk, i) in Probed()) arguments.AddRange(new[] { Number(i), disk.Path! });
             for (var j = 0; j < Markers.Count; j++)
             {
-                if (Markers[j].State != MarkerState.Created) continue;
-                var m = ShellQuote.Quote(Markers[j].Path);
-                sb.Append("if [ -e ").Append(m).Append(" ]; then if rm -f -- ").Append(m).Append(" 2>/dev/null && [ ! -e ").Append(m).Append(" ]; ")
-                  .Append("then echo marker.").Append(j).Append("=seen-removed; else echo marker.").Append(j).Append("=seen; fi; ")
-                  .Append("else echo marker.").Append(j).Append("=unseen; fi\n");
+                if (Markers[j].State == MarkerState.Created) arguments.AddRange(new[] { Number(j), Markers[j].Path });
             }
-            return sb.Append("true").ToString();
+            return RemoteScripts.Call(Script, "xenps_storage_destination", arguments.ToArray());
         }
 
         /// <summary>Reads what <see cref="DestinationCommand"/> printed.</summary>
@@ -232,10 +215,12 @@ namespace XenPS.Core.Readiness
 
         /// <summary>Deletes the given markers (<c>rm -f</c>: one already gone is no error).</summary>
         public static string CleanupCommand(IEnumerable<string> markers) =>
-            "rm -f -- " + string.Join(" ", markers.Select(ShellQuote.Quote));
+            RemoteScripts.Call(Script, "xenps_storage_remove", markers.ToArray());
 
         private IEnumerable<(DiskProbe Disk, int Index)> Probed() =>
             Disks.Select((disk, i) => (disk, i)).Where(p => p.disk.Path != null);
+
+        private static string Number(int number) => number.ToString(CultureInfo.InvariantCulture);
 
         private static PathKind Kind(string text) => text switch
         {

@@ -7,8 +7,19 @@ using XenPS.Core.Sessions;
 namespace XenPS.Core.Scripts
 {
     /// <summary>
-    /// The shell scripts that run on the dom0s, kept as .sh files beside this class and embedded in the assembly. Each defines
-    /// functions that take their data only as positional arguments, so a call is the script followed by one quoted command line.
+    /// The shell scripts that run on the dom0s, kept as .sh files beside this class and embedded in the assembly, so that no
+    /// remote script is put together from C# strings. Every file follows one convention:
+    /// <list type="bullet">
+    /// <item>it is POSIX sh (checked by <c>sh -n</c> and <c>shellcheck -s sh</c>), with bash only inside <c>bash -c</c> where a
+    /// feature needs it (/dev/tcp);</item>
+    /// <item>it only defines functions, named <c>xenps_*</c>, that take their data as positional arguments, never as text put
+    /// into the script; its header lists each function with its arguments, output and exit codes;</item>
+    /// <item>its last line, <c>[ $# -eq 0 ] || "$@"</c>, makes it runnable on its own: <c>sh FILE FUNCTION ARG...</c> runs
+    /// exactly what XenPS runs. XenPS sends the file followed by one call (<see cref="Call"/>) to <c>sh -c</c>, which has
+    /// no positional parameters, so that line does nothing there;</item>
+    /// <item>its variables carry a prefix of their own (<c>t_</c>, <c>w_</c>...), because a call can be one section of a
+    /// longer script (<c>RemoteBatch</c>) whose sections share one shell; a function used that way returns, never exits.</item>
+    /// </list>
     /// </summary>
     internal static class RemoteScripts
     {

@@ -20,6 +20,8 @@ xenps_guest_probe() {
     g_begin=$(xenps_ms); g_stop=
     while :; do
         g_start=$(xenps_ms)
+        # The single quotes are bash's own script, which gets the address and the port as its $1 and $2.
+        # shellcheck disable=SC2016
         if timeout "$(xenps_seconds "$4")" bash -c 'exec 3<>"/dev/tcp/$1/$2"' xenps "$1" "$2" >/dev/null 2>&1; then
             g_out=open
         else
@@ -34,3 +36,5 @@ xenps_guest_probe() {
         [ "$g_wait" -le 0 ] || sleep "$(xenps_seconds "$g_wait")"
     done
 }
+
+[ $# -eq 0 ] || "$@"

@@ -67,6 +67,8 @@ xenps_target() {
         elif [ "$t_local" != yes ] && xenps_is_local "$t_a"; then
             t_out=self
         else
+            # The single quotes are bash's own script, which gets the address and the port as its $1 and $2.
+            # shellcheck disable=SC2016
             t_err=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' xenps "$t_a" "$t_p" 2>&1 >/dev/null)
             case $? in
                 0) t_out=open ;;
@@ -86,6 +88,8 @@ xenps_target() {
         fi
         t_i=$((t_i + 1))
     done
+    # t_host and t_port are for the sections that follow this one in the same script.
+    # shellcheck disable=SC2034
     if [ -z "$t_chosen" ] && [ -n "$t_fallback" ]; then
         t_chosen=$t_fallback; t_host=$t_fb_host; t_addr=$t_fb_addr; t_port=$t_fb_port
     fi
@@ -93,3 +97,5 @@ xenps_target() {
     [ -n "$t_chosen" ] || return 3
     [ -z "$t_addr" ] || printf 'route=%s\n' "$(ip route get "$t_addr" 2>&1 | tr '\n' ' ')"
 }
+
+[ $# -eq 0 ] || "$@"

@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Scripts;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Toolstacks
@@ -68,13 +70,14 @@ namespace XenPS.Core.Toolstacks
     /// </summary>
     public static class RemoteFile
     {
-        /// <summary>The exit code of <see cref="ReadCommand(string)"/> (and of a replace) when the file does not exist.</summary>
+        private const string ReadScript = "file-read.sh";
+
+        private const string ReplaceScript = "file-replace.sh";
+
+        /// <summary>The exit code of <see cref="ReadCommand(string)"/> (and of a replace) when the file does not exist; the scripts list the others.</summary>
         private const int MissingExitCode = 20;
 
         private const int ChangedExitCode = 21;
-
-        /// <summary>The exit code of <see cref="ReadCommand(string)"/> when something that is not a regular file is at the path.</summary>
-        private const int NotAFileExitCode = 28;
 
         private const int RewrittenExitCode = 29;
 
@@ -85,9 +88,6 @@ namespace XenPS.Core.Toolstacks
 
         /// <summary>What one write command carries at most, before base64: SSH.NET refuses a command over about 64 KB.</summary>
         internal const int WriteChunkBytes = 24 * 1024;
-
-        /// <summary>How long a replace waits for another holder of the file's lock.</summary>
-        private const int LockWaitSeconds = 30;
 
         /// <summary>What <see cref="ReadCommand(string)"/> reads in its one command, for a batch that has no second round trip.</summary>
         private const int WholeReadBytes = 4 * 1024 * 1024;
@@ -115,14 +115,8 @@ namespace XenPS.Core.Toolstacks
         /// As <see cref="ReadCommand(string)"/>, with the first <paramref name="chunkBytes"/> bytes only (a multiple of
         /// <see cref="ReadChunkBytes"/>); <see cref="CompleteReadAsync"/> reads the rest.
         /// </summary>
-        internal static string ReadCommand(string path, int chunkBytes)
-        {
-            var quoted = ShellQuote.Quote(path);
-            return $"if [ -f {quoted} ]; then printf '%s %s\\n' \"$(wc -c < {quoted} | tr -d ' ')\" \"$(sha256sum < {quoted} | cut -d ' ' -f 1)\"; " +
-                $"dd if={quoted} bs={chunkBytes} count=1 2>/dev/null | base64; " +
-                $"elif [ -e {quoted} ]; then printf '%s\\n' {ShellQuote.Quote($"{path} is not a regular file")} >&2; (exit {NotAFileExitCode}); " +
-                $"else printf '%s\\n' {ShellQuote.Quote($"{path} does not exist")} >&2; (exit {MissingExitCode}); fi";
-        }
+        internal static string ReadCommand(string path, int chunkBytes) =>
+            RemoteScripts.Call(ReadScript, "xenps_file_read", path, Number(chunkBytes));
 
         /// <summary>True when <see cref="ReadCommand(string)"/> found nothing at all at the path (a dangling symbolic link counts as nothing).</summary>
         public static bool IsMissing(RemoteResult result) => result.ExitCode == MissingExitCode;
@@ -178,10 +172,12 @@ namespace XenPS.Core.Toolstacks
             var path = original.Path;
             if (newBytes.Length <= WriteChunkBytes)
             {
-                var single = await shell.RunAsync(PrepareScript(path, newBytes, 0, newBytes.Length) + CommitScript(original, newBytes, backupSuffix), WriteOptions, cancellationToken).ConfigureAwait(false);
+                var single = await shell.RunAsync(
+                    RemoteScripts.Call(ReplaceScript, "xenps_file_replace", new[] { path, Convert.ToBase64String(newBytes) }.Concat(CommitArguments(original, newBytes, backupSuffix)).ToArray()),
+                    WriteOptions, cancellationToken).ConfigureAwait(false);
                 return Committed(shell.ComputerName, path, single);
             }
-            var first = await shell.RunAsync(PrepareScript(path, newBytes, 0, WriteChunkBytes) + "printf '%s\\n' \"$t\"\n", WriteOptions, cancellationToken).ConfigureAwait(false);
+            var first = await shell.RunAsync(RemoteScripts.Call(ReplaceScript, "xenps_file_write", path, Convert.ToBase64String(newBytes, 0, WriteChunkBytes)), WriteOptions, cancellationToken).ConfigureAwait(false);
             if (first.ExitCode != 0) throw Failure(shell.ComputerName, "write", path, first);
             var temp = first.Stdout.TrimEnd('\n');
             if (!temp.StartsWith("/", StringComparison.Ordinal) || !temp.Contains("/.xenps.") || temp.IndexOf('\n') >= 0)
@@ -193,10 +189,13 @@ namespace XenPS.Core.Toolstacks
             {
                 for (var offset = WriteChunkBytes; offset < newBytes.Length; offset += WriteChunkBytes)
                 {
-                    var append = await shell.RunAsync(AppendScript(path, temp, newBytes, offset, Math.Min(WriteChunkBytes, newBytes.Length - offset)), WriteOptions, cancellationToken).ConfigureAwait(false);
+                    var chunk = Convert.ToBase64String(newBytes, offset, Math.Min(WriteChunkBytes, newBytes.Length - offset));
+                    var append = await shell.RunAsync(RemoteScripts.Call(ReplaceScript, "xenps_file_append", path, temp, chunk), WriteOptions, cancellationToken).ConfigureAwait(false);
                     if (append.ExitCode != 0) throw Failure(shell.ComputerName, "write", path, append);
                 }
-                var result = await shell.RunAsync("t=" + ShellQuote.Quote(temp) + "\n" + ResolveScript(path) + CommitScript(original, newBytes, backupSuffix), WriteOptions, cancellationToken).ConfigureAwait(false);
+                var result = await shell.RunAsync(
+                    RemoteScripts.Call(ReplaceScript, "xenps_file_commit", new[] { path, temp }.Concat(CommitArguments(original, newBytes, backupSuffix)).ToArray()),
+                    WriteOptions, cancellationToken).ConfigureAwait(false);
                 committed = true;
                 return Committed(shell.ComputerName, path, result);
             }
@@ -221,12 +220,10 @@ namespace XenPS.Core.Toolstacks
             }
         }
 
-        private static string ChunkCommand(string path, int index)
-        {
-            var quoted = ShellQuote.Quote(path);
-            return $"[ -f {quoted} ] || {{ printf '%s\\n' {ShellQuote.Quote($"{path} is gone")} >&2; exit {MissingExitCode}; }}; " +
-                $"dd if={quoted} bs={ReadChunkBytes} skip={index} count=1 2>/dev/null | base64";
-        }
+        private static string ChunkCommand(string path, int index) =>
+            RemoteScripts.Call(ReadScript, "xenps_file_chunk", path, Number(ReadChunkBytes), Number(index));
+
+        private static string Number(int number) => number.ToString(CultureInfo.InvariantCulture);
 
         private static (long Size, string Sha, byte[] Bytes) ParseRead(string computerName, string path, RemoteResult result)
         {
@@ -249,71 +246,9 @@ namespace XenPS.Core.Toolstacks
             return new RemoteFileContent(path, bytes);
         }
 
-        /// <summary>Sets <c>p</c> (the path), <c>f</c> (the file it names, a link followed) and <c>say</c>.</summary>
-        private static string ResolveScript(string path) =>
-            "say() { printf '%s\\n' \"$*\" >&2; }\n" +
-            "p=" + ShellQuote.Quote(path) + "\n" +
-            "f=$(readlink -f -- \"$p\" 2>/dev/null) && [ -f \"$f\" ] || { say " + ShellQuote.Quote($"{path} does not exist") + "; exit " + MissingExitCode + "; }\n";
-
-        /// <summary>Creates the new file <c>t</c> beside <c>f</c> with the first chunk of <paramref name="bytes"/>.</summary>
-        private static string PrepareScript(string path, byte[] bytes, int offset, int count) =>
-            ResolveScript(path) +
-            "t=$(mktemp \"$(dirname -- \"$f\")/.xenps.XXXXXX\" 2>/dev/null) || { say " + ShellQuote.Quote($"cannot create a file beside {path} (read-only file system or no space?)") + "; exit 23; }\n" +
-            "printf '%s' " + ShellQuote.Quote(Convert.ToBase64String(bytes, offset, count)) + " | base64 -d > \"$t\" 2>/dev/null || " +
-            "{ rm -f -- \"$t\"; say " + ShellQuote.Quote($"the new {path} could not be written completely (no space?)") + "; exit 25; }\n";
-
-        private static string AppendScript(string path, string temp, byte[] bytes, int offset, int count) =>
-            "t=" + ShellQuote.Quote(temp) + "\n" +
-            "[ -f \"$t\" ] && [ ! -L \"$t\" ] || { printf '%s\\n' " + ShellQuote.Quote($"the new {path}, {temp}, is gone") + " >&2; exit 25; }\n" +
-            "printf '%s' " + ShellQuote.Quote(Convert.ToBase64String(bytes, offset, count)) + " | base64 -d >> \"$t\" 2>/dev/null || " +
-            "{ rm -f -- \"$t\"; printf '%s\\n' " + ShellQuote.Quote($"the new {path} could not be written completely (no space?)") + " >&2; exit 25; }\n";
-
-        /// <summary>
-        /// With <c>p</c>, <c>f</c> and the complete new file <c>t</c> set: the lock, the compare, the backup, the rename and the
-        /// check of the old file afterwards. Prints the backup's path, then the number of bytes appended concurrently.
-        /// </summary>
-        private static string CommitScript(RemoteFileContent original, byte[] newBytes, string backupSuffix)
-        {
-            string Say(string text) => "say " + ShellQuote.Quote(text);
-            var path = original.Path;
-            var size = original.Bytes.Length.ToString(CultureInfo.InvariantCulture);
-            var stem = backupSuffix.EndsWith(".bak", StringComparison.Ordinal) ? backupSuffix.Substring(0, backupSuffix.Length - 4) : backupSuffix;
-            var sb = new StringBuilder();
-            sb.Append("done=0; mine=\n")
-              .Append("trap 'rm -f -- \"$t\"; [ -z \"$mine\" ] || [ $done = 1 ] || rm -f -- \"$mine\"' EXIT\n")
-              .Append("[ \"$(dirname -- \"$t\")\" = \"$(dirname -- \"$f\")\" ] || { ").Append(Say($"{path} now names another file than when it was read; read it again and repeat the change")).Append("; exit ").Append(ChangedExitCode).Append("; }\n")
-              .Append("[ \"$(sha256sum < \"$t\" | cut -d ' ' -f 1)\" = ").Append(Sha256Hex(newBytes))
-              .Append(" ] || { ").Append(Say($"the new {path} could not be written completely (no space?)")).Append("; exit 25; }\n")
-              .Append("chown --reference=\"$f\" \"$t\" && chmod --reference=\"$f\" \"$t\" || { ").Append(Say($"cannot give the new file the owner and mode of {path}")).Append("; exit 26; }\n")
-              // The lock of the file that is at the path now: a lock taken on a file that was renamed away is let go and taken again.
-              .Append("lock() { command -v flock >/dev/null 2>&1 || return 0; n=0\n")
-              .Append("  while exec 9< \"$f\" && flock -w ").Append(LockWaitSeconds).Append(" 9; do [ /proc/$$/fd/9 -ef \"$f\" ] && return 0; exec 9<&-; n=$((n+1)); [ $n -lt 20 ] || break; done\n")
-              .Append("  ").Append(Say($"another program holds the lock of {path} (flock) for more than {LockWaitSeconds} seconds; run the command again when it is done")).Append("; exit ").Append(LockedExitCode).Append("; }\n")
-              .Append("lock\n")
-              .Append("[ \"$(sha256sum < \"$f\" | cut -d ' ' -f 1)\" = ").Append(original.Sha256)
-              .Append(" ] || { ").Append(Say($"{path} changed since it was read; read it again and repeat the change")).Append("; exit ").Append(ChangedExitCode).Append("; }\n")
-              .Append("b=\"$f\"").Append(ShellQuote.Quote(backupSuffix)).Append("; n=2\n")
-              .Append("while [ -e \"$b\" ] && [ $n -lt 100 ]; do b=\"$f\"").Append(ShellQuote.Quote(stem)).Append("-$n.bak; n=$((n+1)); done\n")
-              .Append("[ ! -e \"$b\" ] || { ").Append(Say($"no free backup name beside {path}; remove old {stem}-*.bak files")).Append("; exit 22; }\n")
-              .Append("ln -- \"$f\" \"$b\" 2>/dev/null && mine=$b || { ").Append(Say($"cannot create the backup beside {path}")).Append("; exit 24; }\n")
-              .Append("mv -f -- \"$t\" \"$f\" || { ").Append(Say($"cannot rename the new file over {path}")).Append("; exit 27; }\n")
-              .Append("done=1; exec 9<&-\n")
-              // The old file is now the backup only; wait until nobody who opened it before the rename holds it.
-              .Append("held() { for q in /proc/[0-9]*/fd/*; do [ \"$q\" -ef \"$b\" ] && return 0; done 2>/dev/null; return 1; }\n")
-              .Append("i=0; while [ $i -lt 100 ] && held; do sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done\n")
-              .Append("a=0\n")
-              .Append("if [ \"$(sha256sum < \"$b\" | cut -d ' ' -f 1)\" != ").Append(original.Sha256).Append(" ]; then\n")
-              .Append("  if [ \"$(head -c ").Append(size).Append(" < \"$b\" | sha256sum | cut -d ' ' -f 1)\" = ").Append(original.Sha256).Append(" ]; then\n")
-              .Append("    lock; tail -c +").Append(original.Bytes.Length + 1).Append(" < \"$b\" >> \"$f\" || { ").Append(Say($"another program appended to {path} while XenPS replaced it, and its lines could not be added to the new file; append them by hand from the end of")).Append(" \"$b\"; exit ").Append(RewrittenExitCode).Append("; }\n")
-              .Append("    a=$(($(wc -c < \"$b\") - ").Append(size).Append("))\n")
-              .Append("  else\n")
-              .Append("    ").Append(Say($"another program rewrote {path} while XenPS replaced it. XenPS's change is in the file; compare it with the other program's version, kept in"))
-              .Append(" \"$b\" ").Append(ShellQuote.Quote("and merge the two by hand")).Append("; exit ").Append(RewrittenExitCode).Append("\n")
-              .Append("  fi\n")
-              .Append("fi\n")
-              .Append("printf '%s\\n%s\\n%s\\n' \"$f\" \"$b\" \"$a\"\n");
-            return sb.ToString();
-        }
+        /// <summary>What the commit of a replace checks and names: the new file's SHA-256, the old file's SHA-256 and size, the backup suffix.</summary>
+        private static string[] CommitArguments(RemoteFileContent original, byte[] newBytes, string backupSuffix) =>
+            new[] { Sha256Hex(newBytes), original.Sha256, Number(original.Bytes.Length), backupSuffix };
 
         private static RemoteFileReplacement Committed(string computerName, string path, RemoteResult result)
         {
@@ -330,7 +265,7 @@ namespace XenPS.Core.Toolstacks
         {
             try
             {
-                await shell.RunAsync("rm -f -- " + ShellQuote.Quote(temp), WriteOptions, CancellationToken.None).ConfigureAwait(false);
+                await shell.RunAsync(RemoteScripts.Call(ReplaceScript, "xenps_file_discard", temp), WriteOptions, CancellationToken.None).ConfigureAwait(false);
             }
             catch (XenSessionException)
             {
