@@ -132,6 +132,7 @@ namespace XenPS.Tests.Migration
             var first = await job.PollAsync(shell, 0, CancellationToken.None);
             var second = await job.PollAsync(shell, first.NewOutput.Length, CancellationToken.None);
             File.WriteAllText(release, "");
+            await PollUntilDoneAsync(job);
 
             Assert.Null(first.ExitCode);
             Assert.Equal(RemoteMigrationJob.PollChunk, first.NewOutput.Length);
