@@ -38,7 +38,7 @@ namespace XenPS.Tests.Migration
             {
                 var now = Interlocked.Increment(ref running);
                 InterlockedMax(ref most, now);
-                await Task.Delay(100, ct);
+                await Task.Delay(200, ct);
                 Interlocked.Decrement(ref running);
                 return Succeeded(request);
             });
