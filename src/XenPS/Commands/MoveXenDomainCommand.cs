@@ -85,7 +85,6 @@ namespace XenPS.Commands
             var guestProbe = NewGuestProbe();
             if (OpenDestination() is not XenSession destination) return;
             var approved = new List<MigrationRequest>();
-            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
             if (RemoveLeftover) RemoveLeftoversBefore(destination);
             var prepared = RunOnEach(Targets, async (target, ct) =>
             {
@@ -129,7 +128,6 @@ namespace XenPS.Commands
                             Target = report?.MigrationTarget,
                             Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
                             EstimatedDuration = report?.EstimatedDuration,
-                            Owner = owner,
                             GuestProbe = guestProbe,
                         });
                     }
@@ -179,6 +177,9 @@ namespace XenPS.Commands
         private void Migrate(List<MigrationRequest> approved, XenSession destination)
         {
             if (approved.Count == 0) return;
+            // Stamped once confirmed, so that the lock's owner file on the source says when the migrations really started.
+            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+            foreach (var request in approved) request.Owner = owner;
             var migrations = new MigrationBatch(approved, ThrottleLimit);
             if (AsJob)
             {
