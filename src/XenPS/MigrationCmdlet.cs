@@ -77,17 +77,24 @@ namespace XenPS
         /// <inheritdoc/>
         protected override void ProcessRecord() => AddTargets(Targets, ComputerName, Session, Name);
 
-        /// <summary>The destination's session; a session error (such as HostNameInvalid) ends the call with its own error id, since nothing can move without it.</summary>
-        private protected XenSession OpenDestination()
+        /// <summary>
+        /// The destination's session, or null once an error record says why it could not be had (HostNameInvalid, HostNotFound,
+        /// an unreadable ssh_config, ...): nothing can move without it, and the record honours -ErrorAction like any other.
+        /// </summary>
+        private protected XenSession? OpenDestination()
         {
             try
             {
                 return Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
             }
-            catch (XenSessionException e)
+            catch (OperationCanceledException)
             {
-                ThrowTerminatingError(ToErrorRecord(e, Destination));
-                throw;
+                throw new PipelineStoppedException();
+            }
+            catch (Exception e)
+            {
+                WriteError(ToErrorRecord(e, Destination));
+                return null;
             }
         }
 

@@ -7,15 +7,20 @@ using XenPS.Core.Migration;
 namespace XenPS
 {
     /// <summary>The job of Move-XenDomain -AsJob: the migrations' results, errors, progress and verbose lines, as they come.</summary>
-    internal sealed class MigrationJob : Job
+    internal sealed class MigrationJob : Job, IMigrationEventHandler
     {
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
-        private readonly StartedMigrations started;
+        private readonly MigrationBatch batch;
+        private readonly string destination;
+        private readonly Func<Exception, object?, ErrorRecord> toErrorRecord;
 
-        public MigrationJob(string command, StartedMigrations started)
+        /// <summary>A job for <paramref name="batch"/>, whose errors become records through <paramref name="toErrorRecord"/> as the cmdlet's own would.</summary>
+        public MigrationJob(string command, MigrationBatch batch, string destination, Func<Exception, object?, ErrorRecord> toErrorRecord)
             : base(command, "Move-XenDomain")
         {
-            this.started = started;
+            this.batch = batch;
+            this.destination = destination;
+            this.toErrorRecord = toErrorRecord;
             PSJobTypeName = "XenPSMigrationJob";
         }
 
@@ -25,33 +30,33 @@ namespace XenPS
 
         public override string Location => Environment.MachineName;
 
-        /// <summary>Starts the work; the job ends Completed, Failed or Stopped with it.</summary>
-        public void Run(Func<CancellationToken, Task> work)
+        /// <summary>Starts the batch; the job ends Completed or Stopped with it, or Failed should the batch itself fail.</summary>
+        public void Start()
         {
             SetJobState(JobState.Running);
-            work(stop.Token).ContinueWith(task =>
+            batch.RunAsync(e => e.Accept(this), stop.Token).ContinueWith(task =>
             {
                 if (task.Exception is AggregateException failure) Error.Add(new ErrorRecord(failure.GetBaseException(), "MigrationJobFailed", ErrorCategory.NotSpecified, null));
                 SetJobState(stop.IsCancellationRequested ? JobState.Stopped : task.IsFaulted ? JobState.Failed : JobState.Completed);
             }, TaskScheduler.Default);
         }
 
-        /// <summary>Files one record of the migrations into the job's streams.</summary>
-        public void Add(object update)
+        void IMigrationEventHandler.OnProgress(MigrationProgressEvent progress) => Progress.Add(MigrationRecords.Progress(progress, destination));
+
+        void IMigrationEventHandler.OnLog(MigrationLogEvent log) => Verbose.Add(new VerboseRecord(log.Line));
+
+        void IMigrationEventHandler.OnError(MigrationErrorEvent error) => Error.Add(toErrorRecord(error.Exception, error.Domain));
+
+        void IMigrationEventHandler.OnResult(MigrationResultEvent result)
         {
-            switch (update)
-            {
-                case ProgressRecord record: Progress.Add(record); break;
-                case ErrorRecord error: Error.Add(error); break;
-                case string line: Verbose.Add(new VerboseRecord(line)); break;
-                default: Output.Add(PSObject.AsPSObject(update)); break;
-            }
+            if (MigrationRecords.Failure(result.Result) is ErrorRecord failure) Error.Add(failure);
+            Output.Add(PSObject.AsPSObject(result.Result));
         }
 
         /// <summary>Stops waiting for the migrations; a migration under way goes on on its host, as a warning of the job says.</summary>
         public override void StopJob()
         {
-            foreach (var line in started.StoppedWatching()) Warning.Add(new WarningRecord(line));
+            foreach (var line in batch.Started.StoppedWatching()) Warning.Add(new WarningRecord(line));
             stop.Cancel();
         }
 

@@ -363,3 +363,68 @@ Describe 'Move-XenDomain stopped with Ctrl+C, and its job stopped with Stop-Job'
         Get-LockState $Lab dom0-b | Should -Be 'rc 0'
     }
 }
+
+Describe 'Move-XenDomain when the source prints a domain list it cannot read' {
+    BeforeAll {
+        $script:Lab = Start-TestLab -Name pfltprs -LabProfile migrate-xl
+        New-XenSession -ComputerName xl-a, xl-b -SshConfigPath $Lab.ssh_config | Out-Null
+        # xl on xl-a prints cut-off JSON for 'xl list -l' and runs the simulator for everything else, so the migration's own
+        # domain listing is what fails, after the session (which does not list domains) is open.
+        $wrapper = "#!/bin/sh`ncase `"`$1 `$2`" in`n    'list -l'|'list --long') echo '[ { `"domid`": 1, `"config`": '; exit 0 ;;`nesac`nexec /usr/sbin/xl.sim `"`$@`"`n"
+        Invoke-LabHost $Lab xl-a @('sh', '-c', 'mv /usr/sbin/xl /usr/sbin/xl.sim && printf %s "$1" > /usr/sbin/xl && chmod 755 /usr/sbin/xl', 'sh', $wrapper) | Out-Null
+        $script:Activity = 'Migrating tiny to xl-b'
+
+        function Assert-UnreadableListReported($Errors, $Progress) {
+            <# One error record of the domain (UnreadableData), and the domain's progress bar ended. #>
+            @($Errors).Count | Should -Be 1
+            $Errors[0].FullyQualifiedErrorId | Should -BeLike 'UnreadableData*'
+            $Errors[0].TargetObject | Should -Be 'tiny'
+            "$($Errors[0])" | Should -BeLike 'The output of xl list -l is not valid JSON*'
+            $bar = @($Progress | Where-Object Activity -EQ $Activity)
+            $bar | Should -Not -BeNullOrEmpty
+            $bar[-1].RecordType | Should -Be 'Completed'
+        }
+    }
+    AfterAll {
+        Get-XenSession | Remove-XenSession
+        Stop-TestLab $Lab
+    }
+
+    It 'writes one non-terminating error naming the domain and completes its progress bar' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:XENPS_MODULE).AddStatement()
+            $null = $ps.AddCommand('Move-XenDomain').AddParameters(@{ Name = 'tiny'; ComputerName = 'xl-a'; Destination = 'xl-b'; SkipReadinessCheck = $true; Confirm = $false })
+            $output = $ps.Invoke()
+
+            $output | Should -BeNullOrEmpty
+            Assert-UnreadableListReported $ps.Streams.Error $ps.Streams.Progress
+        }
+        finally {
+            $ps.Dispose()
+        }
+        (Invoke-LabHost $Lab xl-a @('xl', 'list')) -match '^tiny\s' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reports the same in the job''s streams with -AsJob, and the job completes' {
+        $job = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -SkipReadinessCheck -AsJob -Confirm:$false
+        $job | Wait-Job -Timeout 120 | Out-Null
+        $errors = @($job.Error)
+        $progress = @($job.Progress)
+        $job | Receive-Job -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Remove-Job $job -Force
+
+        $job.State | Should -Be 'Completed'
+        Assert-UnreadableListReported $errors $progress
+    }
+}
+
+Describe 'Move-XenDomain with a destination it cannot open' {
+    It 'writes an error record for the destination that -ErrorAction decides about' {
+        Move-XenDomain -Name tiny -ComputerName nowhere.invalid -Destination nowhere.invalid -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        @($failed).Count | Should -Be 1
+        $failed[0].TargetObject | Should -Be 'nowhere.invalid'
+        { Move-XenDomain -Name tiny -ComputerName nowhere.invalid -Destination nowhere.invalid -Confirm:$false -ErrorAction Stop } | Should -Throw
+    }
+}

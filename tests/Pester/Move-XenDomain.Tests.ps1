@@ -61,7 +61,7 @@ Describe 'Move-XenDomain with xl' {
 
         $result.Status | Should -Be 'Succeeded'
         $result.VerifiedOnDestination | Should -BeTrue
-        $result.DomainLocation | Should -Be 'destination'
+        $result.DomainLocation | Should -Be 'Destination'
         $result.Toolstack | Should -Be 'Xl'
         $result.MemoryMB | Should -Be 32
         $result.ThroughputMBps | Should -BeGreaterThan 0
@@ -81,7 +81,7 @@ Describe 'Move-XenDomain with xl' {
     It 'reports the toolstack''s message and the domain still on the source when the destination is short of memory' {
         $result = Move-XenDomain -Name mini -ComputerName xl-a -Destination xl-c -SkipReadinessCheck -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
         $result.Status | Should -Be 'Failed'
-        $result.DomainLocation | Should -Be 'source'
+        $result.DomainLocation | Should -Be 'Source'
         $result.Error | Should -BeLike '*Migration failed, resuming at sender.*xl migrate exited with status 1. mini runs on xl-a, as before; xl-c has no copy of it.'
         $result.SourceState | Should -Be 'Blocked'
         $result.DestinationState | Should -Be 'Absent'
@@ -154,7 +154,7 @@ Describe 'Move-XenDomain with xm' {
             try {
                 $result = Move-XenDomain -Name $Domain -ComputerName dom0-a -Destination dom0-b -SkipReadinessCheck -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
                 $result.Status | Should -Be 'Failed'
-                $result.DomainLocation | Should -Be 'source'
+                $result.DomainLocation | Should -Be 'Source'
                 $result.Error | Should -BeLike $Message
                 $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationFailed,*'
                 Get-Placement $Lab $Domain 'dom0-a', 'dom0-b' | Should -Be 'dom0-a'

@@ -137,7 +137,7 @@ Describe 'A real failure: the receiver killed mid-transfer' {
         $job | Remove-Job
 
         $result.Status | Should -Be 'Failed'
-        $result.DomainLocation | Should -Be 'source'
+        $result.DomainLocation | Should -Be 'Source'
         $result.SourceState | Should -BeIn 'Running', 'Blocked'
         $result.DestinationState | Should -Be 'Migrating'
         $result.Leftover | Should -Be 'counter--incoming'

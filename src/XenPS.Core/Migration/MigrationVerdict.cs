@@ -23,8 +23,11 @@ namespace XenPS.Core.Migration
             var copyState = copy is null ? (IncomingCopyState?)null : IncomingCopies.Classify(copy, destination.Receivers);
             result.SourceState = source.StateOf(name);
             result.DestinationState = destination.StateOf(name);
-            result.DomainLocation = source.Entries is null || destination.Entries is null ? "unknown"
-                : onDestination != null && onSource != null ? "both" : onDestination != null ? "destination" : onSource != null ? "source" : "neither";
+            result.DomainLocation = source.Entries is null || destination.Entries is null ? DomainLocation.Unknown
+                : onDestination != null && onSource != null ? DomainLocation.Both
+                : onDestination != null ? DomainLocation.Destination
+                : onSource != null ? DomainLocation.Source
+                : DomainLocation.Neither;
             result.Leftover = !run.TimedOut && copyState == IncomingCopyState.Stale ? copy!.Name : null;
             result.VerifiedOnDestination = onDestination != null && Runs(onDestination.State, before) && source.Entries is { Count: 0 };
 

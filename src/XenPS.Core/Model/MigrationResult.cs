@@ -18,6 +18,25 @@ namespace XenPS.Core.Model
         Unknown,
     }
 
+    /// <summary>Where a domain was found after its migration.</summary>
+    public enum DomainLocation
+    {
+        /// <summary>Both hosts' domain lists were read, and neither lists the domain under its own name.</summary>
+        Neither,
+
+        /// <summary>Only the source lists it.</summary>
+        Source,
+
+        /// <summary>Only the destination lists it.</summary>
+        Destination,
+
+        /// <summary>Both hosts list it: two copies.</summary>
+        Both,
+
+        /// <summary>A host's domain list could not be read.</summary>
+        Unknown,
+    }
+
     /// <summary>The outcome of one Move-XenDomain.</summary>
     public sealed class MigrationResult
     {
@@ -46,7 +65,7 @@ namespace XenPS.Core.Model
         public double? ThroughputMBps { get; set; }
 
         /// <summary>Where the domain was found after the migration: the destination, the source, both, neither, or unknown.</summary>
-        public string DomainLocation { get; set; } = "";
+        public DomainLocation DomainLocation { get; set; }
 
         /// <summary>The guest's state on the source after the migration.</summary>
         public GuestState SourceState { get; set; }

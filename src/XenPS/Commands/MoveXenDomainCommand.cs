@@ -1,10 +1,7 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
@@ -21,7 +18,8 @@ namespace XenPS.Commands
     [OutputType(typeof(MigrationResult), typeof(Job))]
     public sealed class MoveXenDomainCommand : MigrationCmdlet
     {
-        private readonly StartedMigrations started = new StartedMigrations();
+        /// <summary>The migrations this call watches itself (not with -AsJob), set before the first starts; read by Ctrl+C from another thread.</summary>
+        private volatile MigrationBatch? batch;
 
         /// <summary>Live migration (the default); -Live:$false stops the domain while its memory is copied (xm only).</summary>
         [Parameter]
@@ -85,8 +83,8 @@ namespace XenPS.Commands
         protected override void EndProcessing()
         {
             var guestProbe = NewGuestProbe();
-            var destination = OpenDestination();
-            var approved = new List<Approved>();
+            if (OpenDestination() is not XenSession destination) return;
+            var approved = new List<MigrationRequest>();
             if (RemoveLeftover) RemoveLeftoversBefore(destination);
             var prepared = RunOnEach(Targets, async (target, ct) =>
             {
@@ -121,17 +119,27 @@ namespace XenPS.Commands
                     var how = (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
                     if (ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {Destination} ({how})"))
                     {
-                        approved.Add(new Approved(source, name, report?.EstimatedDuration, report?.MigrationTarget));
+                        approved.Add(new MigrationRequest(source, destination, name)
+                        {
+                            Live = Live.IsPresent,
+                            Port = RelocationPort,
+                            SshCommand = SshCommand,
+                            MigrationTarget = MigrationTarget,
+                            Target = report?.MigrationTarget,
+                            Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
+                            EstimatedDuration = report?.EstimatedDuration,
+                            GuestProbe = guestProbe,
+                        });
                     }
                 }
             }
-            Migrate(approved, destination, guestProbe);
+            Migrate(approved, destination);
         }
 
         /// <summary>Ctrl+C: stops waiting, and says for each migration under way that it goes on on its source, and how to follow it.</summary>
         protected override void StopProcessing()
         {
-            var lines = started.StoppedWatching();
+            var lines = batch?.Started.StoppedWatching() ?? Array.Empty<string>();
             base.StopProcessing();
             foreach (var line in lines) Host?.UI?.WriteWarningLine(line);
         }
@@ -162,92 +170,35 @@ namespace XenPS.Commands
             }
         }
 
-        private void Migrate(List<Approved> approved, XenSession destination, GuestProbeOptions? guestProbe)
+        /// <summary>
+        /// Runs the approved migrations as a batch: in a job with -AsJob, else here, writing each event on the pipeline thread
+        /// as it comes.
+        /// </summary>
+        private void Migrate(List<MigrationRequest> approved, XenSession destination)
         {
             if (approved.Count == 0) return;
+            // Stamped once confirmed, so that the lock's owner file on the source says when the migrations really started.
+            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+            foreach (var request in approved) request.Owner = owner;
+            var migrations = new MigrationBatch(approved, ThrottleLimit);
             if (AsJob)
             {
-                var job = new MigrationJob(MyInvocation.Line, started);
+                var job = new MigrationJob(MyInvocation.Line, migrations, Destination, ToErrorRecord);
                 JobRepository.Add(job);
-                job.Run(token => MigrateAllAsync(approved, destination, guestProbe, update =>
-                {
-                    if (update is MigrationResult result && FailureRecord(result) is ErrorRecord failure) job.Add(failure);
-                    job.Add(update);
-                }, token));
+                job.Start();
                 WriteObject(job);
                 return;
             }
-            var updates = new BlockingCollection<object>();
-            _ = MigrateAllAsync(approved, destination, guestProbe, updates.Add, CancellationToken).ContinueWith(_ => updates.CompleteAdding(), TaskScheduler.Default);
+            batch = migrations;
+            var writer = new PipelineWriter(this, destination);
             try
             {
-                foreach (var update in updates.GetConsumingEnumerable(CancellationToken))
-                {
-                    switch (update)
-                    {
-                        case ProgressRecord record: WriteProgress(record); break;
-                        case ErrorRecord error: WriteError(error); break;
-                        case string line: WriteVerbose(line); break;
-                        case MigrationResult result: Finish(result, destination); break;
-                        default: WriteObject(update); break;
-                    }
-                }
+                foreach (var update in migrations.Run(CancellationToken)) update.Accept(writer);
             }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
             }
-        }
-
-        /// <summary>
-        /// Runs the approved migrations, at most ThrottleLimit at once, and hands every progress record, verbose line,
-        /// error record and result to <paramref name="emit"/> as it happens (from worker threads).
-        /// </summary>
-        private Task MigrateAllAsync(List<Approved> approved, XenSession destination, GuestProbeOptions? guestProbe, Action<object> emit, CancellationToken cancellationToken)
-        {
-            var gate = new SemaphoreSlim(ThrottleLimit);
-            var running = started;
-            var owner = $"Move-XenDomain by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
-            var destinationName = Destination;
-            var settings = (Live: Live.IsPresent, Port: RelocationPort, SshCommand, MigrationTarget, Timeout: Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout));
-            return Task.WhenAll(approved.Select((item, index) => Task.Run(async () =>
-            {
-                var activity = $"Migrating {item.Domain} to {destinationName}";
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                StartedMigration? underWay = null;
-                try
-                {
-                    var request = new MigrationRequest(item.Source, destination, item.Domain)
-                    {
-                        Live = settings.Live,
-                        Port = settings.Port,
-                        SshCommand = settings.SshCommand,
-                        MigrationTarget = settings.MigrationTarget,
-                        Target = item.Target,
-                        Timeout = settings.Timeout,
-                        EstimatedDuration = item.Estimate,
-                        Owner = owner,
-                        GuestProbe = guestProbe,
-                        Started = migration => running.Add(underWay = migration),
-                    };
-                    var result = await MigrationOrchestrator.MigrateAsync(request,
-                        p => emit(new ProgressRecord(index + 1, activity, p.Status) { PercentComplete = p.PercentComplete }),
-                        emit,
-                        cancellationToken).ConfigureAwait(false);
-                    emit(new ProgressRecord(index + 1, activity, result.Status.ToString()) { RecordType = ProgressRecordType.Completed });
-                    emit(result);
-                }
-                catch (XenSessionException e)
-                {
-                    emit(new ProgressRecord(index + 1, activity, "Failed") { RecordType = ProgressRecordType.Completed });
-                    emit(ToErrorRecord(e, item.Domain));
-                }
-                finally
-                {
-                    if (underWay != null) running.Remove(underWay);
-                    gate.Release();
-                }
-            })));
         }
 
         /// <summary>-RemoveLeftover before the migrations: each named guest's leftover on the destination, destroyed once confirmed.</summary>
@@ -285,7 +236,7 @@ namespace XenPS.Commands
                     WriteError(ToErrorRecord(e, name));
                 }
             }
-            if (FailureRecord(result) is ErrorRecord failure) WriteError(failure);
+            if (MigrationRecords.Failure(result) is ErrorRecord failure) WriteError(failure);
             else if (result.GuestAnswersAfter == false) WriteWarning($"{result.Domain}: {result.Error}");
             WriteObject(result);
         }
@@ -300,33 +251,25 @@ namespace XenPS.Commands
             return true;
         }
 
-        /// <summary>The error record of a migration that did not succeed: MigrationFailed or MigrationOutcomeUnknown; null for a success.</summary>
-        private static ErrorRecord? FailureRecord(MigrationResult result)
+        /// <summary>Writes a batch's events to the pipeline; used on the pipeline thread only.</summary>
+        private sealed class PipelineWriter : IMigrationEventHandler
         {
-            if (result.Status == MigrationStatus.Succeeded) return null;
-            var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
-            return new ErrorRecord(new InvalidOperationException($"{result.Domain} ({result.Source} -> {result.Destination}): {result.Error}"),
-                id, ErrorCategory.InvalidResult, result.Domain);
-        }
+            private readonly MoveXenDomainCommand cmdlet;
+            private readonly XenSession destination;
 
-        /// <summary>A domain the user confirmed, with what its readiness report found.</summary>
-        private sealed class Approved
-        {
-            public Approved(XenSession source, string domain, TimeSpan? estimate, MigrationTarget? target)
+            public PipelineWriter(MoveXenDomainCommand cmdlet, XenSession destination)
             {
-                Source = source;
-                Domain = domain;
-                Estimate = estimate;
-                Target = target;
+                this.cmdlet = cmdlet;
+                this.destination = destination;
             }
 
-            public XenSession Source { get; }
+            public void OnProgress(MigrationProgressEvent progress) => cmdlet.WriteProgress(MigrationRecords.Progress(progress, cmdlet.Destination));
 
-            public string Domain { get; }
+            public void OnLog(MigrationLogEvent log) => cmdlet.WriteVerbose(log.Line);
 
-            public TimeSpan? Estimate { get; }
+            public void OnError(MigrationErrorEvent error) => cmdlet.WriteError(cmdlet.ToErrorRecord(error.Exception, error.Domain));
 
-            public MigrationTarget? Target { get; }
+            public void OnResult(MigrationResultEvent result) => cmdlet.Finish(result.Result, destination);
         }
     }
 }

@@ -63,7 +63,7 @@ namespace XenPS.Tests.Migration
             Assert.Equal(MigrationStatus.Failed, result.Status);
             Assert.Equal((GuestState.Blocked, GuestState.Migrating), (result.SourceState, result.DestinationState));
             Assert.Equal("tiny--incoming", result.Leftover);
-            Assert.Equal("source", result.DomainLocation);
+            Assert.Equal(DomainLocation.Source, result.DomainLocation);
             Assert.StartsWith("libxl: error: libxl_utils.c:505:libxl_read_exactly: file/stream truncated", result.Error);
             Assert.Contains("died due to fatal signal Broken pipe", result.Error);
             Assert.Contains("xl migrate exited with status 1. tiny runs on xen-a, as before; xen-b holds tiny--incoming, a leftover of a failed migration " +
@@ -117,7 +117,7 @@ namespace XenPS.Tests.Migration
 
             Assert.Equal(MigrationStatus.Failed, result.Status);
             Assert.Equal((GuestState.Blocked, GuestState.Unknown), (result.SourceState, result.DestinationState));
-            Assert.Equal("unknown", result.DomainLocation);
+            Assert.Equal(DomainLocation.Unknown, result.DomainLocation);
             Assert.Equal("Error: /usr/lib/xen/bin/xc_save 4 1 0 0 1 failed xm migrate exited with status 1. com-xp1 runs on dom0-a, as before; dom0-b could not be listed " +
                 "('xm list --long' failed on dom0-b (exit code 1): Error: Unable to connect to xend: No such file or directory. Is xend running?): once it answers, look there for com-xp1 " +
                 "or an incoming copy of it ('xm list'); if xend is not running there, start it ('xend start').", result.Error);
@@ -142,12 +142,12 @@ namespace XenPS.Tests.Migration
         }
 
         [Theory]
-        [InlineData("-b----", "-b----", "both", "exists on both xen-a and xen-b")]
-        [InlineData(null, "-b----", "destination", "is on xen-b, but xl did not report success")]
-        [InlineData(null, null, "neither", "runs nowhere: check both hosts")]
-        [InlineData("--p---", null, "source", "is paused on xen-a, which it was not before, and runs nowhere: 'xl unpause tiny' on xen-a")]
-        [InlineData("---s--", null, "source", "is shut down on xen-a and runs nowhere")]
-        public void AnythingButTheGuestIntactOnTheSourceIsUnknownWithWhatToDo(string? onSource, string? onDestination, string location, string advice)
+        [InlineData("-b----", "-b----", DomainLocation.Both, "exists on both xen-a and xen-b")]
+        [InlineData(null, "-b----", DomainLocation.Destination, "is on xen-b, but xl did not report success")]
+        [InlineData(null, null, DomainLocation.Neither, "runs nowhere: check both hosts")]
+        [InlineData("--p---", null, DomainLocation.Source, "is paused on xen-a, which it was not before, and runs nowhere: 'xl unpause tiny' on xen-a")]
+        [InlineData("---s--", null, DomainLocation.Source, "is shut down on xen-a and runs nowhere")]
+        public void AnythingButTheGuestIntactOnTheSourceIsUnknownWithWhatToDo(string? onSource, string? onDestination, DomainLocation location, string advice)
         {
             var source = XlA(onSource is null ? "" : Row("tiny", 2, 1, onSource));
             var destination = XlB(onDestination is null ? "" : Row("tiny", 7, 1, onDestination));

@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using XenPS.Core.Model;
+
+namespace XenPS.Core.Migration
+{
+    /// <summary>
+    /// Runs approved migrations, at most a throttle limit at once, and reports each one's progress, log lines, and its result
+    /// or error as <see cref="MigrationEvent"/>s. Whatever one migration throws ends that migration only: it becomes an error
+    /// event for its domain after a completed progress event, so the batch itself never faults and every progress bar ends.
+    /// </summary>
+    public sealed class MigrationBatch
+    {
+        private readonly IReadOnlyList<MigrationRequest> requests;
+        private readonly int throttleLimit;
+        private readonly Func<MigrationRequest, Action<MigrationProgress>, Action<string>, CancellationToken, Task<MigrationResult>> migrate;
+
+        /// <summary>A batch that migrates with <see cref="MigrationOrchestrator.MigrateAsync"/>.</summary>
+        public MigrationBatch(IEnumerable<MigrationRequest> requests, int throttleLimit)
+            : this(requests, throttleLimit, MigrationOrchestrator.MigrateAsync)
+        {
+        }
+
+        /// <summary>A batch that runs each request through <paramref name="migrate"/>, which gets the request, progress and log callbacks, and the cancellation.</summary>
+        public MigrationBatch(IEnumerable<MigrationRequest> requests, int throttleLimit,
+            Func<MigrationRequest, Action<MigrationProgress>, Action<string>, CancellationToken, Task<MigrationResult>> migrate)
+        {
+            if (throttleLimit < 1) throw new ArgumentOutOfRangeException(nameof(throttleLimit), throttleLimit, "At least one migration must be allowed to run.");
+            this.requests = requests.ToList();
+            this.throttleLimit = throttleLimit;
+            this.migrate = migrate;
+        }
+
+        /// <summary>The migrations whose toolstack command runs now: whoever stops watching tells the user about these.</summary>
+        public StartedMigrations Started { get; } = new StartedMigrations();
+
+        /// <summary>
+        /// Runs every request and hands each event to <paramref name="emit"/> as it happens, from worker threads. Cancelling stops
+        /// the watching only (a started migration goes on on its source, as <see cref="Started"/> says); the task then ends without
+        /// further events for the migrations it stopped.
+        /// </summary>
+        public Task RunAsync(Action<MigrationEvent> emit, CancellationToken cancellationToken)
+        {
+            var gate = new SemaphoreSlim(throttleLimit);
+            return Task.WhenAll(requests.Select((request, index) => Task.Run(() => RunOneAsync(index, request, gate, emit, cancellationToken))));
+        }
+
+        /// <summary>
+        /// Runs every request and yields the events on the enumerating thread, in the order they happened; the enumeration ends
+        /// with the last migration. Cancelling throws <see cref="OperationCanceledException"/> out of the enumeration.
+        /// </summary>
+        public IEnumerable<MigrationEvent> Run(CancellationToken cancellationToken)
+        {
+            // Not disposed: a worker may still add an event after the reader was cancelled and left.
+            var events = new BlockingCollection<MigrationEvent>();
+            _ = RunAsync(events.Add, cancellationToken).ContinueWith(_ => events.CompleteAdding(), TaskScheduler.Default);
+            return events.GetConsumingEnumerable(cancellationToken);
+        }
+
+        private async Task RunOneAsync(int index, MigrationRequest request, SemaphoreSlim gate, Action<MigrationEvent> emit, CancellationToken cancellationToken)
+        {
+            var domain = request.Domain;
+            StartedMigration? underWay = null;
+            var alsoStarted = request.Started;
+            request.Started = migration =>
+            {
+                Started.Add(underWay = migration);
+                alsoStarted?.Invoke(migration);
+            };
+            try
+            {
+                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var result = await migrate(request,
+                        progress => emit(new MigrationProgressEvent(index, domain, progress.PercentComplete, progress.Status)),
+                        line => emit(new MigrationLogEvent(index, domain, line)),
+                        cancellationToken).ConfigureAwait(false);
+                    emit(new MigrationProgressEvent(index, domain, 100, result.Status.ToString(), Completed: true));
+                    emit(new MigrationResultEvent(index, domain, result));
+                }
+                finally
+                {
+                    if (underWay != null) Started.Remove(underWay);
+                    gate.Release();
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller stopped watching and has been told what goes on; nothing more is reported to it.
+            }
+            catch (Exception e)
+            {
+                emit(new MigrationProgressEvent(index, domain, 100, "Failed", Completed: true));
+                emit(new MigrationErrorEvent(index, domain, e));
+            }
+        }
+    }
+}
