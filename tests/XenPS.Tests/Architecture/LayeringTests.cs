@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using XenPS.Core.Model;
+using Xunit;
+
+namespace XenPS.Tests.Architecture
+{
+    /// <summary>The dependency rules of ARCHITECTURE.md, read from the source of XenPS.Core.</summary>
+    public class LayeringTests
+    {
+        /// <summary>Each folder's layer: a folder uses folders of lower layers, and of its own where the layer is shared.</summary>
+        private static readonly Dictionary<string, int> Layers = new Dictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["Text"] = 1,
+            ["Compatibility"] = 1,
+            ["Model"] = 2,
+            ["Parsing"] = 3,
+            ["Sessions"] = 4,
+            ["Scripts"] = 4,
+            ["Toolstacks"] = 4,
+            ["Relocation"] = 5,
+            ["Readiness"] = 6,
+            ["Migration"] = 6,
+        };
+
+        /// <summary>Layers whose folders may use one another.</summary>
+        private static readonly HashSet<int> SharedLayers = new HashSet<int> { 4, 6 };
+
+        /// <summary>Dependencies against the layers that ARCHITECTURE.md names as exceptions to remove.</summary>
+        private static readonly HashSet<string> Exceptions = new HashSet<string>(StringComparer.Ordinal) { "Model -> Relocation" };
+
+        private static readonly Regex UsingCore = new Regex(@"^\s*using\s+XenPS\.Core\.([A-Za-z]+)\s*;", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+        [Fact]
+        public void XenPSCoreDoesNotReferencePowerShell()
+        {
+            var references = typeof(XenDomain).Assembly.GetReferencedAssemblies().Select(a => a.Name);
+
+            Assert.DoesNotContain("System.Management.Automation", references);
+        }
+
+        [Fact]
+        public void EveryFolderOfXenPSCoreHasALayer()
+        {
+            Assert.Equal(Layers.Keys.OrderBy(k => k, StringComparer.Ordinal), Folders().Select(Path.GetFileName).OrderBy(k => k, StringComparer.Ordinal));
+        }
+
+        [Fact]
+        public void FoldersUseOnlyTheLayersBelowThem()
+        {
+            var wrong = new List<string>();
+            foreach (var folder in Folders())
+            {
+                var name = Path.GetFileName(folder);
+                var used = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories)
+                    .SelectMany(file => UsingCore.Matches(File.ReadAllText(file)).Cast<Match>().Select(m => (File: Path.GetFileName(file), Folder: m.Groups[1].Value)));
+                foreach (var (file, target) in used.Where(u => u.Folder != name))
+                {
+                    if (Allowed(name, target)) continue;
+                    wrong.Add($"{name}/{file} uses {target}");
+                }
+            }
+
+            Assert.Empty(wrong.Distinct());
+        }
+
+        private static bool Allowed(string folder, string target)
+        {
+            if (Exceptions.Contains($"{folder} -> {target}")) return true;
+            if (!Layers.TryGetValue(target, out var targetLayer)) return false;
+            var layer = Layers[folder];
+            return targetLayer < layer || (targetLayer == layer && SharedLayers.Contains(layer));
+        }
+
+        /// <summary>The folders of src/XenPS.Core that hold source, found from the test's own folder upwards.</summary>
+        private static IEnumerable<string> Folders()
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            {
+                var core = Path.Combine(dir.FullName, "src", "XenPS.Core");
+                if (!Directory.Exists(core)) continue;
+                return Directory.GetDirectories(core)
+                    .Where(d => Path.GetFileName(d) is not ("bin" or "obj"))
+                    .Where(d => Directory.GetFiles(d, "*.cs", SearchOption.AllDirectories).Length > 0)
+                    .ToList();
+            }
+            throw new DirectoryNotFoundException($"No src/XenPS.Core in {AppContext.BaseDirectory} or any of its parents: run the tests from the repository.");
+        }
+    }
+}
