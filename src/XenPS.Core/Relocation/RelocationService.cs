@@ -178,7 +178,7 @@ namespace XenPS.Core.Relocation
             var result = await session.Shell.RunAsync(RestartCommand, Root, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
-                throw new XenSessionException("XendRestartFailed",
+                throw new XenSessionException(XenSessionErrorId.XendRestartFailed,
                     $"The new settings are written, but xend on {session.ComputerName} did not restart (exit code {result.ExitCode}): {(result.Stderr + result.Stdout).Trim()}");
             }
             if (!proposed.Server) return;
@@ -222,7 +222,7 @@ namespace XenPS.Core.Relocation
         private static void RequireXend(XenSession session)
         {
             if (session.AvailableToolstacks.Contains(Toolstack.Xm)) return;
-            throw new XenSessionException("XendNotInstalled",
+            throw new XenSessionException(XenSessionErrorId.XendNotInstalled,
                 $"{session.ComputerName} has only the xl toolstack, which has no relocation server: xl migrates over SSH. " +
                 $"What xl needs instead is that root on the source dom0 can log in to {session.ComputerName} without a password " +
                 $"(on the source: ssh -o BatchMode=yes {session.ComputerName} true).");
