@@ -74,6 +74,12 @@ namespace XenPS
         }
 
         /// <summary>
+        /// Whether <paramref name="exception"/>, raised by work on one host, is that host's failure, to be written as its error
+        /// record while the other hosts go on (as <see cref="RunOnEach"/> does), rather than Ctrl+C, which ends the whole call.
+        /// </summary>
+        protected static bool IsHostFailure(Exception exception) => exception is not (OperationCanceledException or PipelineStoppedException);
+
+        /// <summary>
         /// Adds the hosts of one pipeline record: the given sessions, else the named hosts, else every open session.
         /// </summary>
         private protected void AddTargets(List<HostTarget> targets, string[]? computerNames, XenSession[]? sessions, IEnumerable<string> names)

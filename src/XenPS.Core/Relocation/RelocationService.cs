@@ -212,11 +212,23 @@ namespace XenPS.Core.Relocation
                 .RunAsync(session.Shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
             var content = RemoteFile.IsMissing(sections["config"]) ? null
                 : await RemoteFile.CompleteReadAsync(session.Shell, path, sections["config"], cancellationToken).ConfigureAwait(false);
-            var document = SxpDocument.Parse(content is null ? "" : FileEncoding.GetString(content.Bytes));
-            var config = Describe(session.ComputerName, path, document, content != null);
+            var config = DescribeFile(session.ComputerName, path, content);
             config.XendRunning = sections["xend"].ExitCode == 0;
             config.Listening = ListenerTable.IsListening(ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout), config.Port, config.Address);
             return (content, config);
+        }
+
+        /// <summary>The settings of the file read (none: a missing file); a file xend cannot read fails naming the file and the host.</summary>
+        private static XendRelocationConfig DescribeFile(string computerName, string path, RemoteFileContent? content)
+        {
+            try
+            {
+                return Describe(computerName, path, SxpDocument.Parse(content is null ? "" : FileEncoding.GetString(content.Bytes)), content != null);
+            }
+            catch (XenParseException e)
+            {
+                throw new XenParseException($"{path} on {computerName} cannot be read: {e.Message}", e);
+            }
         }
 
         private static void RequireXend(XenSession session)

@@ -164,7 +164,7 @@ namespace XenPS.Commands
                 }
                 if (PassThru) WriteObject(WithName(result, computer, changed: true));
             }
-            catch (XenSessionException e)
+            catch (Exception e) when (IsHostFailure(e))
             {
                 WriteError(ToErrorRecord(e, computer));
             }
