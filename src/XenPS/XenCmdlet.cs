@@ -163,7 +163,7 @@ namespace XenPS
         };
 
         /// <summary>Each <see cref="XenErrorKind"/> is named after the ErrorCategory it stands for.</summary>
-        internal static ErrorCategory CategoryOf(XenErrorKind kind) => (ErrorCategory)Enum.Parse(typeof(ErrorCategory), kind.ToString());
+        private static ErrorCategory CategoryOf(XenErrorKind kind) => (ErrorCategory)Enum.Parse(typeof(ErrorCategory), kind.ToString());
     }
 
     /// <summary>The result of work on one host, or why it failed.</summary>

@@ -137,5 +137,11 @@ namespace XenPS.Core.Sessions
         public static readonly XenErrorId NoChangeRequested = new XenErrorId(nameof(NoChangeRequested), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId InvalidHostsAllowEntry = new XenErrorId(nameof(InvalidHostsAllowEntry), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId RelocationOpenToEveryone = new XenErrorId(nameof(RelocationOpenToEveryone), XenErrorKind.SecurityError);
+        public static readonly XenErrorId ReadinessCheckFailed = new XenErrorId(nameof(ReadinessCheckFailed), XenErrorKind.ResourceUnavailable);
+        public static readonly XenErrorId GuestProbeNeedsOneDomain = new XenErrorId(nameof(GuestProbeNeedsOneDomain), XenErrorKind.InvalidArgument);
+        public static readonly XenErrorId InvalidGuestProbe = new XenErrorId(nameof(InvalidGuestProbe), XenErrorKind.InvalidArgument);
+
+        /// <summary>A migration job's own failure, which has no more precise category than the exception that ended it.</summary>
+        public static readonly XenErrorId MigrationJobFailed = new XenErrorId(nameof(MigrationJobFailed), XenErrorKind.NotSpecified);
     }
 }
