@@ -74,6 +74,12 @@ namespace XenPS
         }
 
         /// <summary>
+        /// Whether <paramref name="exception"/>, raised by work on one host, is that host's failure, to be written as its error
+        /// record while the other hosts go on (as <see cref="RunOnEach"/> does), rather than Ctrl+C, which ends the whole call.
+        /// </summary>
+        protected static bool IsHostFailure(Exception exception) => exception is not (OperationCanceledException or PipelineStoppedException);
+
+        /// <summary>
         /// Adds the hosts of one pipeline record: the given sessions, else the named hosts, else every open session.
         /// </summary>
         private protected void AddTargets(List<HostTarget> targets, string[]? computerNames, XenSession[]? sessions, IEnumerable<string> names)
@@ -106,10 +112,10 @@ namespace XenPS
                 }
                 catch (WildcardPatternException e)
                 {
-                    ThrowTerminatingError(new ErrorRecord(
+                    ThrowTerminatingError(NewErrorRecord(
                         new ArgumentException($"-{parameterName} '{VisibleText.Escape(pattern)}' is not a valid wildcard pattern ({e.Message.TrimEnd('.')}), so nothing was run. " +
                             "To match [ ] * ? literally, escape them with a backtick (`[) or with [WildcardPattern]::Escape().", parameterName, e),
-                        "InvalidWildcardPattern", ErrorCategory.InvalidArgument, pattern));
+                        XenSessionErrorId.InvalidWildcardPattern, pattern));
                 }
             }
         }
@@ -126,9 +132,9 @@ namespace XenPS
             var sessions = SessionRegistry.Default.Get().Where(s => s.State == XenSessionState.Opened).ToList();
             if (sessions.Count == 0)
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(NewErrorRecord(
                     new ArgumentException("No host given and no open session: name hosts with -ComputerName, or open sessions with New-XenSession."),
-                    "ComputerNameRequired", ErrorCategory.InvalidArgument, null));
+                    XenSessionErrorId.ComputerNameRequired, null));
             }
             return sessions;
         }
@@ -144,74 +150,20 @@ namespace XenPS
             return record;
         }
 
-        private static ErrorRecord NewErrorRecord(Exception exception, object? target)
-        {
-            if (exception is XenSessionException xen)
-            {
-                return new ErrorRecord(xen, xen.ErrorId, CategoryOf(xen.ErrorId), target);
-            }
-            if (exception is ArgumentException)
-            {
-                return new ErrorRecord(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target);
-            }
-            if (exception is XenParseException)
-            {
-                return new ErrorRecord(exception, "UnreadableData", ErrorCategory.InvalidData, target);
-            }
-            return new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target);
-        }
+        /// <summary>An error record of <paramref name="exception"/> whose id and category are those of the table entry <paramref name="errorId"/>.</summary>
+        private protected static ErrorRecord NewErrorRecord(Exception exception, XenErrorId errorId, object? target) =>
+            new ErrorRecord(exception, errorId.Name, CategoryOf(errorId.Kind), target);
 
-        private static ErrorCategory CategoryOf(string errorId)
+        private static ErrorRecord NewErrorRecord(Exception exception, object? target) => exception switch
         {
-            switch (errorId)
-            {
-                case XenSessionErrorId.HostKeyUnknown:
-                case XenSessionErrorId.HostKeyChanged:
-                case XenSessionErrorId.HostKeyRevoked:
-                    return ErrorCategory.SecurityError;
-                case XenSessionErrorId.AuthenticationFailed:
-                case XenSessionErrorId.KeyPassphraseRequired:
-                case XenSessionErrorId.NoCredentials:
-                    return ErrorCategory.AuthenticationError;
-                case XenSessionErrorId.HostNotFound:
-                case XenSessionErrorId.MigrationTargetNotFound:
-                case XenSessionErrorId.XendConfigNotFound:
-                case XenSessionErrorId.AllowedHostNotFound:
-                case XenSessionErrorId.KeyFileNotFound:
-                case XenSessionErrorId.SshConfigNotFound:
-                    return ErrorCategory.ObjectNotFound;
-                case XenSessionErrorId.KeyFileInvalid:
-                case XenSessionErrorId.SshConfigInvalid:
-                    return ErrorCategory.InvalidData;
-                case XenSessionErrorId.JumpHostInvalid:
-                case XenSessionErrorId.MigrationTargetInvalid:
-                case XenSessionErrorId.SshCommandInvalid:
-                case XenSessionErrorId.HostNameInvalid:
-                    return ErrorCategory.InvalidArgument;
-                case XenSessionErrorId.ProxyCommandNotSupported:
-                    return ErrorCategory.NotImplemented;
-                case XenSessionErrorId.ConnectionFailed:
-                case XenSessionErrorId.ConnectionLost:
-                case XenSessionErrorId.ChannelOpenFailed:
-                    return ErrorCategory.ConnectionError;
-                case XenSessionErrorId.ConnectTimeout:
-                case XenSessionErrorId.CommandTimeout:
-                    return ErrorCategory.OperationTimeout;
-                case XenSessionErrorId.SudoPasswordRequired:
-                case XenSessionErrorId.KnownHostsUpdateFailed:
-                    return ErrorCategory.PermissionDenied;
-                case XenSessionErrorId.SessionClosed:
-                    return ErrorCategory.ResourceUnavailable;
-                case XenSessionErrorId.LeftoverNotRemoved:
-                    return ErrorCategory.ResourceBusy;
-                case XenSessionErrorId.OutputLimitExceeded:
-                    return ErrorCategory.LimitsExceeded;
-                case XenSessionErrorId.NotXenHost:
-                    return ErrorCategory.DeviceError;
-                default:
-                    return ErrorCategory.InvalidResult;
-            }
-        }
+            XenSessionException xen => NewErrorRecord(xen, xen.ErrorId, target),
+            ArgumentException => NewErrorRecord(exception, XenSessionErrorId.InvalidArgument, target),
+            XenParseException => NewErrorRecord(exception, XenSessionErrorId.UnreadableData, target),
+            _ => new ErrorRecord(exception, exception.GetType().Name, ErrorCategory.NotSpecified, target),
+        };
+
+        /// <summary>Each <see cref="XenErrorKind"/> is named after the ErrorCategory it stands for.</summary>
+        private static ErrorCategory CategoryOf(XenErrorKind kind) => (ErrorCategory)Enum.Parse(typeof(ErrorCategory), kind.ToString());
     }
 
     /// <summary>The result of work on one host, or why it failed.</summary>

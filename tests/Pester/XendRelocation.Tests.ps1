@@ -333,6 +333,40 @@ Describe 'Set-XendRelocation' {
         }
     }
 
+    Context 'a host whose xend-config.sxp xend cannot read' {
+        BeforeAll { Invoke-LabHost $Lab dom0-c @('cp', '-p', $ConfigFile, '/root/xend-config.sxp.orig') | Out-Null }
+        AfterEach { Invoke-LabHost $Lab dom0-c @('sh', '-c', "cp -p /root/xend-config.sxp.orig $ConfigFile && rm -f /etc/xen/*.xenps-*.bak") | Out-Null }
+
+        It 'fails that host alone, with one error record, and leaves its file as it was (<Case>)' -TestCases @(
+            @{ Case = 'unbalanced parentheses'; Line = '(xend-relocation-port 8002'; Message = "*is never closed*" }
+            @{ Case = 'a port that is not a number'; Line = '(xend-relocation-port abc)'; Message = "*abc*" }
+        ) {
+            Invoke-LabHost $Lab dom0-b @('sh', '-c', "printf '%s\n' '$Line' >> $ConfigFile") | Out-Null
+            $broken = Get-ConfigHash
+
+            $results = Set-XendRelocation -ComputerName dom0-b, dom0-c -Port 8003 -Confirm:$false -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $results.ComputerName | Should -Be 'dom0-c'
+            $results.Port | Should -Be 8003
+            $failed.Count | Should -Be 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'UnreadableData,*'
+            $failed[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $failed[0].TargetObject | Should -Be 'dom0-b'
+            $failed[0].Exception.Message | Should -BeLike "$ConfigFile on dom0-b cannot be read: $Message"
+            Get-ConfigHash | Should -Be $broken
+            Get-Backups | Should -BeNullOrEmpty
+        }
+
+        It 'goes on with the other sessions of the pipeline' {
+            Invoke-LabHost $Lab dom0-b @('sh', '-c', "printf '(xend-relocation-port\n' >> $ConfigFile") | Out-Null
+
+            $results = Get-XenSession -ComputerName dom0-b, dom0-c | Set-XendRelocation -Port 8003 -Confirm:$false -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+            $results.ComputerName | Should -Be 'dom0-c'
+            $failed.TargetObject | Should -Be 'dom0-b'
+        }
+    }
+
     Context 'a non-root user' {
         It 'changes the file through sudo with -UseSudo' {
             $userOnly = [pscredential]::new('xenadmin', [securestring]::new())

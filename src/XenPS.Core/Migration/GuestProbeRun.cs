@@ -42,7 +42,7 @@ namespace XenPS.Core.Migration
             var answered = check.Count > 0 && check[check.Count - 1].Answered;
             if (!answered && options.RequireAnswerBefore)
             {
-                throw new XenSessionException("GuestProbeNoAnswer",
+                throw new XenSessionException(XenSessionErrorId.GuestProbeNoAnswer,
                     $"The guest probe {description} got no answer within {options.ConnectTimeout.TotalMilliseconds:0} ms, so {request.Domain} was not migrated. " +
                     "Check that the guest's service runs and that its host name and port are right, or give -SkipGuestProbeCheck to migrate anyway " +
                     "(the downtime is then measured from the guest's first answer).");

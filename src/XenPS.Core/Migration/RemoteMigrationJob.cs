@@ -83,12 +83,12 @@ namespace XenPS.Core.Migration
                 var lockText = session.Length > 0
                     ? $"The lock is {JobFolder} on {shell.ComputerName}, held by the processes of session {session}; XenPS takes it over by itself once none of them runs ('pgrep -s {session}' prints nothing)."
                     : $"The lock is {JobFolder} on {shell.ComputerName}; once no migration of {Domain} runs there ('ps -ef | grep migrate'), remove it with 'rm -rf -- {JobFolder}'.";
-                throw new XenSessionException("MigrationInProgress",
+                throw new XenSessionException(XenSessionErrorId.MigrationInProgress,
                     $"{Domain} is being migrated from {shell.ComputerName} already ({holder}); XenPS never starts a second migration of the same domain. {lockText}");
             }
             if (result.ExitCode != 0 || result.Stdout.Trim() != "started")
             {
-                throw new XenSessionException("MigrationStartFailed",
+                throw new XenSessionException(XenSessionErrorId.MigrationStartFailed,
                     $"The migration of {Domain} could not be started on {shell.ComputerName} (exit code {result.ExitCode}): {(result.Stderr + result.Stdout).Trim()}");
             }
         }

@@ -172,7 +172,7 @@ namespace XenPS.Core.Relocation
             var result = await session.Shell.RunAsync(XenToolstack.XendRestartCommand, Root, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
-                throw new XenSessionException("XendRestartFailed",
+                throw new XenSessionException(XenSessionErrorId.XendRestartFailed,
                     $"The new settings are written, but xend on {session.ComputerName} did not restart (exit code {result.ExitCode}): {(result.Stderr + result.Stdout).Trim()}");
             }
             if (!proposed.Server) return;
@@ -206,17 +206,29 @@ namespace XenPS.Core.Relocation
                 .RunAsync(session.Shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
             var content = RemoteFile.IsMissing(sections["config"]) ? null
                 : await RemoteFile.CompleteReadAsync(session.Shell, path, sections["config"], cancellationToken).ConfigureAwait(false);
-            var document = SxpDocument.Parse(content is null ? "" : FileEncoding.GetString(content.Bytes));
-            var config = Describe(session.ComputerName, path, document, content != null);
+            var config = DescribeFile(session.ComputerName, path, content);
             config.XendRunning = sections["xend"].ExitCode == 0;
             config.Listening = ListenerTable.IsListening(ListenerTable.Parse(sections["tcp"].Stdout, sections["tcp6"].Stdout), config.Port, config.Address);
             return (content, config);
         }
 
+        /// <summary>The settings of the file read (none: a missing file); a file xend cannot read fails naming the file and the host.</summary>
+        private static XendRelocationConfig DescribeFile(string computerName, string path, RemoteFileContent? content)
+        {
+            try
+            {
+                return Describe(computerName, path, SxpDocument.Parse(content is null ? "" : FileEncoding.GetString(content.Bytes)), content != null);
+            }
+            catch (XenParseException e)
+            {
+                throw new XenParseException($"{path} on {computerName} cannot be read: {e.Message}", e);
+            }
+        }
+
         private static void RequireXend(XenSession session)
         {
             if (session.AvailableToolstacks.Contains(Toolstack.Xm)) return;
-            throw new XenSessionException("XendNotInstalled",
+            throw new XenSessionException(XenSessionErrorId.XendNotInstalled,
                 $"{session.ComputerName} has only the xl toolstack, which has no relocation server: xl migrates over SSH. " +
                 $"What xl needs instead is that root on the source dom0 can log in to {session.ComputerName} without a password " +
                 $"(on the source: ssh -o BatchMode=yes {session.ComputerName} true).");

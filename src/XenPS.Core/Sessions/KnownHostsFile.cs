@@ -71,15 +71,15 @@ namespace XenPS.Core.Sessions
     public sealed class KnownHostsFile
     {
         private const string HashPrefix = "|1|";
-        private readonly List<Entry> _entries;
-        private readonly object _gate = new object();
-        private int _lineCount;
+        private readonly List<Entry> entries;
+        private readonly object gate = new object();
+        private int lineCount;
 
         private KnownHostsFile(string path, List<Entry> entries, int lineCount)
         {
             Path = path;
-            _entries = entries;
-            _lineCount = lineCount;
+            this.entries = entries;
+            this.lineCount = lineCount;
         }
 
         public string Path { get; }
@@ -168,7 +168,7 @@ namespace XenPS.Core.Sessions
             if (names.Count == 0) throw new ArgumentException("At least one host name is needed.", nameof(hosts));
             var hostField = string.Join(",", names);
             var line = $"{hostField} {keyType} {Convert.ToBase64String(key)}";
-            lock (_gate)
+            lock (gate)
             {
                 var created = !File.Exists(Path);
                 if (created) CreateFolder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)));
@@ -179,13 +179,13 @@ namespace XenPS.Core.Sessions
                     var bytes = new UTF8Encoding(false).GetBytes(text);
                     stream.Write(bytes, 0, bytes.Length);
                 }
-                _entries.Add(new Entry(++_lineCount, false, names.ToArray(), null, null, keyType, key));
+                entries.Add(new Entry(++lineCount, false, names.ToArray(), null, null, keyType, key));
             }
         }
 
         private List<Entry> Snapshot()
         {
-            lock (_gate) return new List<Entry>(_entries);
+            lock (gate) return new List<Entry>(entries);
         }
 
         private static IEnumerable<string> LookupNames(IEnumerable<string> hosts, int port) =>

@@ -8,7 +8,7 @@ namespace XenPS.Core.Sessions
     /// </summary>
     public sealed class RemoteCommandStoppedException : XenSessionException
     {
-        internal RemoteCommandStoppedException(string errorId, string computerName, string command, string limit, string partialStdout)
+        internal RemoteCommandStoppedException(XenErrorId errorId, string computerName, string command, string limit, string partialStdout)
             : base(errorId, BuildMessage(errorId, computerName, command, limit))
         {
             ComputerName = computerName;
@@ -33,7 +33,7 @@ namespace XenPS.Core.Sessions
         internal RemoteCommandStoppedException For(string command) =>
             new RemoteCommandStoppedException(ErrorId, ComputerName, command, Limit, "");
 
-        private static string BuildMessage(string errorId, string computerName, string command, string limit)
+        private static string BuildMessage(XenErrorId errorId, string computerName, string command, string limit)
         {
             var host = VisibleText.Escape(computerName);
             return errorId == XenSessionErrorId.OutputLimitExceeded

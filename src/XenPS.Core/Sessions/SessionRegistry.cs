@@ -12,10 +12,10 @@ namespace XenPS.Core.Sessions
     /// </summary>
     public sealed class SessionRegistry
     {
-        private readonly object _gate = new object();
-        private readonly List<XenSession> _sessions = new List<XenSession>();
-        private readonly Dictionary<string, Task<XenSession>> _opening = new Dictionary<string, Task<XenSession>>(StringComparer.Ordinal);
-        private int _lastId;
+        private readonly object gate = new object();
+        private readonly List<XenSession> sessions = new List<XenSession>();
+        private readonly Dictionary<string, Task<XenSession>> opening = new Dictionary<string, Task<XenSession>>(StringComparer.Ordinal);
+        private int lastId;
 
         /// <summary>The registry of the module; emptied when the module is removed.</summary>
         public static SessionRegistry Default { get; } = new SessionRegistry();
@@ -24,12 +24,12 @@ namespace XenPS.Core.Sessions
         public XenSession Add(XenSession session)
         {
             if (session is null) throw new ArgumentNullException(nameof(session));
-            lock (_gate)
+            lock (gate)
             {
-                if (!_sessions.Contains(session))
+                if (!sessions.Contains(session))
                 {
-                    session.Id = ++_lastId;
-                    _sessions.Add(session);
+                    session.Id = ++lastId;
+                    sessions.Add(session);
                 }
             }
             return session;
@@ -38,25 +38,25 @@ namespace XenPS.Core.Sessions
         /// <summary>Every registered session, in Id order.</summary>
         public IReadOnlyList<XenSession> Get()
         {
-            lock (_gate) return _sessions.ToList();
+            lock (gate) return sessions.ToList();
         }
 
         public XenSession? GetById(int id)
         {
-            lock (_gate) return _sessions.FirstOrDefault(s => s.Id == id);
+            lock (gate) return sessions.FirstOrDefault(s => s.Id == id);
         }
 
         /// <summary>The sessions whose ComputerName is <paramref name="computerName"/>, ignoring case.</summary>
         public IReadOnlyList<XenSession> GetByComputerName(string computerName)
         {
-            lock (_gate) return _sessions.Where(s => string.Equals(s.ComputerName, computerName, StringComparison.OrdinalIgnoreCase)).ToList();
+            lock (gate) return sessions.Where(s => string.Equals(s.ComputerName, computerName, StringComparison.OrdinalIgnoreCase)).ToList();
         }
 
         /// <summary>Closes <paramref name="session"/> and forgets it.</summary>
         public void Remove(XenSession session)
         {
             if (session is null) throw new ArgumentNullException(nameof(session));
-            lock (_gate) _sessions.Remove(session);
+            lock (gate) sessions.Remove(session);
             session.Close();
         }
 
@@ -64,10 +64,10 @@ namespace XenPS.Core.Sessions
         public void Clear()
         {
             List<XenSession> all;
-            lock (_gate)
+            lock (gate)
             {
-                all = _sessions.ToList();
-                _sessions.Clear();
+                all = sessions.ToList();
+                sessions.Clear();
             }
             all.ForEach(s => s.Close());
         }
@@ -83,20 +83,20 @@ namespace XenPS.Core.Sessions
             var key = ConnectionTarget.Resolve(options).Key;
             Task<XenSession>? opening;
             List<XenSession> broken;
-            lock (_gate)
+            lock (gate)
             {
-                var open = _sessions.Where(s => s.State == XenSessionState.Opened).ToList();
+                var open = sessions.Where(s => s.State == XenSessionState.Opened).ToList();
                 var reusable = open.FirstOrDefault(s => s.ConnectionKey == key)
                     ?? (options.UserName is null && options.Port is null
                         ? open.FirstOrDefault(s => string.Equals(s.ComputerName, options.ComputerName, StringComparison.OrdinalIgnoreCase))
                         : null);
                 if (reusable != null) return reusable;
-                broken = _sessions.Where(s => s.ConnectionKey == key && s.State == XenSessionState.Broken).ToList();
-                broken.ForEach(s => _sessions.Remove(s));
-                if (!_opening.TryGetValue(key, out opening))
+                broken = sessions.Where(s => s.ConnectionKey == key && s.State == XenSessionState.Broken).ToList();
+                broken.ForEach(s => sessions.Remove(s));
+                if (!this.opening.TryGetValue(key, out opening))
                 {
                     opening = Task.Run(() => OpenAndAddAsync(options, key, cancellationToken));
-                    _opening[key] = opening;
+                    this.opening[key] = opening;
                 }
             }
             broken.ForEach(s => s.Close());
@@ -111,7 +111,7 @@ namespace XenPS.Core.Sessions
             }
             finally
             {
-                lock (_gate) _opening.Remove(key);
+                lock (gate) opening.Remove(key);
             }
         }
     }

@@ -69,12 +69,12 @@ namespace XenPS.Core.Sessions
 
         /// <summary>ProxyJump and ProxyCommand exclude each other: the first of them obtained is kept under this key.</summary>
         private const string ProxyKey = "proxyjump|proxycommand";
-        private readonly IReadOnlyList<Directive> _directives;
+        private readonly IReadOnlyList<Directive> directives;
 
         private SshConfigFile(string path, IReadOnlyList<Directive> directives)
         {
             Path = path;
-            _directives = directives;
+            this.directives = directives;
         }
 
         public string Path { get; }
@@ -96,7 +96,7 @@ namespace XenPS.Core.Sessions
             if (string.IsNullOrEmpty(alias)) throw new ArgumentException("A host name is needed.", nameof(alias));
             var found = new Dictionary<string, Directive>(StringComparer.Ordinal);
             var identityFiles = new List<Directive>();
-            Walk(_directives, alias.ToLowerInvariant(), found, identityFiles);
+            Walk(directives, alias.ToLowerInvariant(), found, identityFiles);
 
             var hostName = found.TryGetValue("hostname", out var h) ? Expand(h, h.Args[0], TokensOf(alias, alias)) : alias;
             var user = found.TryGetValue("user", out var u) ? u.Args[0] : null;
@@ -123,7 +123,7 @@ namespace XenPS.Core.Sessions
         public IReadOnlyList<string> HostAliases()
         {
             var aliases = new List<string>();
-            CollectAliases(_directives, aliases);
+            CollectAliases(directives, aliases);
             return aliases.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         }
 

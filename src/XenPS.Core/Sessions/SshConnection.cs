@@ -11,25 +11,25 @@ namespace XenPS.Core.Sessions
     /// </summary>
     internal sealed class SshConnection : IDisposable
     {
-        private readonly IReadOnlyList<JumpLink> _links;
+        private readonly IReadOnlyList<JumpLink> links;
 
         public SshConnection(SshClient client, IReadOnlyList<JumpLink> links)
         {
             Client = client;
-            _links = links;
+            this.links = links;
         }
 
         /// <summary>The client of the session's own host.</summary>
         public SshClient Client { get; }
 
         /// <summary>True while the host's client and every hop are connected.</summary>
-        public bool IsUp => IsConnected(Client) && _links.All(l => l.IsUp);
+        public bool IsUp => IsConnected(Client) && links.All(l => l.IsUp);
 
         /// <summary>Closes the host's client, then the hops from the last to the first.</summary>
         public void Dispose()
         {
             Client.Dispose();
-            Close(_links);
+            Close(links);
         }
 
         /// <summary>Closes <paramref name="links"/> from the last to the first.</summary>
@@ -54,7 +54,7 @@ namespace XenPS.Core.Sessions
     /// <summary>One jump host of a connection: its client and the port forwarded through it to the next hop or the host.</summary>
     internal sealed class JumpLink : IDisposable
     {
-        private readonly ForwardedPortLocal _forward;
+        private readonly ForwardedPortLocal forward;
 
         /// <summary>Forwards 127.0.0.1 on a port the system picks, through <paramref name="client"/>, to <paramref name="next"/>; not yet started.</summary>
         public JumpLink(ConnectionTarget hop, SshClient client, ConnectionTarget next)
@@ -62,7 +62,7 @@ namespace XenPS.Core.Sessions
             Hop = hop;
             Client = client;
             Next = next;
-            _forward = new ForwardedPortLocal("127.0.0.1", 0, next.HostName, (uint)next.Port);
+            forward = new ForwardedPortLocal("127.0.0.1", 0, next.HostName, (uint)next.Port);
         }
 
         public ConnectionTarget Hop { get; }
@@ -73,21 +73,21 @@ namespace XenPS.Core.Sessions
         public ConnectionTarget Next { get; }
 
         /// <summary>The local port that leads to <see cref="Next"/>, once started.</summary>
-        public int LocalPort => (int)_forward.BoundPort;
+        public int LocalPort => (int)forward.BoundPort;
 
-        public bool IsUp => SshConnection.IsConnected(Client) && _forward.IsStarted;
+        public bool IsUp => SshConnection.IsConnected(Client) && forward.IsStarted;
 
         /// <summary>Starts listening on 127.0.0.1.</summary>
         public void Start()
         {
-            Client.AddForwardedPort(_forward);
-            _forward.Start();
+            Client.AddForwardedPort(forward);
+            forward.Start();
         }
 
         /// <summary>Stops and closes the forwarded port, then the hop's client.</summary>
         public void Dispose()
         {
-            _forward.Dispose();
+            forward.Dispose();
             Client.Dispose();
         }
     }

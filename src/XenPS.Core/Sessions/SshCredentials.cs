@@ -10,13 +10,13 @@ namespace XenPS.Core.Sessions
     /// <summary>The authentication methods offered for one connection, loaded once and reused when reconnecting.</summary>
     internal sealed class SshCredentials : IDisposable
     {
-        private readonly List<IDisposable> _owned;
+        private readonly List<IDisposable> owned;
 
         private SshCredentials(AuthenticationMethod[] methods, string description, List<IDisposable> owned)
         {
             Methods = methods;
             Description = description;
-            _owned = owned;
+            this.owned = owned;
         }
 
         public AuthenticationMethod[] Methods { get; }
@@ -73,7 +73,7 @@ namespace XenPS.Core.Sessions
             }
         }
 
-        public void Dispose() => _owned.ForEach(o => o.Dispose());
+        public void Dispose() => owned.ForEach(o => o.Dispose());
 
         private static PrivateKeyFile? LoadKey(KeyFileChoice choice, ConnectionTarget target, ref XenSessionException? skipped)
         {

@@ -28,16 +28,16 @@ namespace XenPS.Core.Sessions
         private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(30);
         private static readonly string[] SudoPasswordPrompts = { "sudo: a password is required", "sudo: a terminal is required" };
 
-        private readonly ConnectionTarget _target;
-        private readonly SshCredentials _credentials;
-        private readonly IReadOnlyList<SshCredentials> _hopCredentials;
-        private readonly SemaphoreSlim _reconnectGate = new SemaphoreSlim(1, 1);
-        private volatile SshConnection? _connection;
-        private volatile bool _disposed;
+        private readonly ConnectionTarget target;
+        private readonly SshCredentials credentials;
+        private readonly IReadOnlyList<SshCredentials> hopCredentials;
+        private readonly SemaphoreSlim reconnectGate = new SemaphoreSlim(1, 1);
+        private volatile SshConnection? connection;
+        private volatile bool disposed;
 
         private SshRemoteShell(ConnectionTarget target)
         {
-            _target = target;
+            this.target = target;
             var hopCredentials = new List<SshCredentials>();
             try
             {
@@ -52,47 +52,47 @@ namespace XenPS.Core.Sessions
                         throw new JumpHostException(hop, target.ComputerName, e);
                     }
                 }
-                _credentials = SshCredentials.Load(target);
+                credentials = SshCredentials.Load(target);
             }
             catch
             {
                 hopCredentials.ForEach(c => c.Dispose());
                 throw;
             }
-            _hopCredentials = hopCredentials;
+            this.hopCredentials = hopCredentials;
         }
 
         /// <summary>The host as the user named it.</summary>
-        public string ComputerName => _target.ComputerName;
+        public string ComputerName => target.ComputerName;
 
         /// <summary>The name or address connected to.</summary>
-        public string HostName => _target.HostName;
+        public string HostName => target.HostName;
 
-        public int Port => _target.Port;
+        public int Port => target.Port;
 
-        public string UserName => _target.UserName;
+        public string UserName => target.UserName;
 
-        public bool UseSudo => _target.UseSudo;
+        public bool UseSudo => target.UseSudo;
 
         /// <summary>Time limit of each command that gives none of its own; null means none.</summary>
-        public TimeSpan? CommandTimeout => CommandLimits.Timeout(null, _target.CommandTimeout);
+        public TimeSpan? CommandTimeout => CommandLimits.Timeout(null, target.CommandTimeout);
 
         /// <summary>Output limit (bytes) of each command that gives none of its own.</summary>
-        public long MaxCommandOutput => CommandLimits.MaxOutputBytes(null, _target.MaxCommandOutput);
+        public long MaxCommandOutput => CommandLimits.MaxOutputBytes(null, target.MaxCommandOutput);
 
         /// <summary><c>SHA256:...</c> of the host key accepted when the connection was last opened.</summary>
         public string HostKeyFingerprint { get; private set; } = "";
 
         /// <summary><c>user@host:port</c> with the host as connected to: the identity of this connection.</summary>
-        public string ConnectionKey => _target.Key;
+        public string ConnectionKey => target.Key;
 
         /// <summary>The jump hosts passed through, as <c>user@host:port,...</c>; empty for a direct connection.</summary>
-        public string JumpHost => _target.JumpHostChain;
+        public string JumpHost => target.JumpHostChain;
 
-        public bool IsDisposed => _disposed;
+        public bool IsDisposed => disposed;
 
         /// <summary>True while the SSH connection (and every jump host's) is up. A dropped connection is opened again by the next command.</summary>
-        public bool IsConnected => !_disposed && _connection?.IsUp == true;
+        public bool IsConnected => !disposed && connection?.IsUp == true;
 
         /// <summary>Resolves <paramref name="options"/> against the ssh config, loads the key files and connects.</summary>
         public static async Task<SshRemoteShell> ConnectAsync(SessionOptions options, CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ namespace XenPS.Core.Sessions
             var shell = new SshRemoteShell(ConnectionTarget.Resolve(options));
             try
             {
-                shell._connection = await shell.ConnectChainAsync(cancellationToken).ConfigureAwait(false);
+                shell.connection = await shell.ConnectChainAsync(cancellationToken).ConfigureAwait(false);
                 return shell;
             }
             catch
@@ -118,8 +118,8 @@ namespace XenPS.Core.Sessions
             var sudo = UseSudo && options.NeedsRoot;
             var commandLine = BuildCommandLine(command, sudo);
             var limits = new Limits(
-                CommandLimits.Timeout(options.Timeout, _target.CommandTimeout),
-                CommandLimits.MaxOutputBytes(options.MaxOutputBytes, _target.MaxCommandOutput),
+                CommandLimits.Timeout(options.Timeout, target.CommandTimeout),
+                CommandLimits.MaxOutputBytes(options.MaxOutputBytes, target.MaxCommandOutput),
                 options.What ?? CommandLimits.Describe(command));
             var connection = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
             for (var attempt = 1; ; attempt++)
@@ -133,7 +133,7 @@ namespace XenPS.Core.Sessions
                     }
                     return result;
                 }
-                catch (Exception e) when (_disposed && !(e is OperationCanceledException))
+                catch (Exception e) when (disposed && !(e is OperationCanceledException))
                 {
                     throw Closed();
                 }
@@ -156,11 +156,11 @@ namespace XenPS.Core.Sessions
         /// </summary>
         public void Dispose()
         {
-            if (_disposed) return;
-            _disposed = true;
-            _connection?.Dispose();
-            _credentials.Dispose();
-            foreach (var credentials in _hopCredentials) credentials.Dispose();
+            if (disposed) return;
+            disposed = true;
+            connection?.Dispose();
+            this.credentials.Dispose();
+            foreach (var credentials in hopCredentials) credentials.Dispose();
         }
 
         /// <summary>
@@ -250,8 +250,8 @@ namespace XenPS.Core.Sessions
 
         private async Task<SshConnection> ConnectedAsync(CancellationToken cancellationToken)
         {
-            if (_disposed) throw Closed();
-            var connection = _connection!;
+            if (disposed) throw Closed();
+            var connection = this.connection!;
             return connection.IsUp ? connection : await ReconnectAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
@@ -261,16 +261,16 @@ namespace XenPS.Core.Sessions
         /// </summary>
         private async Task<SshConnection> ReconnectAsync(SshConnection stale, CancellationToken cancellationToken)
         {
-            await _reconnectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await reconnectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                if (_disposed) throw Closed();
-                var current = _connection!;
+                if (disposed) throw Closed();
+                var current = connection!;
                 if (!ReferenceEquals(current, stale) && current.IsUp) return current;
                 var fresh = await ConnectChainAsync(cancellationToken).ConfigureAwait(false);
-                _connection = fresh;
+                connection = fresh;
                 current.Dispose();
-                if (_disposed)
+                if (disposed)
                 {
                     fresh.Dispose();
                     throw Closed();
@@ -279,7 +279,7 @@ namespace XenPS.Core.Sessions
             }
             finally
             {
-                _reconnectGate.Release();
+                reconnectGate.Release();
             }
         }
 
@@ -293,19 +293,19 @@ namespace XenPS.Core.Sessions
             var links = new List<JumpLink>();
             try
             {
-                var host = _target.JumpHosts.Count == 0 ? HostName : _target.JumpHosts[0].HostName;
-                var port = _target.JumpHosts.Count == 0 ? Port : _target.JumpHosts[0].Port;
-                for (var i = 0; i < _target.JumpHosts.Count; i++)
+                var host = target.JumpHosts.Count == 0 ? HostName : target.JumpHosts[0].HostName;
+                var port = target.JumpHosts.Count == 0 ? Port : target.JumpHosts[0].Port;
+                for (var i = 0; i < target.JumpHosts.Count; i++)
                 {
-                    var hop = _target.JumpHosts[i];
-                    var client = (await ConnectStageAsync(hop, _hopCredentials[i], host, port, links, cancellationToken).ConfigureAwait(false)).Client;
-                    var link = new JumpLink(hop, client, i + 1 < _target.JumpHosts.Count ? _target.JumpHosts[i + 1] : _target);
+                    var hop = target.JumpHosts[i];
+                    var client = (await ConnectStageAsync(hop, hopCredentials[i], host, port, links, cancellationToken).ConfigureAwait(false)).Client;
+                    var link = new JumpLink(hop, client, i + 1 < target.JumpHosts.Count ? target.JumpHosts[i + 1] : target);
                     links.Add(link);
                     StartForwarding(link);
                     host = "127.0.0.1";
                     port = link.LocalPort;
                 }
-                var final = await ConnectStageAsync(_target, _credentials, host, port, links, cancellationToken).ConfigureAwait(false);
+                var final = await ConnectStageAsync(target, credentials, host, port, links, cancellationToken).ConfigureAwait(false);
                 return new SshConnection(final.Client, links);
             }
             catch
@@ -322,7 +322,7 @@ namespace XenPS.Core.Sessions
             try
             {
                 var connected = await ConnectClientAsync(target, credentials, host, port, ComputerName, cancellationToken).ConfigureAwait(false);
-                if (ReferenceEquals(target, _target)) HostKeyFingerprint = connected.Fingerprint;
+                if (ReferenceEquals(target, this.target)) HostKeyFingerprint = connected.Fingerprint;
                 return connected;
             }
             catch (XenSessionException e) when (linksBefore.Count > 0 && e.InnerException is SshConnectionException && linksBefore[linksBefore.Count - 1].IsUp)
@@ -335,7 +335,7 @@ namespace XenPS.Core.Sessions
                     $"Check that {target.HostName} port {target.Port} can be reached from {via.Hop.HostName} and that the jump host's sshd allows TCP " +
                     "forwarding (AllowTcpForwarding).", e));
             }
-            catch (XenSessionException e) when (!ReferenceEquals(target, _target))
+            catch (XenSessionException e) when (!ReferenceEquals(target, this.target))
             {
                 throw new JumpHostException(target, ComputerName, e);
             }
@@ -464,15 +464,15 @@ namespace XenPS.Core.Sessions
         /// <summary>Decides on the key offered during key exchange; a refusal is kept to be thrown once Connect has failed.</summary>
         private sealed class HostKeyVerifier
         {
-            private readonly ConnectionTarget _target;
-            private readonly KnownHostsFile _knownHosts;
-            private readonly string _sessionComputerName;
+            private readonly ConnectionTarget target;
+            private readonly KnownHostsFile knownHosts;
+            private readonly string sessionComputerName;
 
             public HostKeyVerifier(ConnectionTarget target, KnownHostsFile knownHosts, string sessionComputerName)
             {
-                _target = target;
-                _knownHosts = knownHosts;
-                _sessionComputerName = sessionComputerName;
+                this.target = target;
+                this.knownHosts = knownHosts;
+                this.sessionComputerName = sessionComputerName;
             }
 
             public XenSessionException? Failure { get; private set; }
@@ -485,22 +485,22 @@ namespace XenPS.Core.Sessions
             {
                 var keyType = SshPublicKey.KeyType(key);
                 Fingerprint = SshPublicKey.Fingerprint(key);
-                var check = _knownHosts.Check(_target.KnownHostsNames, _target.Port, keyType, key);
+                var check = knownHosts.Check(target.KnownHostsNames, target.Port, keyType, key);
                 switch (check.Status)
                 {
                     case HostKeyStatus.Match:
                         return true;
-                    case HostKeyStatus.Unknown when _target.AcceptNewHostKey:
+                    case HostKeyStatus.Unknown when target.AcceptNewHostKey:
                         return Record(keyType, key);
                     case HostKeyStatus.Unknown:
-                        Failure = new HostKeyUnknownException(_target.ComputerName, _target.HostName, _target.Port, keyType, Fingerprint, _knownHosts.Path, _sessionComputerName);
+                        Failure = new HostKeyUnknownException(target.ComputerName, target.HostName, target.Port, keyType, Fingerprint, knownHosts.Path, sessionComputerName);
                         return false;
                     case HostKeyStatus.Changed:
-                        Failure = new HostKeyChangedException(_target.ComputerName, keyType, Fingerprint, check.RecordedKeys, _knownHosts.Path);
+                        Failure = new HostKeyChangedException(target.ComputerName, keyType, Fingerprint, check.RecordedKeys, knownHosts.Path);
                         return false;
                     default:
                         Failure = new XenSessionException(XenSessionErrorId.HostKeyRevoked,
-                            $"The host key of {_target.ComputerName} ({keyType} {Fingerprint}) is marked @revoked in {_knownHosts.Path} " +
+                            $"The host key of {target.ComputerName} ({keyType} {Fingerprint}) is marked @revoked in {knownHosts.Path} " +
                             $"(line {check.RecordedKeys[0].LineNumber}). XenPS never connects with a revoked key: have the host's key replaced.");
                         return false;
                 }
@@ -511,13 +511,13 @@ namespace XenPS.Core.Sessions
             {
                 try
                 {
-                    _knownHosts.Add(_target.KnownHostsNames, _target.Port, keyType, key);
+                    knownHosts.Add(target.KnownHostsNames, target.Port, keyType, key);
                     return true;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
                     Failure = new XenSessionException(XenSessionErrorId.KnownHostsUpdateFailed,
-                        $"The new host key of {_target.ComputerName} could not be recorded in {_knownHosts.Path}: {e.Message} " +
+                        $"The new host key of {target.ComputerName} could not be recorded in {knownHosts.Path}: {e.Message} " +
                         "Give a known_hosts file you can write with -KnownHostsPath.", e);
                     return false;
                 }

@@ -10,73 +10,73 @@ namespace XenPS.Core.Sessions
     /// <summary>An SSH session to one dom0, with what was detected about its toolstack.</summary>
     public sealed class XenSession : IDisposable
     {
-        private readonly SshRemoteShell _shell;
-        private ToolstackDetection _detection;
+        private readonly SshRemoteShell shell;
+        private ToolstackDetection detection;
 
         internal XenSession(SshRemoteShell shell, ToolstackDetection detection)
         {
-            _shell = shell;
-            _detection = detection;
+            this.shell = shell;
+            this.detection = detection;
         }
 
         /// <summary>Number given by the session registry (0 until registered).</summary>
         public int Id { get; internal set; }
 
         /// <summary>The host as the user named it.</summary>
-        public string ComputerName => _shell.ComputerName;
+        public string ComputerName => shell.ComputerName;
 
         /// <summary>The name or address connected to (the ssh config's HostName, or ComputerName).</summary>
-        public string HostName => _shell.HostName;
+        public string HostName => shell.HostName;
 
-        public int Port => _shell.Port;
+        public int Port => shell.Port;
 
         /// <summary>
         /// The jump hosts the session passes through, first hop first, as <c>user@host:port,...</c> with each host as named (in ProxyJump
         /// or -JumpHost); empty for a direct session.
         /// </summary>
-        public string JumpHost => _shell.JumpHost;
+        public string JumpHost => shell.JumpHost;
 
-        public string UserName => _shell.UserName;
+        public string UserName => shell.UserName;
 
-        public bool UseSudo => _shell.UseSudo;
+        public bool UseSudo => shell.UseSudo;
 
         /// <summary>Time limit of each remote command that sets none of its own; null means none.</summary>
-        public TimeSpan? CommandTimeout => _shell.CommandTimeout;
+        public TimeSpan? CommandTimeout => shell.CommandTimeout;
 
         /// <summary>Most bytes each remote command may print (standard output and error together).</summary>
-        public long MaxCommandOutput => _shell.MaxCommandOutput;
+        public long MaxCommandOutput => shell.MaxCommandOutput;
 
-        public Toolstack Toolstack => _detection.Toolstack;
+        public Toolstack Toolstack => detection.Toolstack;
 
-        public Toolstack[] AvailableToolstacks => _detection.Available.ToArray();
+        public Toolstack[] AvailableToolstacks => detection.Available.ToArray();
 
-        public bool XendRunning => _detection.XendRunning;
+        public bool XendRunning => detection.XendRunning;
 
         /// <summary>major.minor plus extra, e.g. <c>4.0.1</c>; empty when xend is stopped on an xm-only host.</summary>
-        public string XenVersion => _detection.XenVersion;
+        public string XenVersion => detection.XenVersion;
 
         /// <summary><c>SHA256:...</c> of the host key.</summary>
-        public string HostKeyFingerprint => _shell.HostKeyFingerprint;
+        public string HostKeyFingerprint => shell.HostKeyFingerprint;
 
-        public XenSessionState State => _shell.IsDisposed ? XenSessionState.Closed : _shell.IsConnected ? XenSessionState.Opened : XenSessionState.Broken;
+        public XenSessionState State => shell.IsDisposed ? XenSessionState.Closed : shell.IsConnected ? XenSessionState.Opened : XenSessionState.Broken;
 
         /// <summary>The shell that runs commands on the host.</summary>
-        public IRemoteShell Shell => _shell;
+        public IRemoteShell Shell => shell;
 
         /// <summary>The detection the toolstack facts come from (with the info lines).</summary>
-        public ToolstackDetection Detection => _detection;
+        public ToolstackDetection Detection => detection;
 
         /// <summary><c>user@host:port</c> as connected to, with the jump hosts' after <c>via</c>: the registry reuses a session for the same key.</summary>
-        internal string ConnectionKey => _shell.ConnectionKey;
+        internal string ConnectionKey => shell.ConnectionKey;
 
         /// <summary>Runs the detection again, e.g. after xend was started or stopped.</summary>
         public async Task RefreshToolstackAsync(CancellationToken cancellationToken)
         {
-            _detection = await ToolstackDetector.DetectAsync(_shell, cancellationToken).ConfigureAwait(false);
+            detection = await ToolstackDetector.DetectAsync(shell, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Closes the connection.</summary>
-        public void Close() => _shell.Dispose();
+        public void Close() => shell.Dispose();
 
         public void Dispose() => Close();
 

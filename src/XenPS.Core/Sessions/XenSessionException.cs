@@ -4,53 +4,26 @@ using System.Linq;
 
 namespace XenPS.Core.Sessions
 {
-    /// <summary>The <see cref="XenSessionException.ErrorId"/> values, one per kind of failure.</summary>
-    public static class XenSessionErrorId
-    {
-        public const string HostKeyUnknown = nameof(HostKeyUnknown);
-        public const string HostKeyChanged = nameof(HostKeyChanged);
-        public const string HostKeyRevoked = nameof(HostKeyRevoked);
-        public const string KnownHostsUpdateFailed = nameof(KnownHostsUpdateFailed);
-        public const string AuthenticationFailed = nameof(AuthenticationFailed);
-        public const string KeyFileNotFound = nameof(KeyFileNotFound);
-        public const string KeyPassphraseRequired = nameof(KeyPassphraseRequired);
-        public const string KeyFileInvalid = nameof(KeyFileInvalid);
-        public const string NoCredentials = nameof(NoCredentials);
-        public const string SshConfigNotFound = nameof(SshConfigNotFound);
-        public const string SshConfigInvalid = nameof(SshConfigInvalid);
-        public const string HostNotFound = nameof(HostNotFound);
-        public const string ConnectionFailed = nameof(ConnectionFailed);
-        public const string ConnectTimeout = nameof(ConnectTimeout);
-        public const string ConnectionLost = nameof(ConnectionLost);
-        public const string SessionClosed = nameof(SessionClosed);
-        public const string CommandTimeout = nameof(CommandTimeout);
-        public const string OutputLimitExceeded = nameof(OutputLimitExceeded);
-        public const string ChannelOpenFailed = nameof(ChannelOpenFailed);
-        public const string SudoPasswordRequired = nameof(SudoPasswordRequired);
-        public const string NotXenHost = nameof(NotXenHost);
-        public const string ProbeFailed = nameof(ProbeFailed);
-        public const string JumpHostInvalid = nameof(JumpHostInvalid);
-        public const string ProxyCommandNotSupported = nameof(ProxyCommandNotSupported);
-        public const string MigrationTargetNotFound = nameof(MigrationTargetNotFound);
-        public const string MigrationTargetInvalid = nameof(MigrationTargetInvalid);
-        public const string SshCommandInvalid = nameof(SshCommandInvalid);
-        public const string HostNameInvalid = nameof(HostNameInvalid);
-        public const string XendConfigNotFound = nameof(XendConfigNotFound);
-        public const string LeftoverNotRemoved = nameof(LeftoverNotRemoved);
-        public const string AllowedHostNotFound = nameof(AllowedHostNotFound);
-    }
-
     /// <summary>A session to a dom0 could not be opened or used. The message says what to do; it never holds a secret.</summary>
     public class XenSessionException : Exception
     {
-        public XenSessionException(string errorId, string message, Exception? innerException = null)
+        public XenSessionException(XenErrorId errorId, string message, Exception? innerException = null)
             : base(message, innerException)
         {
-            ErrorId = errorId;
+            ErrorId = errorId ?? throw new ArgumentNullException(nameof(errorId));
         }
 
-        /// <summary>PascalCase identifier of the failure kind, such as those of <see cref="XenSessionErrorId"/>.</summary>
-        public string ErrorId { get; }
+        /// <summary>
+        /// For a throw site that names its id as text: the name is looked up in <see cref="XenSessionErrorId"/>, so a name
+        /// missing from the table fails at once instead of reaching the user without a category.
+        /// </summary>
+        internal XenSessionException(string errorId, string message, Exception? innerException = null)
+            : this(XenErrorId.Parse(errorId), message, innerException)
+        {
+        }
+
+        /// <summary>The kind of failure: one entry of <see cref="XenSessionErrorId"/>.</summary>
+        public XenErrorId ErrorId { get; }
     }
 
     /// <summary>The host offered a key that no known_hosts entry records for it.</summary>

@@ -87,7 +87,7 @@ namespace XenPS.Core.Toolstacks
                 if (stdout is null || tail is null)
                 {
                     throw new XenSessionException(
-                        "RemoteScriptIncomplete",
+                        XenSessionErrorId.RemoteScriptIncomplete,
                         $"The remote script on {computerName} stopped before its step '{names[i]}' finished (exit code {combined.ExitCode}). {combined.Stderr.Trim()}");
                 }
                 var exitText = tail.Split('\n')[0].Trim();

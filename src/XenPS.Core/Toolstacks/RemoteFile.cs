@@ -127,7 +127,7 @@ namespace XenPS.Core.Toolstacks
             var (size, sha, bytes) = ParseRead(computerName, path, result);
             if (bytes.Length < size)
             {
-                throw new XenSessionException("RemoteFileUnreadable",
+                throw new XenSessionException(XenSessionErrorId.RemoteFileUnreadable,
                     $"{path} on {computerName} is {size} bytes, more than one read takes ({bytes.Length}); it is not a configuration file xend would use.");
             }
             return Verified(computerName, path, sha, bytes);
@@ -155,7 +155,7 @@ namespace XenPS.Core.Toolstacks
                 if (all.Length == size && Sha256Hex(all) == sha) return new RemoteFileContent(path, all);
                 if (attempt == ReadAttempts)
                 {
-                    throw new XenSessionException("RemoteFileChanged",
+                    throw new XenSessionException(XenSessionErrorId.RemoteFileChanged,
                         $"{path} on {shell.ComputerName} changed every time it was read ({ReadAttempts} times); run the command again once the program writing it is done.");
                 }
                 firstChunk = await shell.RunAsync(ReadCommand(path, ReadChunkBytes), ReadOptions, cancellationToken).ConfigureAwait(false);
@@ -182,7 +182,7 @@ namespace XenPS.Core.Toolstacks
             var temp = first.Stdout.TrimEnd('\n');
             if (!temp.StartsWith("/", StringComparison.Ordinal) || !temp.Contains("/.xenps.") || temp.IndexOf('\n') >= 0)
             {
-                throw new XenSessionException("RemoteFileWriteFailed", $"Could not write {path} on {shell.ComputerName}: mktemp printed '{temp}'. The file is unchanged.");
+                throw new XenSessionException(XenSessionErrorId.RemoteFileWriteFailed, $"Could not write {path} on {shell.ComputerName}: mktemp printed '{temp}'. The file is unchanged.");
             }
             var committed = false;
             try
@@ -232,7 +232,7 @@ namespace XenPS.Core.Toolstacks
             var header = (newline < 0 ? result.Stdout : result.Stdout.Substring(0, newline)).Split(' ');
             if (header.Length != 2 || !long.TryParse(header[0], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || header[1].Length != 64)
             {
-                throw new XenSessionException("RemoteFileUnreadable", $"{path} on {computerName} could not be read: wc and sha256sum printed something unexpected.");
+                throw new XenSessionException(XenSessionErrorId.RemoteFileUnreadable, $"{path} on {computerName} could not be read: wc and sha256sum printed something unexpected.");
             }
             return (size, header[1], FromBase64(result.Stdout.Substring(newline + 1), computerName, path));
         }
@@ -241,7 +241,7 @@ namespace XenPS.Core.Toolstacks
         {
             if (Sha256Hex(bytes) != sha)
             {
-                throw new XenSessionException("RemoteFileChanged", $"{path} on {computerName} changed while it was read; run the command again.");
+                throw new XenSessionException(XenSessionErrorId.RemoteFileChanged, $"{path} on {computerName} changed while it was read; run the command again.");
             }
             return new RemoteFileContent(path, bytes);
         }
@@ -256,7 +256,7 @@ namespace XenPS.Core.Toolstacks
             var lines = result.Stdout.TrimEnd('\n').Split('\n');
             if (lines.Length != 3 || !long.TryParse(lines[2], NumberStyles.None, CultureInfo.InvariantCulture, out var appended))
             {
-                throw new XenSessionException("RemoteFileWriteFailed", $"{path} on {computerName} was replaced, but the host's report of it is unreadable: '{result.Stdout.Trim()}'.");
+                throw new XenSessionException(XenSessionErrorId.RemoteFileWriteFailed, $"{path} on {computerName} was replaced, but the host's report of it is unreadable: '{result.Stdout.Trim()}'.");
             }
             return new RemoteFileReplacement(lines[0], lines[1], appended);
         }
@@ -281,7 +281,7 @@ namespace XenPS.Core.Toolstacks
             }
             catch (FormatException e)
             {
-                throw new XenSessionException("RemoteFileUnreadable", $"{path} on {computerName} could not be read: base64 printed something unexpected.", e);
+                throw new XenSessionException(XenSessionErrorId.RemoteFileUnreadable, $"{path} on {computerName} could not be read: base64 printed something unexpected.", e);
             }
         }
 
@@ -291,11 +291,11 @@ namespace XenPS.Core.Toolstacks
             if (reason.Length == 0) reason = $"exit code {result.ExitCode}";
             var errorId = result.ExitCode switch
             {
-                MissingExitCode => "RemoteFileNotFound",
-                ChangedExitCode => "RemoteFileChanged",
-                RewrittenExitCode => "RemoteFileConcurrentEdit",
-                LockedExitCode => "RemoteFileLocked",
-                _ => "RemoteFile" + (verb == "read" ? "Unreadable" : "WriteFailed"),
+                MissingExitCode => XenSessionErrorId.RemoteFileNotFound,
+                ChangedExitCode => XenSessionErrorId.RemoteFileChanged,
+                RewrittenExitCode => XenSessionErrorId.RemoteFileConcurrentEdit,
+                LockedExitCode => XenSessionErrorId.RemoteFileLocked,
+                _ => verb == "read" ? XenSessionErrorId.RemoteFileUnreadable : XenSessionErrorId.RemoteFileWriteFailed,
             };
             if (result.ExitCode == RewrittenExitCode) return new XenSessionException(errorId, $"{path} on {computerName}: {reason}.");
             var unchanged = verb == "write" ? " The file is unchanged." : "";

@@ -83,7 +83,7 @@ namespace XenPS.Core.Toolstacks
             var message = section.Stderr.Trim();
             if (message.Length == 0) message = section.Stdout.Trim();
             throw new XenSessionException(
-                "ToolstackCommandFailed",
+                XenSessionErrorId.ToolstackCommandFailed,
                 $"'{what}' failed on {shell.ComputerName} (exit code {section.ExitCode}): {message}");
         }
     }

@@ -83,9 +83,9 @@ namespace XenPS.Commands
                 var matched = domains.Where(d => wildcard.IsMatch(d.Name)).ToList();
                 if (matched.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(pattern))
                 {
-                    WriteError(new ErrorRecord(
+                    WriteError(NewErrorRecord(
                         new ItemNotFoundException($"No domain named '{VisibleText.Shorten(pattern)}' on {target.ComputerName}. Run Get-XenDomain -ComputerName {target.ComputerName} to list its domains."),
-                        "DomainNotFound", ErrorCategory.ObjectNotFound, pattern));
+                        XenSessionErrorId.DomainNotFound, pattern));
                 }
             }
             foreach (var domain in domains)

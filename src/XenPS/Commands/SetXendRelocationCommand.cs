@@ -90,15 +90,15 @@ namespace XenPS.Commands
         {
             if (HostsAllow is not null && (AddAllowedHost is not null || RemoveAllowedHost is not null))
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(NewErrorRecord(
                     new ArgumentException("-HostsAllow replaces the whole list: use it alone, or use -AddAllowedHost / -RemoveAllowedHost to change the list."),
-                    "HostsAllowConflict", ErrorCategory.InvalidArgument, null));
+                    XenSessionErrorId.HostsAllowConflict, null));
             }
             if (!MyInvocation.BoundParameters.Keys.Any(k => k is "Enabled" or "Port" or "Address" or "HostsAllow" or "AddAllowedHost" or "RemoveAllowedHost"))
             {
-                ThrowTerminatingError(new ErrorRecord(
+                ThrowTerminatingError(NewErrorRecord(
                     new ArgumentException("Nothing to change: give -Enabled, -Port, -Address, -HostsAllow, -AddAllowedHost or -RemoveAllowedHost."),
-                    "NoChangeRequested", ErrorCategory.InvalidArgument, null));
+                    XenSessionErrorId.NoChangeRequested, null));
             }
         }
 
@@ -115,7 +115,7 @@ namespace XenPS.Commands
             }
             catch (ArgumentException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidHostsAllowEntry", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(NewErrorRecord(e, XenSessionErrorId.InvalidHostsAllowEntry, null));
                 return;
             }
             var plans = RunOnEach(targets, async (target, ct) =>
@@ -142,9 +142,9 @@ namespace XenPS.Commands
             }
             if (plan.OpenToEveryoneReason is string everyone && !Force)
             {
-                WriteError(new ErrorRecord(
+                WriteError(NewErrorRecord(
                     new InvalidOperationException($"This leaves the relocation server on {computer} open to every host: xend-relocation-hosts-allow {everyone}, and the relocation protocol has neither authentication nor encryption. Name the hosts allowed to send guests with -HostsAllow or -AddAllowedHost (a regular expression that ends with $), or give -Force to open it anyway."),
-                    "RelocationOpenToEveryone", ErrorCategory.SecurityError, computer));
+                    XenSessionErrorId.RelocationOpenToEveryone, computer));
                 return;
             }
             if (!ShouldProcess($"{computer}:{plan.Original.Path}", "Change xend relocation settings" + Environment.NewLine + plan.DiffText)) return;
@@ -164,7 +164,7 @@ namespace XenPS.Commands
                 }
                 if (PassThru) WriteObject(WithName(result, computer, changed: true));
             }
-            catch (XenSessionException e)
+            catch (Exception e) when (IsHostFailure(e))
             {
                 WriteError(ToErrorRecord(e, computer));
             }

@@ -41,7 +41,7 @@ namespace XenPS.Tests.HostileInput
         {
             var e = Assert.Throws<XenSessionException>(() => MigrationOrchestrator.Command(Toolstack.Xl, "xl-a", Target("xl-b", Toolstack.Xl), true, null, Guest("1", id: null)));
 
-            Assert.Equal("DomainNotFound", e.ErrorId);
+            Assert.Equal(XenSessionErrorId.DomainNotFound, e.ErrorId);
         }
 
         [Theory]

@@ -50,7 +50,7 @@ namespace XenPS.Tests.Migration
             var error = await Assert.ThrowsAsync<XenSessionException>(
                 () => new RemoteMigrationJob("com-xp1", folder).StartAsync(shell, new[] { "true" }, "the second one", CancellationToken.None));
 
-            Assert.Equal("MigrationInProgress", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.MigrationInProgress, error.ErrorId);
             Assert.Contains("the first one", error.Message);
             await new RemoteMigrationJob("web01", folder).StartAsync(shell, new[] { "true" }, "another domain", CancellationToken.None);
         }
@@ -100,7 +100,7 @@ namespace XenPS.Tests.Migration
 
             Assert.False(whileCommandRuns.Ended);
             Assert.Null(whileCommandRuns.ExitCode);
-            Assert.Equal("MigrationInProgress", refused.ErrorId);
+            Assert.Equal(XenSessionErrorId.MigrationInProgress, refused.ErrorId);
             Assert.Contains($"The lock is {job.JobFolder} on {shell.ComputerName}, held by the processes of session {session}; XenPS takes it over by itself once none of them runs ('pgrep -s {session}' prints nothing).", refused.Message);
             Assert.Null(ended.ExitCode);
             Assert.Equal("sending\nsent\n", ended.NewOutput);

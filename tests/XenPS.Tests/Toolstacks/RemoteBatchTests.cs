@@ -59,7 +59,7 @@ namespace XenPS.Tests.Toolstacks
 
             var error = await Assert.ThrowsAsync<XenSessionException>(() => batch.RunAsync(new LocalShell(), Options, CancellationToken.None));
 
-            Assert.Equal("RemoteScriptIncomplete", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteScriptIncomplete, error.ErrorId);
             Assert.Contains("'second'", error.Message);
             Assert.Contains("exit code 9", error.Message);
         }

@@ -36,7 +36,7 @@ namespace XenPS.Tests.Toolstacks
 
             var error = await Assert.ThrowsAsync<XenSessionException>(() => RemoteFile.ReadAsync(shell, path, CancellationToken.None));
 
-            Assert.Equal("RemoteFileNotFound", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteFileNotFound, error.ErrorId);
             Assert.Contains(path, error.Message);
         }
 
@@ -53,7 +53,7 @@ namespace XenPS.Tests.Toolstacks
             Assert.True(RemoteFile.IsMissing(link));
             Assert.False(RemoteFile.IsMissing(folderResult));
             var error = Assert.Throws<XenSessionException>(() => RemoteFile.FromReadResult("h", folder, folderResult));
-            Assert.Equal("RemoteFileUnreadable", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteFileUnreadable, error.ErrorId);
             Assert.Equal($"Could not read {folder} on h: {folder} is not a regular file.", error.Message);
         }
 
@@ -89,7 +89,7 @@ namespace XenPS.Tests.Toolstacks
             var error = await Assert.ThrowsAsync<XenSessionException>(
                 () => RemoteFile.ReplaceAsync(shell, original, Encoding.UTF8.GetBytes("(x)\n"), ".bak", CancellationToken.None));
 
-            Assert.Equal("RemoteFileChanged", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteFileChanged, error.ErrorId);
             Assert.Contains("unchanged", error.Message);
             Assert.Equal("(xend-relocation-port 9000)\n", File.ReadAllText(path));
             Assert.Equal(new[] { "xend-config.sxp" }, Directory.GetFiles(folder).Select(Path.GetFileName));
@@ -140,7 +140,7 @@ namespace XenPS.Tests.Toolstacks
             var error = await Assert.ThrowsAsync<XenSessionException>(
                 () => RemoteFile.ReplaceAsync(shell, original, Encoding.UTF8.GetBytes(Lines("(b {0})", 20000)), ".bak", CancellationToken.None));
 
-            Assert.Equal("RemoteFileChanged", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteFileChanged, error.ErrorId);
             Assert.Equal(new[] { "xend-config.sxp" }, Directory.GetFiles(folder).Select(Path.GetFileName));
         }
 
@@ -188,7 +188,7 @@ namespace XenPS.Tests.Toolstacks
                 () => RemoteFile.ReplaceAsync(shell, original, Encoding.UTF8.GetBytes("(a 2)\n"), ".bak", CancellationToken.None));
 
             await writer.WaitForExitAsync();
-            Assert.Equal("RemoteFileConcurrentEdit", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteFileConcurrentEdit, error.ErrorId);
             Assert.Contains($"compare it with the other program's version, kept in {path}.bak and merge the two by hand", error.Message);
             Assert.Equal("(a 2)\n", File.ReadAllText(path));
             Assert.Equal("(z 9)\n", File.ReadAllText(path + ".bak"));
@@ -212,7 +212,7 @@ namespace XenPS.Tests.Toolstacks
             var error = await Assert.ThrowsAsync<XenSessionException>(() => replace);
 
             await editor.WaitForExitAsync();
-            Assert.Equal("RemoteFileChanged", error.ErrorId);
+            Assert.Equal(XenSessionErrorId.RemoteFileChanged, error.ErrorId);
             Assert.Equal("(a 1)\n(b 2)\n", File.ReadAllText(path));
             Assert.False(File.Exists(path + ".bak"));
         }
