@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Migration;
+using XenPS.Core.Sessions;
 
 namespace XenPS
 {
@@ -36,7 +37,7 @@ namespace XenPS
             SetJobState(JobState.Running);
             batch.RunAsync(e => e.Accept(this), stop.Token).ContinueWith(task =>
             {
-                if (task.Exception is AggregateException failure) Error.Add(new ErrorRecord(failure.GetBaseException(), "MigrationJobFailed", ErrorCategory.NotSpecified, null));
+                if (task.Exception is AggregateException failure) Error.Add(XenCmdlet.NewErrorRecord(failure.GetBaseException(), XenSessionErrorId.MigrationJobFailed, null));
                 SetJobState(stop.IsCancellationRequested ? JobState.Stopped : task.IsFaulted ? JobState.Failed : JobState.Completed);
             }, TaskScheduler.Default);
         }

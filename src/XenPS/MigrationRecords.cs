@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Sessions;
 
 namespace XenPS
 {
@@ -21,9 +22,8 @@ namespace XenPS
         public static ErrorRecord? Failure(MigrationResult result)
         {
             if (result.Status == MigrationStatus.Succeeded) return null;
-            var id = result.Status == MigrationStatus.Failed ? "MigrationFailed" : "MigrationOutcomeUnknown";
-            return new ErrorRecord(new InvalidOperationException($"{result.Domain} ({result.Source} -> {result.Destination}): {result.Error}"),
-                id, ErrorCategory.InvalidResult, result.Domain);
+            var id = result.Status == MigrationStatus.Failed ? XenSessionErrorId.MigrationFailed : XenSessionErrorId.MigrationOutcomeUnknown;
+            return XenCmdlet.NewErrorRecord(new InvalidOperationException($"{result.Domain} ({result.Source} -> {result.Destination}): {result.Error}"), id, result.Domain);
         }
     }
 }

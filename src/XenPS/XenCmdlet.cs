@@ -151,7 +151,7 @@ namespace XenPS
         }
 
         /// <summary>An error record of <paramref name="exception"/> whose id and category are those of the table entry <paramref name="errorId"/>.</summary>
-        private protected static ErrorRecord NewErrorRecord(Exception exception, XenErrorId errorId, object? target) =>
+        internal static ErrorRecord NewErrorRecord(Exception exception, XenErrorId errorId, object? target) =>
             new ErrorRecord(exception, errorId.Name, CategoryOf(errorId.Kind), target);
 
         private static ErrorRecord NewErrorRecord(Exception exception, object? target) => exception switch

@@ -39,16 +39,16 @@ namespace XenPS.Core.Migration
             await Task.WhenAll(target, domains).ConfigureAwait(false);
             request.Target = target.Result;
             var domain = DomainChecks.Find(domains.Result, request.Domain)
-                ?? throw new XenSessionException("DomainNotFound",
+                ?? throw new XenSessionException(XenSessionErrorId.DomainNotFound,
                     $"No domain named '{VisibleText.Shorten(request.Domain)}' on {source.ComputerName}. Run 'Get-XenDomain -ComputerName {source.ComputerName}' to list its domains.");
             if (domain.State == XenDomainState.Migrating)
             {
-                throw new XenSessionException("MigrationInProgress",
+                throw new XenSessionException(XenSessionErrorId.MigrationInProgress,
                     $"{request.Domain} is being migrated from {source.ComputerName} already (listed as {domain.Name}); XenPS never starts a second migration of the same domain.");
             }
             if (source.Toolstack == Toolstack.Xl && !request.Live)
             {
-                throw new XenSessionException("LiveOnly", $"{source.ComputerName} uses xl, which always migrates live: leave out -Live:$false.");
+                throw new XenSessionException(XenSessionErrorId.LiveOnly, $"{source.ComputerName} uses xl, which always migrates live: leave out -Live:$false.");
             }
             var result = new MigrationResult
             {
@@ -124,7 +124,7 @@ namespace XenPS.Core.Migration
                 }
                 xl.AddRange(new[] { "-s", sshCommand! });
             }
-            var domid = domain.Id ?? throw new XenSessionException("DomainNotFound",
+            var domid = domain.Id ?? throw new XenSessionException(XenSessionErrorId.DomainNotFound,
                 $"{source} lists {VisibleText.Shorten(domain.Name)} without a domain id, so xl cannot be told which domain to move; nothing was started. Look at 'xl list' there.");
             xl.AddRange(new[] { "--", domid.ToString(CultureInfo.InvariantCulture), target.Host });
             return xl.ToArray();

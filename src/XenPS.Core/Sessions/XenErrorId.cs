@@ -140,6 +140,8 @@ namespace XenPS.Core.Sessions
         public static readonly XenErrorId ReadinessCheckFailed = new XenErrorId(nameof(ReadinessCheckFailed), XenErrorKind.ResourceUnavailable);
         public static readonly XenErrorId GuestProbeNeedsOneDomain = new XenErrorId(nameof(GuestProbeNeedsOneDomain), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId InvalidGuestProbe = new XenErrorId(nameof(InvalidGuestProbe), XenErrorKind.InvalidArgument);
+        public static readonly XenErrorId MigrationFailed = new XenErrorId(nameof(MigrationFailed), XenErrorKind.InvalidResult);
+        public static readonly XenErrorId MigrationOutcomeUnknown = new XenErrorId(nameof(MigrationOutcomeUnknown), XenErrorKind.InvalidResult);
 
         /// <summary>A migration job's own failure, which has no more precise category than the exception that ended it.</summary>
         public static readonly XenErrorId MigrationJobFailed = new XenErrorId(nameof(MigrationJobFailed), XenErrorKind.NotSpecified);

@@ -13,15 +13,6 @@ namespace XenPS.Core.Sessions
             ErrorId = errorId ?? throw new ArgumentNullException(nameof(errorId));
         }
 
-        /// <summary>
-        /// For a throw site that names its id as text: the name is looked up in <see cref="XenSessionErrorId"/>, so a name
-        /// missing from the table fails at once instead of reaching the user without a category.
-        /// </summary>
-        internal XenSessionException(string errorId, string message, Exception? innerException = null)
-            : this(XenErrorId.Parse(errorId), message, innerException)
-        {
-        }
-
         /// <summary>The kind of failure: one entry of <see cref="XenSessionErrorId"/>.</summary>
         public XenErrorId ErrorId { get; }
     }

@@ -53,7 +53,7 @@ namespace XenPS.Core.Toolstacks
             {
                 sections = await NewBatch().RunAsync(shell, ProbeOptions, cancellationToken).ConfigureAwait(false);
             }
-            catch (XenSessionException e) when (e.ErrorId == "RemoteScriptIncomplete")
+            catch (XenSessionException e) when (e.ErrorId == XenSessionErrorId.RemoteScriptIncomplete)
             {
                 throw new XenSessionException(XenSessionErrorId.ProbeFailed,
                     $"The toolstack probe on {shell.ComputerName} printed no result. Check that {shell.ComputerName} has a POSIX sh and runs commands over SSH. ({e.Message})", e);

@@ -109,11 +109,11 @@ namespace XenPS.Commands
                     if (report is { IsReady: false })
                     {
                         var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
-                        WriteError(new ErrorRecord(
+                        WriteError(NewErrorRecord(
                             new InvalidOperationException($"{VisibleText.Shorten(name)} cannot move from {source.ComputerName} to {Destination}: " +
                                 string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
                                 " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
-                            "ReadinessCheckFailed", ErrorCategory.ResourceUnavailable, name));
+                            XenSessionErrorId.ReadinessCheckFailed, name));
                         continue;
                     }
                     var how = (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
@@ -150,8 +150,8 @@ namespace XenPS.Commands
             if (GuestProbe is null) return null;
             if (Targets.Sum(t => t.Names.Count) != 1)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-GuestProbe watches one guest: give it with one domain, and run Move-XenDomain once per guest to probe each."),
-                    "GuestProbeNeedsOneDomain", ErrorCategory.InvalidArgument, GuestProbe));
+                ThrowTerminatingError(NewErrorRecord(new ArgumentException("-GuestProbe watches one guest: give it with one domain, and run Move-XenDomain once per guest to probe each."),
+                    XenSessionErrorId.GuestProbeNeedsOneDomain, GuestProbe));
             }
             try
             {
@@ -165,7 +165,7 @@ namespace XenPS.Commands
             }
             catch (FormatException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "InvalidGuestProbe", ErrorCategory.InvalidArgument, GuestProbe));
+                ThrowTerminatingError(NewErrorRecord(e, XenSessionErrorId.InvalidGuestProbe, GuestProbe));
                 return null;
             }
         }

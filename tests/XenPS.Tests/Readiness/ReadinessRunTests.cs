@@ -76,7 +76,7 @@ namespace XenPS.Tests.Readiness
             var destination = new ReadinessEndpoint
             {
                 Name = "xl-b",
-                Shell = new DropsOnCall(SimulatedDom0.Create(folder.Path, profile, "xl-b"), 2, new XenSessionException("ConnectionLost", "The connection to xl-b was lost.")),
+                Shell = new DropsOnCall(SimulatedDom0.Create(folder.Path, profile, "xl-b"), 2, new XenSessionException(XenSessionErrorId.ConnectionLost, "The connection to xl-b was lost.")),
                 HostName = "127.0.0.1",
             };
             var log = new List<string>();
