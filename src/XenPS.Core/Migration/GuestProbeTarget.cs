@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using XenPS.Core.Relocation;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Migration
 {

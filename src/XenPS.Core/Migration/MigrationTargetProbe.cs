@@ -5,9 +5,9 @@ using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
-using XenPS.Core.Relocation;
 using XenPS.Core.Scripts;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Migration
@@ -79,7 +79,7 @@ namespace XenPS.Core.Migration
         public Toolstack Toolstack { get; set; }
 
         /// <summary>xm: the relocation port to connect to.</summary>
-        public int RelocationPort { get; set; } = RelocationSettings.DefaultPort;
+        public int RelocationPort { get; set; } = XendRelocationConfig.DefaultPort;
 
         /// <summary>xl: the ssh command xl runs (<c>xl migrate -s</c>); null for ssh.</summary>
         public string? SshCommand { get; set; }

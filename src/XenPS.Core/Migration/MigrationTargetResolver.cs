@@ -41,7 +41,7 @@ namespace XenPS.Core.Migration
                     // A missing or unreadable file leaves xend's defaults: every address, port 8002.
                     var xend = DestinationProbe.ReadXend(destination.ComputerName, destination.XendRunning, sections["xend-config"], out _);
                     relocationAddress = xend?.Relocation.Address;
-                    plan.RelocationPort = xend?.Relocation.Port ?? RelocationSettings.DefaultPort;
+                    plan.RelocationPort = xend?.Relocation.Port ?? XendRelocationConfig.DefaultPort;
                 }
             }
             if (request.Port is int port) plan.RelocationPort = port;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using XenPS.Core.Relocation;
 using XenPS.Core.Text;
 
 namespace XenPS.Core.Model

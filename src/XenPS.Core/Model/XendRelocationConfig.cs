@@ -1,12 +1,11 @@
 using System;
 using System.Linq;
-using XenPS.Core.Relocation;
 
 namespace XenPS.Core.Model
 {
     /// <summary>
     /// The relocation (xm migrate) settings of one dom0's <c>xend-config.sxp</c> as xend uses them, defaults applied,
-    /// plus what was seen on the host. Filled by <see cref="RelocationSettings.Read"/> and the caller.
+    /// plus what was seen on the host. Filled by Relocation.RelocationSettings.Read and the caller.
     /// </summary>
     public sealed class XendRelocationConfig
     {
@@ -25,8 +24,14 @@ namespace XenPS.Core.Model
         /// <summary><c>xend-relocation-server</c>: whether xend accepts incoming migrations (default no).</summary>
         public bool Server { get; set; }
 
+        /// <summary>xend's relocation port when the file sets none.</summary>
+        public const int DefaultPort = 8002;
+
+        /// <summary>xend's SSL relocation port when the file sets none.</summary>
+        public const int DefaultSslPort = 8003;
+
         /// <summary><c>xend-relocation-port</c> (default 8002).</summary>
-        public int Port { get; set; } = RelocationSettings.DefaultPort;
+        public int Port { get; set; } = DefaultPort;
 
         /// <summary><c>xend-relocation-address</c>: the address or interface xend listens on; empty means every interface (the default).</summary>
         public string Address { get; set; } = "";
@@ -41,7 +46,7 @@ namespace XenPS.Core.Model
         public bool SslServer { get; set; }
 
         /// <summary><c>xend-relocation-ssl-port</c> (default 8003).</summary>
-        public int SslPort { get; set; } = RelocationSettings.DefaultSslPort;
+        public int SslPort { get; set; } = DefaultSslPort;
 
         /// <summary>Whether xend runs on the host.</summary>
         public bool XendRunning { get; set; }
@@ -58,9 +63,9 @@ namespace XenPS.Core.Model
         /// <summary>
         /// True when the relocation server is on and admits every host: hosts-allow is empty, holds an empty entry (a
         /// doubled or trailing space), or holds a pattern that matches any name or any address, such as <c>^</c> or
-        /// <c>.*</c> (see <see cref="XendHostsAllow.AdmitsEveryone"/>).
+        /// <c>.*</c>. Set where the settings are read, by xend's own rule (Relocation.XendHostsAllow.AdmitsEveryone).
         /// </summary>
-        public bool IsOpenToEveryone => Server && XendHostsAllow.AdmitsEveryone(HostsAllow) != null;
+        public bool IsOpenToEveryone { get; set; }
 
         public override string ToString() => ComputerName;
     }

@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
-using XenPS.Core.Relocation;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 
@@ -138,7 +137,7 @@ namespace XenPS.Core.Readiness
                 Target = new TargetPlan
                 {
                     Toolstack = toolstack,
-                    RelocationPort = settings.RelocationPort ?? relocation?.Port ?? RelocationSettings.DefaultPort,
+                    RelocationPort = settings.RelocationPort ?? relocation?.Port ?? XendRelocationConfig.DefaultPort,
                     SshCommand = xl ? settings.SshCommand : null,
                     Candidates = MigrationTargetProbe.Candidates(settings.MigrationTarget, toolstack, relocation?.Address, destination.Name, destinationFacts.Identity),
                 },

@@ -5,6 +5,7 @@ using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Relocation
 {
@@ -23,8 +24,6 @@ namespace XenPS.Core.Relocation
         public const string HostsAllowKey = "xend-relocation-hosts-allow";
         public const string SslServerKey = "xend-relocation-ssl-server";
         public const string SslPortKey = "xend-relocation-ssl-port";
-        public const int DefaultPort = 8002;
-        public const int DefaultSslPort = 8003;
 
         private static readonly string[] TrueWords = { "yes", "y", "1", "on", "true", "t" };
         private static readonly string[] FalseWords = { "no", "n", "0", "off", "false", "f" };
@@ -34,14 +33,17 @@ namespace XenPS.Core.Relocation
         public static XendRelocationConfig Read(SxpDocument document)
         {
             if (document is null) throw new ArgumentNullException(nameof(document));
+            var server = ReadBool(document, ServerKey, false);
+            var hostsAllow = XendHostsAllow.Split(ReadString(document, HostsAllowKey) ?? "");
             return new XendRelocationConfig
             {
-                Server = ReadBool(document, ServerKey, false),
-                Port = ReadInt(document, PortKey, DefaultPort),
+                Server = server,
+                Port = ReadInt(document, PortKey, XendRelocationConfig.DefaultPort),
                 Address = ReadString(document, AddressKey) ?? "",
-                HostsAllow = XendHostsAllow.Split(ReadString(document, HostsAllowKey) ?? ""),
+                HostsAllow = hostsAllow,
+                IsOpenToEveryone = server && XendHostsAllow.AdmitsEveryone(hostsAllow) != null,
                 SslServer = ReadBool(document, SslServerKey, false),
-                SslPort = ReadInt(document, SslPortKey, DefaultSslPort),
+                SslPort = ReadInt(document, SslPortKey, XendRelocationConfig.DefaultSslPort),
             };
         }
 

@@ -29,8 +29,6 @@ namespace XenPS.Tests.Architecture
         /// <summary>Layers whose folders may use one another.</summary>
         private static readonly HashSet<int> SharedLayers = new HashSet<int> { 4, 6 };
 
-        /// <summary>Dependencies against the layers that ARCHITECTURE.md names as exceptions to remove.</summary>
-        private static readonly HashSet<string> Exceptions = new HashSet<string>(StringComparer.Ordinal) { "Model -> Relocation" };
 
         private static readonly Regex UsingCore = new Regex(@"^\s*using\s+XenPS\.Core\.([A-Za-z]+)\s*;", RegexOptions.Multiline | RegexOptions.CultureInvariant);
 
@@ -69,7 +67,6 @@ namespace XenPS.Tests.Architecture
 
         private static bool Allowed(string folder, string target)
         {
-            if (Exceptions.Contains($"{folder} -> {target}")) return true;
             if (!Layers.TryGetValue(target, out var targetLayer)) return false;
             var layer = Layers[folder];
             return targetLayer < layer || (targetLayer == layer && SharedLayers.Contains(layer));

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 using XenPS.Tests.Toolstacks;
 using Xunit;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace XenPS.Core.Relocation
+namespace XenPS.Core.Text
 {
     /// <summary>Checks for host names (RFC 1123) and IP addresses typed by the user.</summary>
     internal static class HostNames
