@@ -3,7 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Migration;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS
 {

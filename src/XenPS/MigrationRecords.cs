@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS
 {

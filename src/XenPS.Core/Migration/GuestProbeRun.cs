@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Migration
 {

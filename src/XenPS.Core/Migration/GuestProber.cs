@@ -8,8 +8,8 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Readiness;
+using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Migration
 {

@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Migration
 {

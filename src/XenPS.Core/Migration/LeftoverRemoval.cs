@@ -1,6 +1,7 @@
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 

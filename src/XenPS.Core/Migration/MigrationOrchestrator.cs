@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 

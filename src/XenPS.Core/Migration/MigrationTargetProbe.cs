@@ -5,10 +5,9 @@ using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
+using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
-using XenPS.Core.Sessions;
 using XenPS.Core.Text;
-using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Migration
 {

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
 using XenPS.Core.Relocation;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Migration

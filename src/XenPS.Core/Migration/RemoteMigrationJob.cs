@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Migration
 {

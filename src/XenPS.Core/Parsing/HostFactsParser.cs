@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Parsing

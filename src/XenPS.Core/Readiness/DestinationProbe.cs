@@ -1,10 +1,8 @@
 using System.Collections.Generic;
 using XenPS.Core.Migration;
-using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Relocation;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Readiness
 {

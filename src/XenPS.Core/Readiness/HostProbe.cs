@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness

@@ -5,8 +5,7 @@ using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Readiness
 {

@@ -1,5 +1,5 @@
 using System;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Readiness
 {

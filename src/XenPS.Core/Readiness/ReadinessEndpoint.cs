@@ -1,4 +1,5 @@
 using System;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 

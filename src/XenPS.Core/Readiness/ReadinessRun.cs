@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness

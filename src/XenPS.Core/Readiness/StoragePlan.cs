@@ -5,8 +5,8 @@ using System.Linq;
 using System.Security.Cryptography;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
+using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Readiness
 {

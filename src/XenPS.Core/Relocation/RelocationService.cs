@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 

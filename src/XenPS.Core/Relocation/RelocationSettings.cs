@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Core.Text;
 
 namespace XenPS.Core.Relocation

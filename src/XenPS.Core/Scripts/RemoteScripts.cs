@@ -2,7 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using System.Linq;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Scripts
 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 using XenPS.Core.Text;
 
 namespace XenPS.Core.Sessions

@@ -1,4 +1,5 @@
 using System;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Sessions
 {

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Text;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Sessions
 {

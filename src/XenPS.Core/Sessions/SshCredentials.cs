@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Renci.SshNet;
 using Renci.SshNet.Common;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Sessions
 {

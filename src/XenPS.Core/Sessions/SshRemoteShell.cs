@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Renci.SshNet;
 using Renci.SshNet.Common;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Sessions
 {

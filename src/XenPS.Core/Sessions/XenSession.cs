@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Sessions

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Toolstacks
 {

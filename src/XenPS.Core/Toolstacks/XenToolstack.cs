@@ -1,11 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Toolstacks
 {

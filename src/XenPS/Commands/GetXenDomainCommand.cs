@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using XenPS.Completers;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 

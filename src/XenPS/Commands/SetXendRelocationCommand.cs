@@ -5,6 +5,7 @@ using System.Management.Automation;
 using XenPS.Completers;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Commands

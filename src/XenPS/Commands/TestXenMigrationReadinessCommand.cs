@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Commands

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Completers

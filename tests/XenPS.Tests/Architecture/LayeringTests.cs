@@ -18,16 +18,17 @@ namespace XenPS.Tests.Architecture
             ["Compatibility"] = 1,
             ["Model"] = 2,
             ["Parsing"] = 3,
-            ["Sessions"] = 4,
+            ["Remote"] = 4,
             ["Scripts"] = 4,
-            ["Toolstacks"] = 4,
-            ["Relocation"] = 5,
-            ["Readiness"] = 6,
-            ["Migration"] = 6,
+            ["Toolstacks"] = 5,
+            ["Sessions"] = 6,
+            ["Relocation"] = 7,
+            ["Readiness"] = 8,
+            ["Migration"] = 8,
         };
 
         /// <summary>Layers whose folders may use one another.</summary>
-        private static readonly HashSet<int> SharedLayers = new HashSet<int> { 4, 6 };
+        private static readonly HashSet<int> SharedLayers = new HashSet<int> { 4, 8 };
 
 
         private static readonly Regex UsingCore = new Regex(@"^\s*using\s+XenPS\.Core\.([A-Za-z]+)\s*;", RegexOptions.Multiline | RegexOptions.CultureInvariant);

@@ -1,4 +1,3 @@
-using System.Linq;
 using CsCheck;
 using XenPS.Core.Parsing;
 using Xunit;

@@ -3,7 +3,7 @@ using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.HostileInput

@@ -1,7 +1,7 @@
 using System;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.HostileInput

@@ -1,6 +1,7 @@
 using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 using XenPS.Core.Parsing;
 using Xunit;
 
@@ -96,11 +97,11 @@ namespace XenPS.Tests.Migration
         {
             var capture = ReferenceSamples.Read("xl-list-l.xen-4.17.5-stale-incoming-stderr-and-json.txt");
             var newline = capture.IndexOf('\n');
-            var sections = new System.Collections.Generic.Dictionary<string, XenPS.Core.Sessions.RemoteResult>
+            var sections = new System.Collections.Generic.Dictionary<string, RemoteResult>
             {
-                ["list"] = new XenPS.Core.Sessions.RemoteResult(0, ReferenceSamples.Read("xl-list.xen-4.17.5-stale-incoming-after-failed-migration.txt"), ""),
-                ["long"] = new XenPS.Core.Sessions.RemoteResult(0, capture.Substring(newline + 1), capture.Substring(0, newline + 1)),
-                ["receivers"] = new XenPS.Core.Sessions.RemoteResult(0, "", ""),
+                ["list"] = new RemoteResult(0, ReferenceSamples.Read("xl-list.xen-4.17.5-stale-incoming-after-failed-migration.txt"), ""),
+                ["long"] = new RemoteResult(0, capture.Substring(newline + 1), capture.Substring(0, newline + 1)),
+                ["receivers"] = new RemoteResult(0, "", ""),
             };
             var view = new HostView("xen-b", Toolstack.Xl, "4.17.5");
 

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -7,9 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
-using XenPS.Core.Sessions;
-using XenPS.Core.Text;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 using XenPS.Tests.Toolstacks;
 using Xunit;
 

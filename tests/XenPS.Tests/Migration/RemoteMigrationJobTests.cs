@@ -3,7 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Migration;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Tests.Toolstacks;
 using Xunit;
 

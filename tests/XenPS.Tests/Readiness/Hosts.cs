@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;

@@ -5,8 +5,7 @@ using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 using XenPS.Tests.Toolstacks;
 using Xunit;
 

@@ -9,7 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using XenPS.Tests.Sessions;
 using XenPS.Tests.Toolstacks;
 using Xunit;

@@ -4,7 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 
 namespace XenPS.Tests.Readiness
 {

@@ -1,12 +1,10 @@
-using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Readiness;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 using XenPS.Tests.Sessions;
 using XenPS.Tests.Toolstacks;
 using Xunit;

@@ -4,8 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.Sessions

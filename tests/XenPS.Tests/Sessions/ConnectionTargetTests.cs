@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using Xunit;
 

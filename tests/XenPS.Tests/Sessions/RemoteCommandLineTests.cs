@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Runtime.Versioning;
 using System.Text;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using CsCheck;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.Sessions

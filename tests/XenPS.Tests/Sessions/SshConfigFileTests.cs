@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using XenPS.Core.Sessions;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.Sessions

@@ -1,7 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.Toolstacks

@@ -5,8 +5,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Core.Sessions;
-using XenPS.Core.Toolstacks;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.Toolstacks

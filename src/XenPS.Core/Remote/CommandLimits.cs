@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using XenPS.Core.Text;
 
-namespace XenPS.Core.Sessions
+namespace XenPS.Core.Remote
 {
     /// <summary>
     /// How long one remote command may run and how much it may print. A command's own limit wins over its session's, which wins

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace XenPS.Core.Sessions
+namespace XenPS.Core.Remote
 {
     /// <summary>
     /// Reads the output streams of one command as the data arrives, decoding it straight into text, within one byte budget for

@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Text;
 
-namespace XenPS.Core.Sessions
+namespace XenPS.Core.Remote
 {
     /// <summary>The one way XenPS turns words into POSIX shell text: every word is single-quoted.</summary>
     public static class ShellQuote

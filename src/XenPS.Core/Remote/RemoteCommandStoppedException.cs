@@ -1,6 +1,6 @@
 using XenPS.Core.Text;
 
-namespace XenPS.Core.Sessions
+namespace XenPS.Core.Remote
 {
     /// <summary>
     /// XenPS stopped a remote command that reached its time limit (<see cref="XenSessionErrorId.CommandTimeout"/>) or printed more

@@ -5,9 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Core.Sessions;
 
-namespace XenPS.Core.Toolstacks
+namespace XenPS.Core.Remote
 {
     /// <summary>
     /// Several shell commands sent to a host as one script (one SSH round trip), each command's stdout, stderr

@@ -7,9 +7,8 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Scripts;
-using XenPS.Core.Sessions;
 
-namespace XenPS.Core.Toolstacks
+namespace XenPS.Core.Remote
 {
     /// <summary>The bytes of a file on a host as they were read, with their SHA-256 for a later compare-and-replace.</summary>
     public sealed class RemoteFileContent

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 
-namespace XenPS.Core.Sessions
+namespace XenPS.Core.Remote
 {
     /// <summary>
     /// The category of an error, named as PowerShell's ErrorCategory member it stands for: XenPS.Core does not reference
