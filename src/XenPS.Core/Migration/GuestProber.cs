@@ -7,7 +7,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
-using XenPS.Core.Readiness;
 using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
 
@@ -115,7 +114,7 @@ namespace XenPS.Core.Migration
         private readonly GuestProbeOptions options;
         private readonly IRemoteShell shell;
         private readonly TimeSpan limit;
-        private readonly string stopFile = "/tmp/xenps-guest-probe." + StoragePlan.NewNonce();
+        private readonly string stopFile = "/tmp/xenps-guest-probe." + RandomToken.New();
 
         /// <summary>A prober on <paramref name="shell"/>'s dom0 whose loop runs there for at most <paramref name="limit"/>, however it goes.</summary>
         public RemoteGuestProber(GuestProbeOptions options, IRemoteShell shell, TimeSpan limit)

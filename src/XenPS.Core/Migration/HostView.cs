@@ -5,7 +5,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Readiness;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;

@@ -7,7 +7,6 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
-using XenPS.Core.Readiness;
 using XenPS.Core.Remote;
 using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
@@ -38,7 +37,7 @@ namespace XenPS.Core.Migration
             var domains = toolstack.GetDomainsAsync(cancellationToken);
             await Task.WhenAll(target, domains).ConfigureAwait(false);
             request.Target = target.Result;
-            var domain = DomainChecks.Find(domains.Result, request.Domain)
+            var domain = XenDomain.Find(domains.Result, request.Domain)
                 ?? throw new XenSessionException(XenSessionErrorId.DomainNotFound,
                     $"No domain named '{VisibleText.Shorten(request.Domain)}' on {source.ComputerName}. Run 'Get-XenDomain -ComputerName {source.ComputerName}' to list its domains.");
             if (domain.State == XenDomainState.Migrating)

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
-using XenPS.Core.Readiness;
 using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
 using XenPS.Core.Text;

@@ -3,7 +3,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using XenPS.Core.Model;
-using XenPS.Core.Readiness;
 using XenPS.Core.Relocation;
 using XenPS.Core.Remote;
 using XenPS.Core.Toolstacks;
@@ -39,7 +38,7 @@ namespace XenPS.Core.Migration
                 if (toolstack == Toolstack.Xm)
                 {
                     // A missing or unreadable file leaves xend's defaults: every address, port 8002.
-                    var xend = DestinationProbe.ReadXend(destination.ComputerName, destination.XendRunning, sections["xend-config"], out _);
+                    var xend = XendSettings.Read(destination.ComputerName, destination.XendRunning, sections["xend-config"], out _);
                     relocationAddress = xend?.Relocation.Address;
                     plan.RelocationPort = xend?.Relocation.Port ?? XendRelocationConfig.DefaultPort;
                 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace XenPS.Core.Model
 {
@@ -85,6 +86,10 @@ namespace XenPS.Core.Model
 
         /// <summary>The guest's own name: <see cref="Name"/> without the decoration the toolstack adds while migrating.</summary>
         public string GuestName => GuestNameOf(Name);
+
+        /// <summary>The domain named <paramref name="name"/> in <paramref name="domains"/>: the one listed under that name, else one listed under its migration name.</summary>
+        public static XenDomain? Find(IReadOnlyList<XenDomain> domains, string name) =>
+            domains.FirstOrDefault(d => d.Name == name) ?? domains.FirstOrDefault(d => d.GuestName == name);
 
         /// <summary>
         /// Strips xm's <c>migrating-</c> prefix or xl's <c>--incoming</c> / <c>--migratedaway</c> suffix from a listed name;

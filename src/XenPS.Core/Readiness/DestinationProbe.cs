@@ -9,8 +9,6 @@ namespace XenPS.Core.Readiness
     /// <summary>The destination's first round trip: the common host facts plus xend-config.sxp and the listening sockets.</summary>
     internal static class DestinationProbe
     {
-        public const string Dom0MinMemKey = "dom0-min-mem";
-        public const string Dom0BallooningKey = "enable-dom0-ballooning";
 
         public static RemoteBatch NewBatch() => MigrationTargetProbe.AddDestinationSections(HostProbe.NewBatch()
             .Add("xend-config", RemoteFile.ReadCommand(RelocationService.DefaultConfigPath))
@@ -46,39 +44,8 @@ namespace XenPS.Core.Readiness
         /// </summary>
         internal static void ReadXend(HostFacts facts, RemoteResult section)
         {
-            facts.Xend = ReadXend(facts.Name, facts.Tools.XendRunning, section, out var error);
+            facts.Xend = XendSettings.Read(facts.Name, facts.Tools.XendRunning, section, out var error);
             facts.XendError = error;
-        }
-
-        /// <summary>
-        /// The settings from a read of xend-config.sxp on <paramref name="name"/> (xend's defaults when there is no such file);
-        /// null, with <paramref name="error"/> saying why, when it could not be read.
-        /// </summary>
-        internal static XendSettings? ReadXend(string name, bool xendRunning, RemoteResult section, out string? error)
-        {
-            error = null;
-            try
-            {
-                var (content, document) = RelocationService.ReadConfig(name, RelocationService.DefaultConfigPath, section);
-                var minMem = RelocationSettings.ReadInt(document, Dom0MinMemKey, 0);
-                var relocation = RelocationService.Describe(name, RelocationService.DefaultConfigPath, document, content != null);
-                relocation.XendRunning = xendRunning;
-                return new XendSettings
-                {
-                    Relocation = relocation,
-                    Dom0MinMemMB = minMem,
-                    Dom0Ballooning = RelocationSettings.ReadBool(document, Dom0BallooningKey, minMem != 0),
-                };
-            }
-            catch (XenSessionException e)
-            {
-                error = e.Message;
-            }
-            catch (XenParseException e)
-            {
-                error = $"{RelocationService.DefaultConfigPath} on {name} could not be read: {e.Message}";
-            }
-            return null;
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
@@ -10,10 +9,6 @@ namespace XenPS.Core.Readiness
     /// <summary>The checks about the domain itself and its place on the destination: each a pure function of the measured facts.</summary>
     internal static class DomainChecks
     {
-        /// <summary>The domain named <paramref name="name"/>: the one listed under that name, else one listed under its migration name.</summary>
-        public static XenDomain? Find(IReadOnlyList<XenDomain> domains, string name) =>
-            domains.FirstOrDefault(d => d.Name == name) ?? domains.FirstOrDefault(d => d.GuestName == name);
-
         /// <summary>Why the checks of a domain cannot run: the source's list is missing, it has no such domain, or it is dom0.</summary>
         public static string? DomainProblem(string name, HostFacts source, XenDomain? domain) =>
             source.DomainsProblem ?? (domain is null ? NoSuchDomain(name, source) : domain.IsDom0 ? IsDom0(domain) : null);

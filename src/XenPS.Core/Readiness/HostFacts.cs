@@ -2,22 +2,11 @@ using System;
 using System.Collections.Generic;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
+using XenPS.Core.Relocation;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness
 {
-    /// <summary>xend's settings from the destination's xend-config.sxp that a migration depends on.</summary>
-    internal sealed class XendSettings
-    {
-        public XendRelocationConfig Relocation { get; set; } = new XendRelocationConfig();
-
-        /// <summary><c>dom0-min-mem</c> in MiB (xend's default 0).</summary>
-        public long Dom0MinMemMB { get; set; }
-
-        /// <summary><c>enable-dom0-ballooning</c> (xend's default: yes, unless dom0-min-mem is 0).</summary>
-        public bool Dom0Ballooning { get; set; }
-    }
-
     /// <summary>
     /// What one round trip read on a dom0. A part that could not be read has its error set (and its value left empty);
     /// <see cref="Error"/> means nothing could be read at all.

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using XenPS.Core.Model;
+using XenPS.Core.Relocation;
 
 namespace XenPS.Core.Readiness
 {

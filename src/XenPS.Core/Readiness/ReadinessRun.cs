@@ -47,7 +47,7 @@ namespace XenPS.Core.Readiness
         {
             await Task.WhenAll(ProbeSourceAsync(cancellationToken), ProbeDestinationAsync(cancellationToken)).ConfigureAwait(false);
             var domains = names.Select(Domain).Where(d => d != null).Select(d => d!).GroupBy(d => d.Name).Select(g => g.First()).ToList();
-            plan = StoragePlan.Create(domains, StoragePlan.NewNonce());
+            plan = StoragePlan.Create(domains, RandomToken.New());
             try
             {
                 await TestFromSourceAsync(cancellationToken).ConfigureAwait(false);
@@ -227,7 +227,7 @@ namespace XenPS.Core.Readiness
             };
         }
 
-        private XenDomain? Domain(string name) => sourceFacts.DomainsProblem is null ? DomainChecks.Find(sourceFacts.Domains, name) : null;
+        private XenDomain? Domain(string name) => sourceFacts.DomainsProblem is null ? XenDomain.Find(sourceFacts.Domains, name) : null;
 
         private async Task<IReadOnlyDictionary<string, RemoteResult>> RoundTripAsync(
             ReadinessEndpoint host, RemoteBatch batch, string what, RemoteRunOptions options, CancellationToken cancellationToken)

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Security.Cryptography;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Remote;
@@ -132,17 +131,6 @@ namespace XenPS.Core.Readiness
                 }
             }
             return new StoragePlan(disks, markers);
-        }
-
-        /// <summary>A random marker name part: 32 hex digits.</summary>
-        public static string NewNonce()
-        {
-            var bytes = new byte[16];
-            using (var rng = RandomNumberGenerator.Create())
-            {
-                rng.GetBytes(bytes);
-            }
-            return string.Concat(bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
         }
 
         /// <summary>True when the source has something to probe.</summary>

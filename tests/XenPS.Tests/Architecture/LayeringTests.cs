@@ -23,12 +23,12 @@ namespace XenPS.Tests.Architecture
             ["Toolstacks"] = 5,
             ["Sessions"] = 6,
             ["Relocation"] = 7,
-            ["Readiness"] = 8,
             ["Migration"] = 8,
+            ["Readiness"] = 9,
         };
 
         /// <summary>Layers whose folders may use one another.</summary>
-        private static readonly HashSet<int> SharedLayers = new HashSet<int> { 4, 8 };
+        private static readonly HashSet<int> SharedLayers = new HashSet<int> { 4 };
 
 
         private static readonly Regex UsingCore = new Regex(@"^\s*using\s+XenPS\.Core\.([A-Za-z]+)\s*;", RegexOptions.Multiline | RegexOptions.CultureInvariant);

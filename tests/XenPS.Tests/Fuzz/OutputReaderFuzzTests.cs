@@ -2,8 +2,8 @@ using System.Linq;
 using CsCheck;
 using XenPS.Core.Migration;
 using XenPS.Core.Parsing;
-using XenPS.Core.Readiness;
 using XenPS.Core.Relocation;
+using XenPS.Core.Remote;
 using Xunit;
 
 namespace XenPS.Tests.Fuzz

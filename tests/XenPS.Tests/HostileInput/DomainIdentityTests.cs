@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
-using XenPS.Core.Readiness;
 using XenPS.Core.Remote;
 using Xunit;
 
@@ -55,8 +54,8 @@ namespace XenPS.Tests.HostileInput
                 new XenDomain { Name = "1", Id = 5 },
             };
 
-            Assert.Equal(5, DomainChecks.Find(domains, "1")!.Id);
-            Assert.Equal(3, DomainChecks.Find(domains.Where(d => d.Id != 5).ToList(), "1")!.Id);
+            Assert.Equal(5, XenDomain.Find(domains, "1")!.Id);
+            Assert.Equal(3, XenDomain.Find(domains.Where(d => d.Id != 5).ToList(), "1")!.Id);
         }
 
         [Theory]

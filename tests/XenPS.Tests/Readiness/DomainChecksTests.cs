@@ -15,9 +15,9 @@ namespace XenPS.Tests.Readiness
             var migrating = new XenDomain { Name = "migrating-com-xp1", Id = 2 };
             var exact = Hosts.ComXp1();
 
-            Assert.Same(exact, DomainChecks.Find(new[] { migrating, exact }, "com-xp1"));
-            Assert.Same(migrating, DomainChecks.Find(new[] { migrating }, "com-xp1"));
-            Assert.Null(DomainChecks.Find(new[] { exact }, "com-xp2"));
+            Assert.Same(exact, XenDomain.Find(new[] { migrating, exact }, "com-xp1"));
+            Assert.Same(migrating, XenDomain.Find(new[] { migrating }, "com-xp1"));
+            Assert.Null(XenDomain.Find(new[] { exact }, "com-xp2"));
         }
 
         [Theory]

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
+using XenPS.Core.Relocation;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Tests.Readiness

@@ -1,5 +1,6 @@
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
+using XenPS.Core.Relocation;
 using Xunit;
 
 namespace XenPS.Tests.Readiness

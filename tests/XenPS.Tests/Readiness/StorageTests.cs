@@ -56,10 +56,10 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public void NoncesAreRandomHex()
         {
-            var nonce = StoragePlan.NewNonce();
+            var nonce = RandomToken.New();
 
             Assert.Matches("^[0-9a-f]{32}$", nonce);
-            Assert.NotEqual(nonce, StoragePlan.NewNonce());
+            Assert.NotEqual(nonce, RandomToken.New());
         }
 
         [Fact]
@@ -68,7 +68,7 @@ namespace XenPS.Tests.Readiness
             using var folder = new TempFolder();
             var image = Path.Combine(folder.Path, "it's an image.img");
             File.WriteAllText(image, "disk");
-            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = image, Backend = "file", Target = "hda", Mode = "w" }) }, StoragePlan.NewNonce());
+            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = image, Backend = "file", Target = "hda", Mode = "w" }) }, RandomToken.New());
             var shell = new LocalShell();
 
             plan.MarkPending();
@@ -95,7 +95,7 @@ namespace XenPS.Tests.Readiness
             using var folder = new TempFolder();
             var image = Path.Combine(folder.Path, "com-xp1.img");
             File.WriteAllText(image, "disk");
-            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = image, Backend = "file", Target = "hda", Mode = "w" }) }, StoragePlan.NewNonce());
+            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = image, Backend = "file", Target = "hda", Mode = "w" }) }, RandomToken.New());
             var shell = new LocalShell();
             plan.MarkPending();
             plan.ReadSource(await RunAsync(shell, plan.SourceCommand()));
@@ -117,7 +117,7 @@ namespace XenPS.Tests.Readiness
         public async Task AFolderWhereNoMarkerCanBeWrittenIsReportedWithTheReason()
         {
             // /proc/version is a regular file in a folder nobody can create files in.
-            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = "/proc/version", Backend = "file", Target = "hda" }) }, StoragePlan.NewNonce());
+            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = "/proc/version", Backend = "file", Target = "hda" }) }, RandomToken.New());
 
             plan.ReadSource(await RunAsync(new LocalShell(), plan.SourceCommand()));
 
@@ -132,7 +132,7 @@ namespace XenPS.Tests.Readiness
             var plan = StoragePlan.Create(new[]
             {
                 WithDisks(new XenDisk { Path = "null", Backend = "phy" }, new XenDisk { Path = "/nonexistent/xenps/disk.img", Backend = "file" }),
-            }, StoragePlan.NewNonce());
+            }, RandomToken.New());
 
             plan.ReadSource(await RunAsync(new LocalShell(), plan.SourceCommand()));
 
@@ -148,7 +148,7 @@ namespace XenPS.Tests.Readiness
         {
             using var folder = new TempFolder();
             var image = folder.Write("x$(echo INJECTED >&2)'`echo INJECTED >&2`;echo INJECTED >&2\n.img", "disk");
-            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = image, Backend = "file" }) }, StoragePlan.NewNonce());
+            var plan = StoragePlan.Create(new[] { WithDisks(new XenDisk { Path = image, Backend = "file" }) }, RandomToken.New());
 
             var result = await RunAsync(new LocalShell(), plan.SourceCommand());
             plan.ReadSource(result);

@@ -1,10 +1,9 @@
 using System;
-using XenPS.Core.Remote;
 
-namespace XenPS.Core.Readiness
+namespace XenPS.Core.Remote
 {
     /// <summary>Reading what the probe scripts print.</summary>
-    internal static class ProbeOutput
+    public static class ProbeOutput
     {
         /// <summary>"'what' failed on host (exit code N): first words of stderr" for a section that did not exit 0.</summary>
         public static string Failure(string host, string what, RemoteResult result)
