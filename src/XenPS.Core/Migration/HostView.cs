@@ -47,7 +47,7 @@ namespace XenPS.Core.Migration
         public XenDomain? Renamed(string name) => Entries?.FirstOrDefault(d => d.Name != name);
 
         /// <summary><c>xl</c> or <c>xm</c>.</summary>
-        public string Tool => Toolstack == Toolstack.Xl ? "xl" : "xm";
+        public string Tool => Toolstack.Command();
 
         /// <summary>The guest's state here: Unknown when the list could not be read, Absent when it is not listed.</summary>
         public GuestState StateOf(string name)

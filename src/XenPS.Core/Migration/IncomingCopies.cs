@@ -106,7 +106,7 @@ namespace XenPS.Core.Migration
         public static string DestroyCommand(Toolstack toolstack, string name)
         {
             var word = PlainWord.IsMatch(name) ? name : ShellQuote.Quote(name);
-            return toolstack == Toolstack.Xl && name.StartsWith("-", StringComparison.Ordinal) ? $"xl destroy -- {word}" : $"{Tool(toolstack)} destroy {word}";
+            return toolstack == Toolstack.Xl && name.StartsWith("-", StringComparison.Ordinal) ? $"xl destroy -- {word}" : $"{toolstack.Command()} destroy {word}";
         }
 
         /// <summary>A word that sh reads as it is: no blank, quote, glob, expansion or operator character.</summary>
@@ -133,8 +133,6 @@ namespace XenPS.Core.Migration
                     return receivers is null ? $"{shape}; the host's processes could not be read" : $"{shape}, no receive process runs for it";
             }
         }
-
-        private static string Tool(Toolstack toolstack) => toolstack == Toolstack.Xl ? "xl" : "xm";
 
         private static string BaseName(string word)
         {

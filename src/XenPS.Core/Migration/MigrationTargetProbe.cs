@@ -149,7 +149,7 @@ namespace XenPS.Core.Migration
         public static string Command(TargetPlan plan) =>
             RemoteScripts.Call(Script, "xenps_target", new[]
             {
-                plan.Toolstack == Toolstack.Xl ? "xl" : "xm",
+                plan.Toolstack.Command(),
                 plan.RelocationPort.ToString(CultureInfo.InvariantCulture),
                 plan.SshCommand ?? "",
                 plan.IsExplicit ? "yes" : "no",

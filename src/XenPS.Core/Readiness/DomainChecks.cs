@@ -22,7 +22,7 @@ namespace XenPS.Core.Readiness
             {
                 return CheckResult.Fail(id, NoSuchDomain(name, source), $"'Get-XenDomain -ComputerName {source.Name}' lists the domains there; give the name it shows.");
             }
-            var tool = source.Tools.Toolstack == Toolstack.Xl ? "xl" : "xm";
+            var tool = (source.Tools.Toolstack ?? Toolstack.Xm).Command();
             var where = $"{domain.GuestName} on {source.Name}";
             if (domain.IsDom0) return CheckResult.Fail(id, IsDom0(domain), "Name a guest domain.");
             if (domain.State == XenDomainState.Migrating)
@@ -60,7 +60,7 @@ namespace XenPS.Core.Readiness
             if (DomainProblem(name, source, domain) is string problem) return CheckResult.NotChecked(id, problem);
             var devices = domain!.PciDevices;
             if (devices.Count == 0) return CheckResult.Pass(id, $"{domain.GuestName} has no PCI device passed through.");
-            var tool = source.Tools.Toolstack == Toolstack.Xl ? "xl" : "xm";
+            var tool = (source.Tools.Toolstack ?? Toolstack.Xm).Command();
             return CheckResult.Fail(id,
                 $"{domain.GuestName} has {devices.Count} PCI device(s) passed through ({string.Join(", ", devices)}); they cannot move to another host.",
                 $"Detach them first on {source.Name}: " + string.Join("; ", devices.Select(d => $"{tool} pci-detach {domain.Name} {d}")) + ".");
@@ -98,7 +98,7 @@ namespace XenPS.Core.Readiness
                         $"Check again in a while: only a copy that is paused, has no vCPUs and no receive process is a leftover that may be removed. Do not destroy {clash.Name} before that."),
                 };
             }
-            var command = tool == Toolstack.Xl ? "xl" : "xm";
+            var command = tool.Command();
             return CheckResult.Fail(id,
                 $"{destination.Name} already has a domain named {guest} ({(clash.Id is int domid ? "id " + domid + ", " : "")}{(clash.State == XenDomainState.Unknown ? "state unknown" : clash.State.ToString().ToLowerInvariant())}). Two copies of one guest on shared storage corrupt its disks.",
                 $"Find out which copy is current; remove the other from {destination.Name} ('{command} destroy {clash.Name}'" +

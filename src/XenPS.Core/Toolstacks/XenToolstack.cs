@@ -36,7 +36,7 @@ namespace XenPS.Core.Toolstacks
 
         public Toolstack Kind { get; }
 
-        private string Tool => Kind == Toolstack.Xm ? "xm" : "xl";
+        private string Tool => Kind.Command();
 
         /// <summary>Every domain on the host, dom0 included.</summary>
         public async Task<IReadOnlyList<XenDomain>> GetDomainsAsync(CancellationToken cancellationToken) =>
