@@ -2,9 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
 using XenPS.Core.Model;
-using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
 
 namespace XenPS.Core.Migration
@@ -98,26 +96,6 @@ namespace XenPS.Core.Migration
         /// <summary>Paused (the <c>p</c> flag) and no vCPU online: nothing of it can run.</summary>
         public static bool IsPausedWithoutVCpus(XenDomain domain) =>
             domain.StateFlags.Length > 2 && domain.StateFlags[2] == 'p' && domain.VCpus == 0;
-
-        /// <summary>
-        /// The command that removes <paramref name="name"/>, as a user types it at a shell: <c>xl destroy tiny--incoming</c>. A name
-        /// the shell would split or expand is single-quoted, and one that xl would take for an option follows <c>--</c>.
-        /// </summary>
-        public static string DestroyCommand(Toolstack toolstack, string name)
-        {
-            var word = PlainWord.IsMatch(name) ? name : ShellQuote.Quote(name);
-            return toolstack == Toolstack.Xl && name.StartsWith("-", StringComparison.Ordinal) ? $"xl destroy -- {word}" : $"{toolstack.Command()} destroy {word}";
-        }
-
-        /// <summary>A word that sh reads as it is: no blank, quote, glob, expansion or operator character.</summary>
-        private static readonly Regex PlainWord = new Regex(@"\A[A-Za-z0-9._+:@%,=/-]+\z", RegexOptions.CultureInvariant);
-
-        /// <summary>
-        /// The same command as shell text for the host, each word quoted. xl reads options with getopt, so the name follows
-        /// <c>--</c> (a guest named <c>-x</c> leaves <c>-x--incoming</c>); xm destroy takes exactly one argument as it is.
-        /// </summary>
-        internal static string DestroyShellCommand(Toolstack toolstack, string name) =>
-            toolstack == Toolstack.Xl ? ShellQuote.Join("xl", "destroy", "--", name) : ShellQuote.Join("xm", "destroy", name);
 
         /// <summary>Why <paramref name="copy"/> is what <see cref="Classify"/> says, for a message.</summary>
         public static string Explain(XenDomain copy, IncomingCopyState state, IReadOnlyList<ReceiveProcess>? receivers)

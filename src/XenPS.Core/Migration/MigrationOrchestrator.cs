@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -86,48 +84,10 @@ namespace XenPS.Core.Migration
             return result;
         }
 
-        /// <summary>
-        /// The toolstack's migrate command for the chosen target. xm always gets the port: without <c>-p</c> xend connects to
-        /// the port in the source's own xend-config.sxp (XendDomain._domain_migrate), which need not be the destination's.
-        /// The domain is given as what the toolstack cannot take for another one, after <c>--</c> so that no name is read as
-        /// an option: xl gets the domid (xl's find_domain takes any all-digit argument for a domid, so a guest named 1 could not
-        /// be named), xm the UUID (xend's domain_lookup_nr tries names, then domids, then UUIDs, and refuses to create a domain
-        /// whose name another domain answers to). The target host and xl's ssh command are checked here, right before they reach
-        /// the shell that xl runs them with, whoever chose them.
-        /// </summary>
+        /// <summary>The toolstack's migrate command for the request's chosen target (see <see cref="ToolstackCommands.Migrate"/>).</summary>
         internal static string[] Command(MigrationRequest request, XenDomain domain) =>
-            Command(request.Source.Toolstack, request.Source.ComputerName, request.Target ?? throw new InvalidOperationException("The migration target was not chosen."),
+            ToolstackCommands.Migrate(request.Source.Toolstack, request.Source.ComputerName, request.Target ?? throw new InvalidOperationException("The migration target was not chosen."),
                 request.Live, request.SshCommand, domain);
-
-        internal static string[] Command(Toolstack toolstack, string source, MigrationTarget target, bool live, string? sshCommand, XenDomain domain)
-        {
-            if (MigrationTarget.ProblemWith(target.Host) is string problem)
-            {
-                throw new XenSessionException(XenSessionErrorId.MigrationTargetInvalid,
-                    $"The migration target {problem}; nothing was started. Give -MigrationTarget with the destination's name or address as {source} reaches it.");
-            }
-            if (toolstack == Toolstack.Xm)
-            {
-                var words = new List<string> { "xm", "migrate" };
-                if (live) words.Add("--live");
-                words.AddRange(new[] { "-p", target.Port.ToString(CultureInfo.InvariantCulture), "--", DomainUuid.IsUuid(domain.Uuid) ? domain.Uuid! : domain.Name, target.Host });
-                return words.ToArray();
-            }
-            var xl = new List<string> { "xl", "migrate" };
-            if (!string.IsNullOrEmpty(sshCommand))
-            {
-                if (SshCommandLine.ProblemWith(sshCommand!) is string sshProblem)
-                {
-                    throw new XenSessionException(XenSessionErrorId.SshCommandInvalid,
-                        $"The ssh command {sshProblem}; nothing was started. Give -SshCommand as a program and its options, e.g. 'ssh -p 2222'.");
-                }
-                xl.AddRange(new[] { "-s", sshCommand! });
-            }
-            var domid = domain.Id ?? throw new XenSessionException(XenSessionErrorId.DomainNotFound,
-                $"{source} lists {VisibleText.Shorten(domain.Name)} without a domain id, so xl cannot be told which domain to move; nothing was started. Look at 'xl list' there.");
-            xl.AddRange(new[] { "--", domid.ToString(CultureInfo.InvariantCulture), target.Host });
-            return xl.ToArray();
-        }
 
         /// <summary>Polls the job until the toolstack ends (or the timeout); returns what it printed (null when that could not be read) and how it ended.</summary>
         private static async Task<MigrationRun> FollowAsync(MigrationRequest request, RemoteMigrationJob job, XenDomain domain, Stopwatch clock,

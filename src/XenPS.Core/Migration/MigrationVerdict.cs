@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using XenPS.Core.Model;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Migration
 {
@@ -122,7 +123,7 @@ namespace XenPS.Core.Migration
             return copyState switch
             {
                 IncomingCopyState.Stale =>
-                    $"{host} holds {copy.Name}, a leftover of a failed migration ({why}): remove it with '{IncomingCopies.DestroyCommand(destination.Toolstack, copy.Name)}' on {host}, or give Move-XenDomain -RemoveLeftover",
+                    $"{host} holds {copy.Name}, a leftover of a failed migration ({why}): remove it with '{ToolstackCommands.Destroy(destination.Toolstack, copy.Name)}' on {host}, or give Move-XenDomain -RemoveLeftover",
                 IncomingCopyState.InProgress =>
                     $"{host} lists {copy.Name}, which is still being received ({why}): leave it alone until that receive ends",
                 _ =>

@@ -3,6 +3,7 @@ using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Text;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness
 {
@@ -89,7 +90,7 @@ namespace XenPS.Core.Readiness
                 {
                     IncomingCopyState.Stale => CheckResult.Fail(id,
                         $"{destination.Name} holds {clash.Name}, a leftover of a failed migration of {guest} ({why}); {(tool == Toolstack.Xl ? $"xl refuses a new copy while it is there (Domain with name \"{clash.Name}\" already exists)" : "xend refuses a new copy while it is there")}.",
-                        $"Remove it with '{IncomingCopies.DestroyCommand(tool, clash.Name)}' on {destination.Name}, or give Move-XenDomain -RemoveLeftover."),
+                        $"Remove it with '{ToolstackCommands.Destroy(tool, clash.Name)}' on {destination.Name}, or give Move-XenDomain -RemoveLeftover."),
                     IncomingCopyState.InProgress => CheckResult.Fail(id,
                         $"{destination.Name} is receiving {guest} right now (listed as {clash.Name}: {why}).",
                         $"Wait until that migration has ended ('Get-XenDomain -ComputerName {destination.Name} -Name {guest}' shows it under its own name, or no copy at all), then check again. Do not destroy {clash.Name} while it is being received."),

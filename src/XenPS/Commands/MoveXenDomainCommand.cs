@@ -8,6 +8,7 @@ using XenPS.Core.Readiness;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Text;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Commands
 {
@@ -245,7 +246,7 @@ namespace XenPS.Commands
         /// <summary>Asks, then destroys <paramref name="leftover"/>; false when not confirmed.</summary>
         private bool Remove(XenDomain leftover, XenSession destination)
         {
-            var command = IncomingCopies.DestroyCommand(destination.Toolstack, leftover.Name);
+            var command = ToolstackCommands.Destroy(destination.Toolstack, leftover.Name);
             if (!ShouldProcess($"{leftover.Name} on {destination.ComputerName}", $"Destroy the leftover of a failed migration of {leftover.GuestName} ('{command}')")) return false;
             LeftoverRemoval.RemoveAsync(destination, leftover, CancellationToken).GetAwaiter().GetResult();
             WriteVerbose($"{destination.ComputerName}: {command}");

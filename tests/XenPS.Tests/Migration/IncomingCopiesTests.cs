@@ -3,6 +3,7 @@ using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;
 using XenPS.Core.Parsing;
+using XenPS.Core.Toolstacks;
 using Xunit;
 
 namespace XenPS.Tests.Migration
@@ -35,7 +36,7 @@ namespace XenPS.Tests.Migration
 
             Assert.True(IncomingCopies.IsIncomingCopy(copy));
             Assert.Equal(IncomingCopyState.Stale, IncomingCopies.Classify(copy, IncomingCopies.ParseReceivers("")));
-            Assert.Equal("xl destroy tiny--incoming", IncomingCopies.DestroyCommand(Toolstack.Xl, copy.Name));
+            Assert.Equal("xl destroy tiny--incoming", ToolstackCommands.Destroy(Toolstack.Xl, copy.Name));
         }
 
         [Fact]
@@ -51,7 +52,7 @@ namespace XenPS.Tests.Migration
 
             Assert.Equal(IncomingCopyState.InProgress, IncomingCopies.Classify(copy, IncomingCopies.ParseReceivers("xc_restore\u001f23\u001f4\n")));
             Assert.Equal(IncomingCopyState.Stale, IncomingCopies.Classify(copy, IncomingCopies.ParseReceivers("xc_restore\u001f23\u001f9\n")));
-            Assert.Equal("xm destroy migrating-com-xp1", IncomingCopies.DestroyCommand(Toolstack.Xm, copy.Name));
+            Assert.Equal("xm destroy migrating-com-xp1", ToolstackCommands.Destroy(Toolstack.Xm, copy.Name));
         }
 
         [Theory]
@@ -64,7 +65,7 @@ namespace XenPS.Tests.Migration
         [InlineData(Toolstack.Xm, "migrating--x", "xm destroy migrating--x")]
         public void TheCommandAUserTypesKeepsTheNameOneWordAndNoOption(Toolstack toolstack, string name, string expected)
         {
-            Assert.Equal(expected, IncomingCopies.DestroyCommand(toolstack, name));
+            Assert.Equal(expected, ToolstackCommands.Destroy(toolstack, name));
         }
 
         [Theory]
