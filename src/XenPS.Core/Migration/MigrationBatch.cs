@@ -65,12 +65,7 @@ namespace XenPS.Core.Migration
         {
             var domain = request.Domain;
             StartedMigration? underWay = null;
-            var alsoStarted = request.Started;
-            request.Started = migration =>
-            {
-                Started.Add(underWay = migration);
-                alsoStarted?.Invoke(migration);
-            };
+            request.Started = migration => Started.Add(underWay = migration);
             try
             {
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
