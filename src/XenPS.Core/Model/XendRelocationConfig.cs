@@ -1,4 +1,5 @@
 using System;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Model
 {
@@ -62,9 +63,9 @@ namespace XenPS.Core.Model
         /// <summary>
         /// True when the relocation server is on and admits every host: hosts-allow is empty, holds an empty entry (a
         /// doubled or trailing space), or holds a pattern that matches any name or any address, such as <c>^</c> or
-        /// <c>.*</c>. Set where the settings are read, by xend's own rule (Relocation.XendHostsAllow.AdmitsEveryone).
+        /// <c>.*</c> (see <see cref="XendHostsAllow.AdmitsEveryone"/>).
         /// </summary>
-        public bool IsOpenToEveryone { get; set; }
+        public bool IsOpenToEveryone => Server && XendHostsAllow.AdmitsEveryone(HostsAllow) != null;
 
         public override string ToString() => ComputerName;
     }

@@ -5,6 +5,7 @@ using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;
+using XenPS.Core.Text;
 
 namespace XenPS.Core.Readiness
 {

@@ -7,6 +7,7 @@ using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
+using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Relocation

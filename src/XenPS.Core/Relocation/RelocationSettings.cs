@@ -33,15 +33,12 @@ namespace XenPS.Core.Relocation
         public static XendRelocationConfig Read(SxpDocument document)
         {
             if (document is null) throw new ArgumentNullException(nameof(document));
-            var server = ReadBool(document, ServerKey, false);
-            var hostsAllow = XendHostsAllow.Split(ReadString(document, HostsAllowKey) ?? "");
             return new XendRelocationConfig
             {
-                Server = server,
+                Server = ReadBool(document, ServerKey, false),
                 Port = ReadInt(document, PortKey, XendRelocationConfig.DefaultPort),
                 Address = ReadString(document, AddressKey) ?? "",
-                HostsAllow = hostsAllow,
-                IsOpenToEveryone = server && XendHostsAllow.AdmitsEveryone(hostsAllow) != null,
+                HostsAllow = XendHostsAllow.Split(ReadString(document, HostsAllowKey) ?? ""),
                 SslServer = ReadBool(document, SslServerKey, false),
                 SslPort = ReadInt(document, SslPortKey, XendRelocationConfig.DefaultSslPort),
             };

@@ -2,7 +2,7 @@ using System;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace XenPS.Core.Relocation
+namespace XenPS.Core.Text
 {
     /// <summary>
     /// Regular expressions as xend's Python 2 <c>re</c> module reads them, run on .NET for the part of the syntax both read

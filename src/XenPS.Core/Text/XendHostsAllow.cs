@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace XenPS.Core.Relocation
+namespace XenPS.Core.Text
 {
     /// <summary>
     /// xend's rule for who may connect to the relocation server (<c>xen/xend/server/relocate.py</c> and
@@ -47,7 +47,7 @@ namespace XenPS.Core.Relocation
         /// <c>socket.getfqdn</c> gives on the destination for that address; null when it has no name, in which case Python
         /// returns the address itself.
         /// </summary>
-        /// <exception cref="ArgumentException">An entry is not a regular expression this rule can evaluate (see <see cref="HostsAllowEntry.FromUserInput"/>).</exception>
+        /// <exception cref="ArgumentException">An entry is not a regular expression this rule can evaluate (see Relocation.HostsAllowEntry.FromUserInput).</exception>
         public static bool IsAllowed(IReadOnlyList<string> regexes, string peerAddress, string? peerFqdn)
         {
             if (regexes is null) throw new ArgumentNullException(nameof(regexes));

@@ -199,7 +199,6 @@ namespace XenPS.Tests.Readiness
         {
             var destination = Hosts.Xm("dom0-b");
             destination.Xend!.Relocation.HostsAllow = new string[0];
-            destination.Xend.Relocation.IsOpenToEveryone = true;
 
             var check = Relocation(destination);
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Text;
 using XenPS.Core.Relocation;
+using XenPS.Core.Text;
 using Xunit;
 
 namespace XenPS.Tests.Relocation
