@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
 using XenPS.Completers;
 using XenPS.Core.Readiness;
 using XenPS.Core.Sessions;

@@ -1,7 +1,3 @@
-using System;
-using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Migration;
 using XenPS.Core.Remote;
 

@@ -1,5 +1,3 @@
-using System;
-using System.Management.Automation;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;

@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using XenPS.Core.Model;
 
 namespace XenPS

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Parsing;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;

@@ -1,8 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Completers;
 using XenPS.Core.Sessions;
 

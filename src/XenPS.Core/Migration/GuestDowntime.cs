@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace XenPS.Core.Migration
 {
     /// <summary>What the guest probe saw through one migration.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Migration
 {
     /// <summary>One connection attempt of the guest probe: when it started and ended on the prober's clock, and whether the guest answered.</summary>

@@ -1,5 +1,3 @@
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;

@@ -1,4 +1,3 @@
-using System;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Migration

@@ -1,9 +1,4 @@
-using System;
 using System.Diagnostics;
-using System.Linq;
-using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;
 using XenPS.Core.Text;

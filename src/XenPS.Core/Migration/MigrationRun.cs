@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Migration
 {
     /// <summary>How the toolstack's migrate command went, as followed on the source.</summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;
 using XenPS.Core.Remote;

@@ -1,6 +1,3 @@
-using System;
-using System.Globalization;
-using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Toolstacks;
 

@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Migration
 {
     /// <summary>

@@ -1,10 +1,4 @@
-using System;
-using System.Globalization;
-using System.Linq;
 using System.Security.Cryptography;
-using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
 

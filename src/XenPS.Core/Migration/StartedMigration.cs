@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
 using XenPS.Core.Text;
 
 namespace XenPS.Core.Migration

@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Model
 {
     /// <summary>How a migration ended, as far as XenPS could verify it.</summary>

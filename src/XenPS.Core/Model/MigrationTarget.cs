@@ -1,4 +1,3 @@
-using System.Globalization;
 using XenPS.Core.Text;
 
 namespace XenPS.Core.Model

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace XenPS.Core.Model
 {
     /// <summary>Whether one domain can be live-migrated from one host to another, check by check.</summary>

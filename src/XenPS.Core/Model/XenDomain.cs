@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace XenPS.Core.Model
 {
     /// <summary>State of a domain, from the flags that xm and xl print (r, b, p, s, c, d) or its migration name.</summary>

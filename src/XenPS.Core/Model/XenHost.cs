@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace XenPS.Core.Model
 {
     /// <summary>Facts of one dom0: Xen build, memory, CPUs and bridges.</summary>

@@ -1,4 +1,3 @@
-using System;
 using XenPS.Core.Text;
 
 namespace XenPS.Core.Model

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace XenPS.Core.Parsing
 {
     /// <summary>What <c>/proc/cpuinfo</c> of a dom0 says about its processor.</summary>

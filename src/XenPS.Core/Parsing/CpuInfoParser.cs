@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace XenPS.Core.Parsing
 {
     /// <summary>Reads <c>/proc/cpuinfo</c> of x86 and Arm Linux.</summary>

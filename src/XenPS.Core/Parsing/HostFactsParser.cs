@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Parsing

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace XenPS.Core.Parsing
 {
     /// <summary>Reads the <c>key : value</c> lines of <c>xm info</c> and <c>xl info</c>.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-
 namespace XenPS.Core.Parsing
 {
     /// <summary>The <c>key=value</c> lines that XenPS's own remote scripts print.</summary>

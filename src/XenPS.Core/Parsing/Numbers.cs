@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace XenPS.Core.Parsing
 {
     /// <summary>Culture-independent number reading for toolstack output; null when the text is missing or not a number.</summary>

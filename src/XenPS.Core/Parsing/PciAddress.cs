@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace XenPS.Core.Parsing
 {
     internal static class PciAddress

@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Parsing
 {
     /// <summary>The text handed to a parser is not the toolstack output it expects (not merely a field missing or unknown).</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Readiness

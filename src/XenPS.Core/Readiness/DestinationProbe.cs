@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using XenPS.Core.Migration;
 using XenPS.Core.Parsing;
 using XenPS.Core.Relocation;

@@ -1,5 +1,3 @@
-using System;
-using System.Linq;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Text;

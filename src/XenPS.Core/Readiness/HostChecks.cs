@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Readiness

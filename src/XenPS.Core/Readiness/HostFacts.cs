@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace XenPS.Core.Readiness
 {
     /// <summary>The stable identifiers of the readiness checks, in the order a report lists them.</summary>

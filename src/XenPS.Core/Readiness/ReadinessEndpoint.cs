@@ -1,4 +1,3 @@
-using System;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Text;

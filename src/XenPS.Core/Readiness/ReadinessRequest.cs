@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Readiness

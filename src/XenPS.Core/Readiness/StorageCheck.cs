@@ -1,4 +1,3 @@
-using System.Linq;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Readiness

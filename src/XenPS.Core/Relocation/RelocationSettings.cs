@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Parsing;
 using XenPS.Core.Remote;

@@ -1,9 +1,3 @@
-using System;
-using System.IO;
-using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
-
 namespace XenPS.Core.Remote
 {
     /// <summary>

@@ -1,7 +1,3 @@
-using System;
-using System.Threading;
-using System.Threading.Tasks;
-
 namespace XenPS.Core.Remote
 {
     /// <summary>What one remote command printed and how it ended.</summary>

@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Remote
 {
     /// <summary>Reading what the probe scripts print.</summary>

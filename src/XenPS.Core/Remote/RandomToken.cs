@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Linq;
 using System.Security.Cryptography;
 
 namespace XenPS.Core.Remote

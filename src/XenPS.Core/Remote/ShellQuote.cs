@@ -1,7 +1,3 @@
-using System;
-using System.Linq;
-using System.Text;
-
 namespace XenPS.Core.Remote
 {
     /// <summary>The one way XenPS turns words into POSIX shell text: every word is single-quoted.</summary>

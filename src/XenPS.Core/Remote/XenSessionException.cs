@@ -1,5 +1,3 @@
-using System;
-
 namespace XenPS.Core.Remote
 {
     /// <summary>A session to a dom0 could not be opened or used. The message says what to do; it never holds a secret.</summary>

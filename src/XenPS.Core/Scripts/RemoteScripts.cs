@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Concurrent;
-using System.IO;
-using System.Linq;
 using XenPS.Core.Remote;
 
 namespace XenPS.Core.Scripts

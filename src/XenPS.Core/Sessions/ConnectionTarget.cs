@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;
 using XenPS.Core.Text;

@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace XenPS.Core.Sessions
 {
     /// <summary>OpenSSH host patterns: <c>*</c> and <c>?</c> wildcards, <c>!</c> negation, compared without regard to case.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using XenPS.Core.Remote;
 
 namespace XenPS.Core.Sessions

@@ -1,4 +1,3 @@
-using System;
 using XenPS.Core.Remote;
 
 namespace XenPS.Core.Sessions

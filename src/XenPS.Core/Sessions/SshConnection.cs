@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using Renci.SshNet;
 
 namespace XenPS.Core.Sessions

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 using XenPS.Core.Remote;

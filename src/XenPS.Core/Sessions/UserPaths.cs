@@ -1,6 +1,3 @@
-using System;
-using System.IO;
-
 namespace XenPS.Core.Sessions
 {
     /// <summary>The local user's home folder and the OpenSSH files in it.</summary>

@@ -1,5 +1,3 @@
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Sessions

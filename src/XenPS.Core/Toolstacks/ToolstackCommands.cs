@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;

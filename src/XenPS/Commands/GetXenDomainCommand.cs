@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Management.Automation;
 using XenPS.Completers;
 using XenPS.Core.Model;
 using XenPS.Core.Remote;

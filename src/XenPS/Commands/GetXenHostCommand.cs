@@ -1,6 +1,3 @@
-using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;

@@ -1,6 +1,3 @@
-using System;
-using System.Linq;
-using System.Management.Automation;
 using XenPS.Completers;
 using XenPS.Core.Sessions;
 

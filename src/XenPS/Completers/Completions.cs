@@ -1,8 +1,4 @@
-using System;
-using System.Globalization;
-using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Text;
 using System.Text.RegularExpressions;
 using XenPS.Core.Text;
 

@@ -1,9 +1,4 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Management.Automation;
 using System.Management.Automation.Language;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
