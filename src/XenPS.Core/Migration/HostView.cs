@@ -1,5 +1,4 @@
 using XenPS.Core.Model;
-using XenPS.Core.Parsing;
 using XenPS.Core.Remote;
 using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
@@ -42,7 +41,7 @@ namespace XenPS.Core.Migration
         public XenDomain? Renamed(string name) => Entries?.FirstOrDefault(d => d.Name != name);
 
         /// <summary><c>xl</c> or <c>xm</c>.</summary>
-        public string Tool => Toolstack.Command();
+        public string Tool => Toolstack.Implementation().Command;
 
         /// <summary>The guest's state here: Unknown when the list could not be read, Absent when it is not listed.</summary>
         public GuestState StateOf(string name)
@@ -69,10 +68,8 @@ namespace XenPS.Core.Migration
         public static async Task<HostView> ReadAsync(XenSession session, string guest, string? uuid, CancellationToken cancellationToken)
         {
             var view = new HostView(session.ComputerName, session.Toolstack, session.XenVersion);
-            var xl = session.Toolstack == Toolstack.Xl;
-            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix).Add("receivers", IncomingCopies.ReceiversCommand);
-            if (xl) batch.Add("list", ShellQuote.Join("xl", "list")).Add("long", ShellQuote.Join("xl", "list", "-l"));
-            else batch.Add("list", ShellQuote.Join("xm", "list", "--long"));
+            var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix).Add("receivers", IncomingCopies.ReceiversCommand)
+                .AddListSections(session.Toolstack.Implementation());
             try
             {
                 var sections = await batch.RunAsync(session.Shell, new RemoteRunOptions { ReadOnly = true, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
@@ -87,25 +84,9 @@ namespace XenPS.Core.Migration
 
         internal void Read(IReadOnlyDictionary<string, RemoteResult> sections, string guest, string? uuid = null)
         {
-            var xl = Toolstack == Toolstack.Xl;
-            var list = sections["list"];
-            if (list.ExitCode != 0 || (xl && sections["long"].ExitCode != 0))
-            {
-                var failed = list.ExitCode != 0 ? list : sections["long"];
-                Error = ProbeOutput.Failure(ComputerName, list.ExitCode != 0 ? (xl ? "xl list" : "xm list --long") : "xl list -l", failed);
-            }
-            else
-            {
-                try
-                {
-                    var domains = xl ? XlDomainParser.Parse(list.Stdout, sections["long"].Stdout, ComputerName, sections["long"].Stderr) : XmDomainParser.Parse(list.Stdout, ComputerName);
-                    Entries = domains.Where(d => d.GuestName == guest && DomainUuid.SameOrUnknown(d.Uuid, uuid)).ToList();
-                }
-                catch (XenParseException e)
-                {
-                    Error = $"The domain list of {ComputerName} could not be read: {e.Message}";
-                }
-            }
+            var read = DomainListing.Read(Toolstack.Implementation(), sections, ComputerName);
+            Error = read.Error;
+            Entries = read.Domains?.Where(d => d.GuestName == guest && DomainUuid.SameOrUnknown(d.Uuid, uuid)).ToList();
             if (sections["receivers"].ExitCode == 0) Receivers = IncomingCopies.ParseReceivers(sections["receivers"].Stdout);
         }
     }

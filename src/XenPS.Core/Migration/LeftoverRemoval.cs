@@ -40,12 +40,12 @@ namespace XenPS.Core.Migration
                 throw new XenSessionException(XenSessionErrorId.LeftoverNotRemoved,
                     $"{now.Name} on {host} is not a leftover now ({IncomingCopies.Explain(now, state, view.Receivers)}); nothing was destroyed. Leave it alone while it may be a transfer in progress, and check again later.");
             }
-            var command = XenToolstack.PathPrefix + "; " + ToolstackCommands.DestroyShell(destination.Toolstack, now.Name);
+            var command = XenToolstack.PathPrefix + "; " + destination.Toolstack.Implementation().DestroyShell(now.Name);
             var result = await destination.Shell.RunAsync(command, new RemoteRunOptions { ReadOnly = false, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
                 throw new XenSessionException(XenSessionErrorId.LeftoverNotRemoved,
-                    $"'{ToolstackCommands.Destroy(destination.Toolstack, now.Name)}' failed on {host} (exit code {result.ExitCode}): {(result.Stderr + result.Stdout).Trim()} Run it there by hand, as root.");
+                    $"'{destination.Toolstack.Implementation().Destroy(now.Name)}' failed on {host} (exit code {result.ExitCode}): {(result.Stderr + result.Stdout).Trim()} Run it there by hand, as root.");
             }
         }
     }

@@ -38,9 +38,9 @@ namespace XenPS.Core.Migration
                 throw new XenSessionException(XenSessionErrorId.MigrationInProgress,
                     $"{request.Domain} is being migrated from {source.ComputerName} already (listed as {domain.Name}); XenPS never starts a second migration of the same domain.");
             }
-            if (source.Toolstack == Toolstack.Xl && !request.Live)
+            if (source.Toolstack.Implementation().AlwaysLive && !request.Live)
             {
-                throw new XenSessionException(XenSessionErrorId.LiveOnly, $"{source.ComputerName} uses xl, which always migrates live: leave out -Live:$false.");
+                throw new XenSessionException(XenSessionErrorId.LiveOnly, $"{source.ComputerName} uses {source.Toolstack.Implementation().Description}, which always migrates live: leave out -Live:$false.");
             }
             var result = new MigrationResult
             {
@@ -79,10 +79,10 @@ namespace XenPS.Core.Migration
             return result;
         }
 
-        /// <summary>The toolstack's migrate command for the request's chosen target (see <see cref="ToolstackCommands.Migrate"/>).</summary>
+        /// <summary>The toolstack's migrate command for the request's chosen target (see <see cref="IToolstack.Migrate"/>).</summary>
         internal static string[] Command(MigrationRequest request, XenDomain domain) =>
-            ToolstackCommands.Migrate(request.Source.Toolstack, request.Source.ComputerName, request.Target ?? throw new InvalidOperationException("The migration target was not chosen."),
-                request.Live, request.SshCommand, domain);
+            request.Source.Toolstack.Implementation().Migrate(request.Target ?? throw new InvalidOperationException("The migration target was not chosen."),
+                request.Live, request.SshCommand, domain, request.Source.ComputerName);
 
         /// <summary>Polls the job until the toolstack ends (or the timeout); returns what it printed (null when that could not be read) and how it ended.</summary>
         private static async Task<MigrationRun> FollowAsync(MigrationRequest request, RemoteMigrationJob job, XenDomain domain, Stopwatch clock,
@@ -104,7 +104,7 @@ namespace XenPS.Core.Migration
                 }
                 MigrationPoll poll;
                 pollClock.Restart();
-                var receiving = request.Source.Toolstack == Toolstack.Xm ? ReceivingAsync(request, domain.Name, cancellationToken) : Task.FromResult(false);
+                var receiving = ReceivingAsync(request, domain.Name, cancellationToken);
                 try
                 {
                     poll = await job.PollAsync(request.Source.Shell, offset, cancellationToken).ConfigureAwait(false);
@@ -138,17 +138,18 @@ namespace XenPS.Core.Migration
                     ?? (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / estimate.TotalSeconds);
                 var elapsed = $"{clock.Elapsed.TotalSeconds:0} s of about {estimate.TotalSeconds:0} s";
                 var status = MigrationOutput.LastStatusLine(lines)
-                    ?? (await receiving.ConfigureAwait(false) ? $"{request.Destination.ComputerName} receives it as migrating-{domain.Name}; {elapsed}" : elapsed);
+                    ?? (await receiving.ConfigureAwait(false) ? $"{request.Destination.ComputerName} receives it as {request.Destination.Toolstack.Implementation().IncomingName(domain.Name)}; {elapsed}" : elapsed);
                 progress(new MigrationProgress(domain.Name, percent, status));
             }
         }
 
-        /// <summary>xm: whether the destination lists the domain as migrating-NAME, the sign that its memory is being received.</summary>
+        /// <summary>Whether the destination lists the domain as being received (xm: migrating-NAME), where its toolstack's listing tells.</summary>
         private static async Task<bool> ReceivingAsync(MigrationRequest request, string domain, CancellationToken cancellationToken)
         {
+            if (request.Destination.Toolstack.Implementation().ReceivingCommand(domain) is not string receiving) return false;
             try
             {
-                var command = "PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; " + ShellQuote.Join("xm", "list", "migrating-" + domain) + " >/dev/null 2>&1";
+                var command = XenToolstack.PathPrefix + "; " + receiving;
                 var result = await request.Destination.Shell.RunAsync(command, new RemoteRunOptions { ReadOnly = true, NeedsRoot = true }, cancellationToken).ConfigureAwait(false);
                 return result.ExitCode == 0;
             }

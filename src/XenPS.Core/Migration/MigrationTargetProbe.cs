@@ -3,6 +3,7 @@ using XenPS.Core.Parsing;
 using XenPS.Core.Remote;
 using XenPS.Core.Scripts;
 using XenPS.Core.Text;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Migration
 {
@@ -134,7 +135,7 @@ namespace XenPS.Core.Migration
                 if (host is null || !IsHostOrAddress(host) || list.Any(c => string.Equals(c.Host, host, StringComparison.OrdinalIgnoreCase))) return;
                 list.Add(new TargetCandidate(host, origin));
             }
-            if (toolstack == Toolstack.Xm && !string.IsNullOrEmpty(relocationAddress)) Add(relocationAddress, MigrationTargetOrigin.RelocationAddress);
+            if (toolstack.Implementation().UsesXend && !string.IsNullOrEmpty(relocationAddress)) Add(relocationAddress, MigrationTargetOrigin.RelocationAddress);
             Add(destinationName, MigrationTargetOrigin.DestinationName);
             Add(destination?.HostName, MigrationTargetOrigin.DestinationHostName);
             foreach (var address in destination?.Addresses ?? Array.Empty<string>()) Add(address, MigrationTargetOrigin.DestinationAddress);
@@ -145,7 +146,7 @@ namespace XenPS.Core.Migration
         public static string Command(TargetPlan plan) =>
             RemoteScripts.Call(Script, "xenps_target", new[]
             {
-                plan.Toolstack.Command(),
+                plan.Toolstack.Implementation().Command,
                 plan.RelocationPort.ToString(CultureInfo.InvariantCulture),
                 plan.SshCommand ?? "",
                 plan.IsExplicit ? "yes" : "no",
@@ -192,7 +193,7 @@ namespace XenPS.Core.Migration
             {
                 Host = pick.Candidate.Host,
                 Address = pick.Address,
-                Port = pick.Port ?? (plan.Toolstack == Toolstack.Xl ? 22 : plan.RelocationPort),
+                Port = pick.Port ?? plan.Toolstack.Implementation().MigrationPort(plan.RelocationPort),
                 Toolstack = plan.Toolstack,
                 Origin = pick.Candidate.Origin,
                 Reason = OriginText(pick.Candidate.Origin, destination) + (passed.Count == 0 ? "" : "; before it " + string.Join("; ", passed)),

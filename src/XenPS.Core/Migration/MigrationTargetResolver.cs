@@ -20,18 +20,19 @@ namespace XenPS.Core.Migration
             var source = request.Source;
             var destination = request.Destination;
             var toolstack = source.Toolstack;
-            var plan = new TargetPlan { Toolstack = toolstack, SshCommand = toolstack == Toolstack.Xl ? request.SshCommand : null };
+            var implementation = toolstack.Implementation();
+            var plan = new TargetPlan { Toolstack = toolstack, SshCommand = implementation.MigratesOverSsh ? request.SshCommand : null };
             string? relocationAddress = null;
             DestinationIdentity? identity = null;
-            var needsDestination = request.MigrationTarget is null || (toolstack == Toolstack.Xm && request.Port is null);
+            var needsDestination = request.MigrationTarget is null || (implementation.UsesXend && request.Port is null);
             if (needsDestination)
             {
                 var batch = MigrationTargetProbe.AddDestinationSections(new RemoteBatch());
-                if (toolstack == Toolstack.Xm) batch.Add("xend-config", RemoteFile.ReadCommand(RelocationService.DefaultConfigPath));
-                log($"{destination.ComputerName}: own host name and addresses" + (toolstack == Toolstack.Xm ? ", xend-config.sxp" : ""));
+                if (implementation.UsesXend) batch.Add("xend-config", RemoteFile.ReadCommand(RelocationService.DefaultConfigPath));
+                log($"{destination.ComputerName}: own host name and addresses" + (implementation.UsesXend ? ", xend-config.sxp" : ""));
                 var sections = await batch.RunAsync(destination.Shell, Read, cancellationToken).ConfigureAwait(false);
                 identity = MigrationTargetProbe.ReadDestination(sections);
-                if (toolstack == Toolstack.Xm)
+                if (implementation.UsesXend)
                 {
                     // A missing or unreadable file leaves xend's defaults: every address, port 8002.
                     var xend = XendSettings.Read(destination.ComputerName, destination.XendRunning, sections["xend-config"], out _);

@@ -111,7 +111,7 @@ namespace XenPS.Core.Migration
             if (destination.Entries is null)
             {
                 return $"{host} could not be listed ({destination.Error}): once it answers, look there for {name} or an incoming copy of it ('{destination.Tool} list')" +
-                    (destination.Toolstack == Toolstack.Xm ? $"; if xend is not running there, start it ('xend start')" : "");
+                    (destination.Toolstack.Implementation().UsesXend ? "; if xend is not running there, start it ('xend start')" : "");
             }
             var guest = destination.Guest(name);
             if (guest != null) return $"it {StateWords(guest.State)} on {host} ({guest.StateFlags})";
@@ -120,7 +120,7 @@ namespace XenPS.Core.Migration
             return copyState switch
             {
                 IncomingCopyState.Stale =>
-                    $"{host} holds {copy.Name}, a leftover of a failed migration ({why}): remove it with '{ToolstackCommands.Destroy(destination.Toolstack, copy.Name)}' on {host}, or give Move-XenDomain -RemoveLeftover",
+                    $"{host} holds {copy.Name}, a leftover of a failed migration ({why}): remove it with '{destination.Toolstack.Implementation().Destroy(copy.Name)}' on {host}, or give Move-XenDomain -RemoveLeftover",
                 IncomingCopyState.InProgress =>
                     $"{host} lists {copy.Name}, which is still being received ({why}): leave it alone until that receive ends",
                 _ =>
@@ -166,20 +166,9 @@ namespace XenPS.Core.Migration
         private static string Resume(HostView source, string name)
         {
             var src = source.ComputerName;
-            if (source.Toolstack == Toolstack.Xl && AtLeast(source.XenVersion, 4, 18)) return $"resume it with 'xl resume {name}' on {src}";
-            var why = source.Toolstack == Toolstack.Xl
-                ? $"xl {source.XenVersion} has no command that resumes it ('xl resume' came with Xen 4.18)"
-                : "xm cannot resume it ('xm resume' only restores what 'xm suspend' saved to disk)";
+            if (source.Toolstack.Implementation().ResumeCommand(source.XenVersion, name, out var why) is string resume) return $"resume it with '{resume}' on {src}";
             return $"{why}; to run it again, '{source.Tool} destroy {name}' and '{source.Tool} create' with its configuration file on {src} boot it afresh, and what was in its memory is lost";
-        }
-
-        internal static bool AtLeast(string version, int major, int minor)
-        {
-            var parts = version.Split('.');
-            return parts.Length >= 2
-                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a)
-                && int.TryParse(new string(parts[1].TakeWhile(char.IsDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out var b)
-                && (a > major || (a == major && b >= minor));
         }
     }
 }
+

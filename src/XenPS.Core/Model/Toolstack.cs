@@ -9,11 +9,4 @@ namespace XenPS.Core.Model
         /// <summary>xl on libxl (Xen 4.1 and later).</summary>
         Xl,
     }
-
-    /// <summary>What each toolstack is called on a dom0's command line.</summary>
-    public static class ToolstackNames
-    {
-        /// <summary>The toolstack's command: <c>xm</c> or <c>xl</c>.</summary>
-        public static string Command(this Toolstack toolstack) => toolstack == Toolstack.Xl ? "xl" : "xm";
-    }
 }

@@ -1,7 +1,6 @@
 using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Text;
-using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness
 {
@@ -21,7 +20,8 @@ namespace XenPS.Core.Readiness
             {
                 return CheckResult.Fail(id, NoSuchDomain(name, source), $"'Get-XenDomain -ComputerName {source.Name}' lists the domains there; give the name it shows.");
             }
-            var tool = (source.Tools.Toolstack ?? Toolstack.Xm).Command();
+            var toolstack = source.Tools.Assumed;
+            var tool = toolstack.Command;
             var where = $"{domain.GuestName} on {source.Name}";
             if (domain.IsDom0) return CheckResult.Fail(id, IsDom0(domain), "Name a guest domain.");
             if (domain.State == XenDomainState.Migrating)
@@ -43,10 +43,10 @@ namespace XenPS.Core.Readiness
                 case XenDomainState.Unknown:
                     return CheckResult.Warning(id, $"{where} (id {domain.Id}): {tool} printed no state for it, so XenPS cannot tell whether it runs; {tool} refuses to migrate a domain that does not.",
                         $"'{tool} list {domain.Name}' on {source.Name} shows its state.");
-                case XenDomainState.Paused when tool == "xl":
-                    return CheckResult.Warning(id, state + "; xl moves it paused, and it stays paused on the destination.", $"'xl unpause {domain.Name}' on {source.Name} if it should run.");
+                case XenDomainState.Paused when toolstack.MigratesPausedDomains:
+                    return CheckResult.Warning(id, state + $"; {tool} moves it paused, and it stays paused on the destination.", $"'{tool} unpause {domain.Name}' on {source.Name} if it should run.");
                 case XenDomainState.Paused:
-                    return CheckResult.Fail(id, state + "; xend migrates running domains only.", $"'xm unpause {domain.Name}' on {source.Name}.");
+                    return CheckResult.Fail(id, state + $"; {toolstack.Description} migrates running domains only.", $"'{tool} unpause {domain.Name}' on {source.Name}.");
                 default:
                     return CheckResult.Fail(id, state + "; only a running domain can be live-migrated.", $"Start the domain again on {source.Name} ('{tool} create' with its configuration), then check again.");
             }
@@ -59,7 +59,7 @@ namespace XenPS.Core.Readiness
             if (DomainProblem(name, source, domain) is string problem) return CheckResult.NotChecked(id, problem);
             var devices = domain!.PciDevices;
             if (devices.Count == 0) return CheckResult.Pass(id, $"{domain.GuestName} has no PCI device passed through.");
-            var tool = (source.Tools.Toolstack ?? Toolstack.Xm).Command();
+            var tool = source.Tools.Assumed.Command;
             return CheckResult.Fail(id,
                 $"{domain.GuestName} has {devices.Count} PCI device(s) passed through ({string.Join(", ", devices)}); they cannot move to another host.",
                 $"Detach them first on {source.Name}: " + string.Join("; ", devices.Select(d => $"{tool} pci-detach {domain.Name} {d}")) + ".");
@@ -79,7 +79,7 @@ namespace XenPS.Core.Readiness
             var clash = destination.Domains.FirstOrDefault(d => d.GuestName == guest && !IncomingCopies.IsIncomingCopy(d))
                 ?? destination.Domains.FirstOrDefault(d => d.GuestName == guest);
             if (clash is null) return CheckResult.Pass(id, $"{destination.Name} has no domain named {guest}.");
-            var tool = destination.Tools.Toolstack ?? Toolstack.Xm;
+            var tool = destination.Tools.Assumed;
             if (IncomingCopies.IsIncomingCopy(clash))
             {
                 var state = IncomingCopies.Classify(clash, destination.Receivers);
@@ -87,8 +87,8 @@ namespace XenPS.Core.Readiness
                 return state switch
                 {
                     IncomingCopyState.Stale => CheckResult.Fail(id,
-                        $"{destination.Name} holds {clash.Name}, a leftover of a failed migration of {guest} ({why}); {(tool == Toolstack.Xl ? $"xl refuses a new copy while it is there (Domain with name \"{clash.Name}\" already exists)" : "xend refuses a new copy while it is there")}.",
-                        $"Remove it with '{ToolstackCommands.Destroy(tool, clash.Name)}' on {destination.Name}, or give Move-XenDomain -RemoveLeftover."),
+                        $"{destination.Name} holds {clash.Name}, a leftover of a failed migration of {guest} ({why}); {tool.RefusesClash(clash.Name)}.",
+                        $"Remove it with '{tool.Destroy(clash.Name)}' on {destination.Name}, or give Move-XenDomain -RemoveLeftover."),
                     IncomingCopyState.InProgress => CheckResult.Fail(id,
                         $"{destination.Name} is receiving {guest} right now (listed as {clash.Name}: {why}).",
                         $"Wait until that migration has ended ('Get-XenDomain -ComputerName {destination.Name} -Name {guest}' shows it under its own name, or no copy at all), then check again. Do not destroy {clash.Name} while it is being received."),
@@ -97,11 +97,10 @@ namespace XenPS.Core.Readiness
                         $"Check again in a while: only a copy that is paused, has no vCPUs and no receive process is a leftover that may be removed. Do not destroy {clash.Name} before that."),
                 };
             }
-            var command = tool.Command();
             return CheckResult.Fail(id,
                 $"{destination.Name} already has a domain named {guest} ({(clash.Id is int domid ? "id " + domid + ", " : "")}{(clash.State == XenDomainState.Unknown ? "state unknown" : clash.State.ToString().ToLowerInvariant())}). Two copies of one guest on shared storage corrupt its disks.",
-                $"Find out which copy is current; remove the other from {destination.Name} ('{command} destroy {clash.Name}'" +
-                (command == "xm" ? $", and 'xm delete {clash.Name}' for a managed domain" : "") + ") or rename it.");
+                $"Find out which copy is current; remove the other from {destination.Name} ('{tool.Destroy(clash.Name)}'" +
+                (tool.DeleteManaged(clash.Name) is string delete ? $", and '{delete}' for a managed domain" : "") + ") or rename it.");
         }
 
         /// <summary>Every bridge the domain's interfaces are plugged into exists on the destination.</summary>

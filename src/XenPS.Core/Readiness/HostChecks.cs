@@ -34,11 +34,11 @@ namespace XenPS.Core.Readiness
         {
             var id = ReadinessCheckId.ToolstackMatch;
             if (ToolstackProblem(source, destination) is string problem) return CheckResult.NotChecked(id, problem);
-            var from = source.Tools.Toolstack!.Value;
-            var to = destination.Tools.Toolstack!.Value;
-            if (from == to) return CheckResult.Pass(id, $"Both hosts use {Describe(from)}.");
-            var detail = $"{source.Name} uses {Describe(from)}, {destination.Name} uses {Describe(to)}: neither toolstack migrates to the other.";
-            var stopped = new[] { source, destination }.FirstOrDefault(h => h.Tools.Toolstack == Toolstack.Xl && h.Tools.XmPath.Length > 0 && !h.Tools.XendRunning);
+            var from = source.Tools.Assumed;
+            var to = destination.Tools.Assumed;
+            if (from == to) return CheckResult.Pass(id, $"Both hosts use {from.Description}.");
+            var detail = $"{source.Name} uses {from.Description}, {destination.Name} uses {to.Description}: neither toolstack migrates to the other.";
+            var stopped = new[] { source, destination }.FirstOrDefault(h => h.Tools.XendStoppedBesideXm);
             return CheckResult.Fail(id, detail, stopped != null
                 ? $"Start xend on {stopped.Name} ('/etc/init.d/xend start' there), so that both hosts use xm."
                 : "Run the same toolstack on both hosts: xm with xend, or xl without xend.");
@@ -97,7 +97,7 @@ namespace XenPS.Core.Readiness
             var id = ReadinessCheckId.XendRunning;
             if (ToolstackProblem(source, destination) is string problem) return CheckResult.NotChecked(id, problem);
             var hosts = new[] { source, destination };
-            if (hosts.All(h => h.Tools.Toolstack == Toolstack.Xl)) return CheckResult.Skipped(id, "Both hosts use xl, which needs no xend.");
+            if (hosts.All(h => !h.Tools.Assumed.UsesXend)) return CheckResult.Skipped(id, $"Both hosts use {string.Join(" and ", hosts.Select(h => h.Tools.Assumed.Command).Distinct())}, which needs no xend.");
             var stopped = hosts.Where(h => !h.Tools.XendRunning).ToList();
             if (stopped.Count == 0) return CheckResult.Pass(id, $"xend runs on {source.Name} and {destination.Name}.");
             var names = string.Join(" and ", stopped.Select(h => h.Name));
@@ -136,8 +136,6 @@ namespace XenPS.Core.Readiness
         private static string? NoVersion(HostFacts host) => host.Host.XenVersion.Length == 0 ? $"{host.Name} did not report its Xen version." : null;
 
         private static string Describe(HostFacts host) =>
-            $"{host.Name} ({Describe(host.Tools.Toolstack!.Value)}{(host.Host.XenVersion.Length > 0 ? ", Xen " + host.Host.XenVersion : "")})";
-
-        private static string Describe(Toolstack toolstack) => toolstack == Toolstack.Xm ? "xm with xend" : "xl";
+            $"{host.Name} ({host.Tools.Assumed.Description}{(host.Host.XenVersion.Length > 0 ? ", Xen " + host.Host.XenVersion : "")})";
     }
 }

@@ -14,18 +14,13 @@ namespace XenPS.Core.Readiness
     /// </summary>
     internal static class HostProbe
     {
-        private const string DomainsCommand = "case \"$x_tool\" in xm) xm list --long;; xl) xl list;; *) " + ToolstackDetector.NoToolstack + ";; esac";
-
-        private const string DomainsJsonCommand = "if [ \"$x_tool\" = xl ]; then xl list -l; fi";
-
         /// <summary>A batch holding the common sections; the source and destination probes add theirs.</summary>
         public static RemoteBatch NewBatch() => new RemoteBatch()
             .Add("env", XenToolstack.PathPrefix)
             .Add("tools", ToolstackDetector.ToolsCommand)
             .Add("receivers", IncomingCopies.ReceiversCommand)
             .Add("info", ToolstackDetector.ToolCommand("info"))
-            .Add("domains", DomainsCommand)
-            .Add("domains-json", DomainsJsonCommand)
+            .AddChosenListSections()
             .Add("cpuinfo", "cat /proc/cpuinfo")
             .Add("bridges", XenToolstack.BridgesCommand);
 
@@ -33,12 +28,7 @@ namespace XenPS.Core.Readiness
         public static HostFacts Read(string name, IReadOnlyDictionary<string, RemoteResult> sections)
         {
             var facts = new HostFacts { Name = name, Tools = ToolstackDetector.ReadTools(sections["tools"].Stdout) };
-            var tool = facts.Tools.Toolstack switch
-            {
-                Toolstack.Xl => "xl ",
-                Toolstack.Xm => "xm ",
-                _ => "",
-            };
+            var tool = facts.Tools.Toolstack is Toolstack chosen ? chosen.Implementation().Command + " " : "";
             IReadOnlyList<KeyValuePair<string, string>> info = Array.Empty<KeyValuePair<string, string>>();
             if (sections["info"].ExitCode == 0) info = InfoParser.Parse(sections["info"].Stdout);
             else facts.InfoError = ProbeOutput.Failure(name, tool + "info", sections["info"]);
@@ -48,32 +38,11 @@ namespace XenPS.Core.Readiness
             var bridges = Array.Empty<string>();
             if (sections["bridges"].ExitCode == 0) bridges = BridgeListParser.Parse(sections["bridges"].Stdout);
             else facts.BridgesError = ProbeOutput.Failure(name, "the bridge listing", sections["bridges"]);
-            facts.Host = HostFactsParser.Create(name, facts.Tools.Toolstack ?? Toolstack.Xm, info, cpu, bridges);
-            ReadDomains(facts, sections["domains"], sections["domains-json"]);
+            facts.Host = HostFactsParser.Create(name, facts.Tools.Assumed.Kind, info, cpu, bridges);
+            var domains = DomainListing.Read(facts.Tools.Assumed, sections, name);
+            facts.DomainsError = domains.Error;
+            if (domains.Domains != null) facts.Domains = domains.Domains;
             return facts;
-        }
-
-        private static void ReadDomains(HostFacts facts, RemoteResult list, RemoteResult json)
-        {
-            var xl = facts.Tools.Toolstack == Toolstack.Xl;
-            if (list.ExitCode != 0)
-            {
-                facts.DomainsError = ProbeOutput.Failure(facts.Name, xl ? "xl list" : "xm list --long", list);
-                return;
-            }
-            if (xl && json.ExitCode != 0)
-            {
-                facts.DomainsError = ProbeOutput.Failure(facts.Name, "xl list -l", json);
-                return;
-            }
-            try
-            {
-                facts.Domains = xl ? XlDomainParser.Parse(list.Stdout, json.Stdout, facts.Name, json.Stderr) : XmDomainParser.Parse(list.Stdout, facts.Name);
-            }
-            catch (XenParseException e)
-            {
-                facts.DomainsError = $"The domain list of {facts.Name} could not be read: {e.Message}";
-            }
         }
     }
 }

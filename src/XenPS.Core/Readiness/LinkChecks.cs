@@ -2,6 +2,7 @@ using XenPS.Core.Migration;
 using XenPS.Core.Model;
 using XenPS.Core.Relocation;
 using XenPS.Core.Text;
+using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness
 {
@@ -30,7 +31,7 @@ namespace XenPS.Core.Readiness
                 return CheckResult.Pass(id, $"{chosen}: ssh on {source.Name} reaches it through its own proxy ({link.Target.Chosen.Message}), which the TCP test does not follow; SshTrust tests the login through it.");
             }
             if (test.Outcome == ConnectOutcome.Open) return CheckResult.Pass(id, $"{chosen}: {source.Name} reaches {test.Target} over TCP.");
-            if (target.Toolstack == Toolstack.Xm)
+            if (target.Toolstack.Implementation().UsesXend)
             {
                 return CheckResult.Pass(id, $"{chosen}: {source.Name} reaches {target.Address}, which refuses port {target.Port} ({Reason(test)}; see Relocation).");
             }
@@ -46,7 +47,7 @@ namespace XenPS.Core.Readiness
         {
             var id = ReadinessCheckId.Relocation;
             if (source.ToolstackProblem is string sourceProblem) return CheckResult.NotChecked(id, sourceProblem);
-            if (source.Tools.Toolstack == Toolstack.Xl) return CheckResult.Skipped(id, "xl migrates over SSH (see SshTrust), not through xend's relocation server.");
+            if (!source.Tools.Assumed.UsesXend) return CheckResult.Skipped(id, $"{source.Tools.Assumed.Description} migrates over SSH (see SshTrust), not through xend's relocation server.");
             if (destination.Unavailable is string destinationProblem) return CheckResult.NotChecked(id, destinationProblem);
             if (destination.Tools.XmPath.Length == 0)
             {
@@ -91,7 +92,7 @@ namespace XenPS.Core.Readiness
         {
             var id = ReadinessCheckId.SshTrust;
             if (source.ToolstackProblem is string sourceProblem) return CheckResult.NotChecked(id, sourceProblem);
-            if (source.Tools.Toolstack == Toolstack.Xm) return CheckResult.Skipped(id, "xm migrates through xend's relocation server; no SSH login between the dom0s is needed.");
+            if (!source.Tools.Assumed.MigratesOverSsh) return CheckResult.Skipped(id, $"{source.Tools.Assumed.Command} migrates through xend's relocation server; no SSH login between the dom0s is needed.");
             if (link.Error is string problem) return CheckResult.NotChecked(id, problem);
             if (link.TargetError != null) return CheckResult.NotChecked(id, "No migration target works (see Network).");
             var ssh = link.Ssh!;
@@ -120,7 +121,7 @@ namespace XenPS.Core.Readiness
             var ssh = link.Ssh!;
             if (!ssh.LoggedIn)
             {
-                if (source.Tools.Toolstack == Toolstack.Xm)
+                if (!source.Tools.Assumed.MigratesOverSsh)
                 {
                     return CheckResult.Skipped(id, $"Not measured: xend's relocation port takes no test transfer, and root on {source.Name} cannot log in to {ssh.Destination} with ssh to time one ({ssh.Message}).");
                 }
@@ -130,7 +131,7 @@ namespace XenPS.Core.Readiness
             var sample = link.Bandwidth!;
             var detail = string.Format(CultureInfo.InvariantCulture, "{0:0.0} MiB went from {1} to {2} over ssh in {3:0.00} s: {4:0.0} MiB/s.",
                 sample.Bytes / 1048576.0, source.Name, destination.Name, sample.Seconds, sample.BytesPerSecond / 1048576.0);
-            if (source.Tools.Toolstack == Toolstack.Xm) detail += " xend sends unencrypted over its relocation port, usually faster than ssh.";
+            if (source.Tools.Assumed.UsesXend) detail += " xend sends unencrypted over its relocation port, usually faster than ssh.";
             if (EstimatedDuration(domain, link) is TimeSpan duration)
             {
                 detail += string.Format(CultureInfo.InvariantCulture, " {0} MiB of memory take about {1:0} s to send once.", domain!.MemoryMB, duration.TotalSeconds);

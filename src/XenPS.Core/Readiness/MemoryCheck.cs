@@ -48,7 +48,7 @@ namespace XenPS.Core.Readiness
         public static MemoryNeed Need(XenDomain domain, HostFacts destination)
         {
             var dom0 = destination.Domains.FirstOrDefault(d => d.IsDom0);
-            var xend = destination.Tools.Toolstack == Toolstack.Xm ? destination.Xend : null;
+            var xend = destination.Tools.Assumed.UsesXend ? destination.Xend : null;
             return new MemoryNeed
             {
                 MemoryMB = domain.MemoryMB,
@@ -68,14 +68,14 @@ namespace XenPS.Core.Readiness
             var detail = $"{domain!.GuestName} needs {need.RequiredMB} MiB on {destination.Name}: {need.MemoryMB} MiB of memory + {need.OverheadMB} MiB live-migration overhead " +
                 $"(1 MiB per vCPU and 4 KiB per MiB, for {domain.VCpus} vCPU(s)). {destination.Name} has {need.FreeMB} MiB free" + Ballooning(need, destination) + ".";
             if (need.AvailableMB >= need.RequiredMB) return CheckResult.Pass(id, detail);
-            var tool = destination.Tools.Toolstack == Toolstack.Xl ? "xl mem-set 0" : "xm mem-set Domain-0";
+            var tool = destination.Tools.Assumed.ShrinkDom0Command;
             return CheckResult.Fail(id, detail + $" {need.RequiredMB - need.AvailableMB} MiB are missing.",
                 $"Free at least {need.RequiredMB - need.AvailableMB} MiB on {destination.Name}: shut down or move a domain there, or shrink dom0 ('{tool} SIZE_MB').");
         }
 
         private static string Ballooning(MemoryNeed need, HostFacts destination)
         {
-            if (destination.Tools.Toolstack != Toolstack.Xm) return "";
+            if (!destination.Tools.Assumed.UsesXend) return "";
             if (destination.Xend is null) return $" (dom0 ballooning not counted: {destination.XendError ?? "xend-config.sxp was not read"})";
             if (!destination.Xend.Dom0Ballooning) return " (enable-dom0-ballooning is off, so xend takes nothing from dom0)";
             return $" + {need.BalloonMB} MiB that xend can balloon out of dom0 (down to dom0-min-mem {destination.Xend.Dom0MinMemMB} MiB) = {need.AvailableMB} MiB";

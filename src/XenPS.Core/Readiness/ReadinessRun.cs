@@ -124,21 +124,21 @@ namespace XenPS.Core.Readiness
 
         private LinkPlan PlanLink()
         {
-            var toolstack = sourceFacts.Tools.Toolstack ?? Toolstack.Xm;
-            var xl = toolstack == Toolstack.Xl;
+            var toolstack = sourceFacts.Tools.Assumed;
+            var overSsh = toolstack.MigratesOverSsh;
             var relocation = destinationFacts.Xend?.Relocation;
             return new LinkPlan
             {
                 Target = new TargetPlan
                 {
-                    Toolstack = toolstack,
+                    Toolstack = toolstack.Kind,
                     RelocationPort = settings.RelocationPort ?? relocation?.Port ?? XendRelocationConfig.DefaultPort,
-                    SshCommand = xl ? settings.SshCommand : null,
-                    Candidates = MigrationTargetProbe.Candidates(settings.MigrationTarget, toolstack, relocation?.Address, destination.Name, destinationFacts.Identity),
+                    SshCommand = overSsh ? settings.SshCommand : null,
+                    Candidates = MigrationTargetProbe.Candidates(settings.MigrationTarget, toolstack.Kind, relocation?.Address, destination.Name, destinationFacts.Identity),
                 },
-                RelocationHold = !xl && destinationFacts.Xend != null,
-                SshLogin = xl || settings.MeasureBandwidth,
-                SshCommand = xl ? "command -v xl" : "true",
+                RelocationHold = toolstack.UsesXend && destinationFacts.Xend != null,
+                SshLogin = overSsh || settings.MeasureBandwidth,
+                SshCommand = overSsh ? "command -v " + toolstack.Command : "true",
                 MeasureBandwidth = settings.MeasureBandwidth,
             };
         }
@@ -148,7 +148,7 @@ namespace XenPS.Core.Readiness
         {
             if (destinationFacts.Error != null) return;
             var withStorage = plan.HasPaths && storageProblem is null;
-            var sourceAddress = sourceFacts.Tools.Toolstack == Toolstack.Xm ? link.Target?.SourceAddress : null;
+            var sourceAddress = sourceFacts.Tools.Assumed.UsesXend ? link.Target?.SourceAddress : null;
             if (!withStorage && sourceAddress is null) return;
             var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
             if (sourceAddress != null) batch.Add("source-name", "getent hosts " + ShellQuote.Quote(sourceAddress) + "; true");

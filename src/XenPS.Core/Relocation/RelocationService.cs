@@ -224,7 +224,7 @@ namespace XenPS.Core.Relocation
 
         private static void RequireXend(XenSession session)
         {
-            if (session.AvailableToolstacks.Contains(Toolstack.Xm)) return;
+            if (session.AvailableToolstacks.Any(t => t.Implementation().UsesXend)) return;
             throw new XenSessionException(XenSessionErrorId.XendNotInstalled,
                 $"{session.ComputerName} has only the xl toolstack, which has no relocation server: xl migrates over SSH. " +
                 $"What xl needs instead is that root on the source dom0 can log in to {session.ComputerName} without a password " +

@@ -17,5 +17,11 @@ namespace XenPS.Core.Toolstacks
 
         /// <summary>The toolstack in use: xm when xend runs, else xl, else xm (with xend stopped); null when neither tool is installed.</summary>
         public Toolstack? Toolstack { get; set; }
+
+        /// <summary>xm is installed but xend does not run, so xl was chosen: starting xend makes the host use xm.</summary>
+        public bool XendStoppedBesideXm => Toolstack is Model.Toolstack chosen && !chosen.Implementation().UsesXend && XmPath.Length > 0 && !XendRunning;
+
+        /// <summary>The toolstack the checks reason with: the one in use, else xm, whose missing tools and xend they then report.</summary>
+        public IToolstack Assumed => (Toolstack ?? Model.Toolstack.Xm).Implementation();
     }
 }

@@ -24,6 +24,22 @@ namespace XenPS.Core.Toolstacks
         /// <summary>What a section that needs a toolstack does without one: say so and fail.</summary>
         internal const string NoToolstack = "echo 'neither xm nor xl is on the PATH (/usr/sbin, /usr/bin, /sbin, /bin)' >&2; false";
 
+        /// <summary>
+        /// Adds the domain listing of the toolstack chosen by <see cref="ToolsCommand"/>: each section of any toolstack's listing runs
+        /// that toolstack's command when it is the one chosen; the first fails without a toolstack, the others do nothing then.
+        /// </summary>
+        internal static RemoteBatch AddChosenListSections(this RemoteBatch batch)
+        {
+            var names = ToolstackImplementations.All.SelectMany(t => t.DomainListSections).Select(s => s.Name).Distinct().ToList();
+            foreach (var name in names)
+            {
+                var cases = ToolstackImplementations.All.Select(t =>
+                    $"{t.Command}) {t.DomainListSections.Where(s => s.Name == name).Select(s => ShellQuote.Join(s.Words.ToArray())).DefaultIfEmpty(":").First()};; ");
+                batch.Add(name, "case \"$x_tool\" in " + string.Concat(cases) + "*) " + (name == names[0] ? NoToolstack : ":") + ";; esac");
+            }
+            return batch;
+        }
+
         /// <summary>Runs a command of the toolstack chosen by <see cref="ToolsCommand"/>, e.g. <c>info</c>.</summary>
         internal static string ToolCommand(string arguments) => "case \"$x_tool\" in xm|xl) \"$x_tool\" " + arguments + ";; *) " + NoToolstack + ";; esac";
 

@@ -32,7 +32,7 @@ namespace XenPS.Core.Toolstacks
 
         public Toolstack Kind { get; }
 
-        private string Tool => Kind.Command();
+        private string Tool => Kind.Implementation().Command;
 
         /// <summary>Every domain on the host, dom0 included.</summary>
         public async Task<IReadOnlyList<XenDomain>> GetDomainsAsync(CancellationToken cancellationToken) =>
@@ -41,19 +41,15 @@ namespace XenPS.Core.Toolstacks
         /// <summary>Every domain on the host, dom0 included, and what the toolstack's outputs disagreed on (xl: the table and the JSON).</summary>
         public async Task<DomainList> GetDomainListAsync(CancellationToken cancellationToken)
         {
-            var batch = new RemoteBatch().Add("env", PathPrefix);
-            var warnings = new List<string>();
-            if (Kind == Toolstack.Xm)
+            var implementation = Kind.Implementation();
+            var sections = await new RemoteBatch().Add("env", PathPrefix).AddListSections(implementation)
+                .RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
+            if (DomainListing.Failure(implementation, sections, shell.ComputerName) is string failure)
             {
-                batch.Add("long", ShellQuote.Join("xm", "list", "--long"));
-                var sections = await batch.RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
-                return new DomainList(XmDomainParser.Parse(Expect(sections, "long", "xm list --long"), shell.ComputerName), warnings);
+                throw new XenSessionException(XenSessionErrorId.ToolstackCommandFailed, failure);
             }
-            batch.Add("list", ShellQuote.Join("xl", "list"))
-                 .Add("long", ShellQuote.Join("xl", "list", "-l"));
-            var xl = await batch.RunAsync(shell, ReadOnlyRoot, cancellationToken).ConfigureAwait(false);
-            var domains = XlDomainParser.Parse(Expect(xl, "list", "xl list"), Expect(xl, "long", "xl list -l"), shell.ComputerName, xl["long"].Stderr, warnings);
-            return new DomainList(domains, warnings);
+            var warnings = new List<string>();
+            return new DomainList(implementation.ParseDomains(sections, shell.ComputerName, warnings), warnings);
         }
 
         /// <summary>Host facts from <c>xm info</c>/<c>xl info</c>, /proc/cpuinfo and the bridges in /sys/class/net.</summary>
@@ -71,16 +67,10 @@ namespace XenPS.Core.Toolstacks
             return HostFactsParser.Create(shell.ComputerName, Kind, info, cpu, bridges);
         }
 
-        private string Expect(IReadOnlyDictionary<string, RemoteResult> sections, string name, string what)
-        {
-            var section = sections[name];
-            if (section.ExitCode == 0) return section.Stdout;
-            var message = section.Stderr.Trim();
-            if (message.Length == 0) message = section.Stdout.Trim();
-            throw new XenSessionException(
-                XenSessionErrorId.ToolstackCommandFailed,
-                $"'{what}' failed on {shell.ComputerName} (exit code {section.ExitCode}): {message}");
-        }
+        private string Expect(IReadOnlyDictionary<string, RemoteResult> sections, string name, string what) =>
+            sections[name].ExitCode == 0
+                ? sections[name].Stdout
+                : throw new XenSessionException(XenSessionErrorId.ToolstackCommandFailed, ProbeOutput.Failure(shell.ComputerName, what, sections[name]));
     }
 
     /// <summary>The domains of a host and the warnings about what its toolstack printed.</summary>

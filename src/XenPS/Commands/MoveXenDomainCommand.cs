@@ -242,7 +242,7 @@ namespace XenPS.Commands
         /// <summary>Asks, then destroys <paramref name="leftover"/>; false when not confirmed.</summary>
         private bool Remove(XenDomain leftover, XenSession destination)
         {
-            var command = ToolstackCommands.Destroy(destination.Toolstack, leftover.Name);
+            var command = destination.Toolstack.Implementation().Destroy(leftover.Name);
             if (!ShouldProcess($"{leftover.Name} on {destination.ComputerName}", $"Destroy the leftover of a failed migration of {leftover.GuestName} ('{command}')")) return false;
             LeftoverRemoval.RemoveAsync(destination, leftover, CancellationToken).GetAwaiter().GetResult();
             WriteVerbose($"{destination.ComputerName}: {command}");

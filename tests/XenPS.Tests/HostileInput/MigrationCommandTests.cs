@@ -23,7 +23,7 @@ namespace XenPS.Tests.HostileInput
         [InlineData("tiny")]
         public void XlGetsTheDomainIdAfterTheEndOfOptions(string name)
         {
-            var command = ToolstackCommands.Migrate(Toolstack.Xl, "xl-a", Target("xl-b", Toolstack.Xl), true, null, Guest(name));
+            var command = Toolstack.Xl.Implementation().Migrate(Target("xl-b", Toolstack.Xl), true, null, Guest(name), "xl-a");
 
             Assert.Equal(new[] { "xl", "migrate", "--", "5", "xl-b" }, command);
         }
@@ -31,7 +31,7 @@ namespace XenPS.Tests.HostileInput
         [Fact]
         public void XlGetsTheSshCommandAsOneArgumentBeforeTheEndOfOptions()
         {
-            var command = ToolstackCommands.Migrate(Toolstack.Xl, "xl-a", Target("xl-b", Toolstack.Xl), true, "ssh -p 2222", Guest("1"));
+            var command = Toolstack.Xl.Implementation().Migrate(Target("xl-b", Toolstack.Xl), true, "ssh -p 2222", Guest("1"), "xl-a");
 
             Assert.Equal(new[] { "xl", "migrate", "-s", "ssh -p 2222", "--", "5", "xl-b" }, command);
         }
@@ -39,7 +39,7 @@ namespace XenPS.Tests.HostileInput
         [Fact]
         public void XlWithoutADomainIdStartsNothing()
         {
-            var e = Assert.Throws<XenSessionException>(() => ToolstackCommands.Migrate(Toolstack.Xl, "xl-a", Target("xl-b", Toolstack.Xl), true, null, Guest("1", id: null)));
+            var e = Assert.Throws<XenSessionException>(() => Toolstack.Xl.Implementation().Migrate(Target("xl-b", Toolstack.Xl), true, null, Guest("1", id: null), "xl-a"));
 
             Assert.Equal(XenSessionErrorId.DomainNotFound, e.ErrorId);
         }
@@ -50,7 +50,7 @@ namespace XenPS.Tests.HostileInput
         [InlineData("--help")]
         public void XmGetsTheUuidAfterTheEndOfOptions(string name)
         {
-            var command = ToolstackCommands.Migrate(Toolstack.Xm, "dom0-a", Target("dom0-b", Toolstack.Xm), true, null, Guest(name));
+            var command = Toolstack.Xm.Implementation().Migrate(Target("dom0-b", Toolstack.Xm), true, null, Guest(name), "dom0-a");
 
             Assert.Equal(new[] { "xm", "migrate", "--live", "-p", "8002", "--", Uuid, "dom0-b" }, command);
         }
@@ -60,7 +60,7 @@ namespace XenPS.Tests.HostileInput
         [InlineData("not-a-uuid")]
         public void XmWithoutAUuidGetsTheNameAfterTheEndOfOptions(string? uuid)
         {
-            var command = ToolstackCommands.Migrate(Toolstack.Xm, "dom0-a", Target("dom0-b", Toolstack.Xm), false, null, Guest("-x", uuid: uuid));
+            var command = Toolstack.Xm.Implementation().Migrate(Target("dom0-b", Toolstack.Xm), false, null, Guest("-x", uuid: uuid), "dom0-a");
 
             Assert.Equal(new[] { "xm", "migrate", "-p", "8002", "--", "-x", "dom0-b" }, command);
         }
@@ -68,8 +68,8 @@ namespace XenPS.Tests.HostileInput
         [Fact]
         public void XlDestroysALeftoverAfterTheEndOfOptionsAndXmWithItsOneArgument()
         {
-            Assert.Equal(ShellQuote.Join("xl", "destroy", "--", "-x--incoming"), ToolstackCommands.DestroyShell(Toolstack.Xl, "-x--incoming"));
-            Assert.Equal(ShellQuote.Join("xm", "destroy", "migrating--x"), ToolstackCommands.DestroyShell(Toolstack.Xm, "migrating--x"));
+            Assert.Equal(ShellQuote.Join("xl", "destroy", "--", "-x--incoming"), Toolstack.Xl.Implementation().DestroyShell("-x--incoming"));
+            Assert.Equal(ShellQuote.Join("xm", "destroy", "migrating--x"), Toolstack.Xm.Implementation().DestroyShell("migrating--x"));
         }
 
         [Theory]
@@ -79,7 +79,7 @@ namespace XenPS.Tests.HostileInput
             foreach (var toolstack in new[] { Toolstack.Xl, Toolstack.Xm })
             {
                 var e = Assert.Throws<XenSessionException>(() =>
-                    ToolstackCommands.Migrate(toolstack, "xl-a", Target(HostileInputCorpus.Value(name), toolstack), true, null, Guest("tiny")));
+                    toolstack.Implementation().Migrate(Target(HostileInputCorpus.Value(name), toolstack), true, null, Guest("tiny"), "xl-a"));
 
                 Assert.Equal(XenSessionErrorId.MigrationTargetInvalid, e.ErrorId);
                 Assert.Contains("nothing was started", e.Message, StringComparison.Ordinal);
@@ -95,7 +95,7 @@ namespace XenPS.Tests.HostileInput
             if (value.Length == 0) return;
 
             var e = Assert.Throws<XenSessionException>(() =>
-                ToolstackCommands.Migrate(Toolstack.Xl, "xl-a", Target("xl-b", Toolstack.Xl), true, value, Guest("tiny")));
+                Toolstack.Xl.Implementation().Migrate(Target("xl-b", Toolstack.Xl), true, value, Guest("tiny"), "xl-a"));
 
             Assert.Equal(XenSessionErrorId.SshCommandInvalid, e.ErrorId);
             Assert.True(e.Message.Length < 400, e.Message);
@@ -107,8 +107,8 @@ namespace XenPS.Tests.HostileInput
         {
             var guest = Guest(HostileInputCorpus.Value(name));
 
-            Assert.DoesNotContain(guest.Name, ToolstackCommands.Migrate(Toolstack.Xl, "xl-a", Target("xl-b", Toolstack.Xl), true, null, guest));
-            Assert.DoesNotContain(guest.Name, ToolstackCommands.Migrate(Toolstack.Xm, "dom0-a", Target("dom0-b", Toolstack.Xm), true, null, guest));
+            Assert.DoesNotContain(guest.Name, Toolstack.Xl.Implementation().Migrate(Target("xl-b", Toolstack.Xl), true, null, guest, "xl-a"));
+            Assert.DoesNotContain(guest.Name, Toolstack.Xm.Implementation().Migrate(Target("dom0-b", Toolstack.Xm), true, null, guest, "dom0-a"));
         }
     }
 }

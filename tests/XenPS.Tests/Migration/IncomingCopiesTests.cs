@@ -36,7 +36,7 @@ namespace XenPS.Tests.Migration
 
             Assert.True(IncomingCopies.IsIncomingCopy(copy));
             Assert.Equal(IncomingCopyState.Stale, IncomingCopies.Classify(copy, IncomingCopies.ParseReceivers("")));
-            Assert.Equal("xl destroy tiny--incoming", ToolstackCommands.Destroy(Toolstack.Xl, copy.Name));
+            Assert.Equal("xl destroy tiny--incoming", Toolstack.Xl.Implementation().Destroy(copy.Name));
         }
 
         [Fact]
@@ -52,7 +52,7 @@ namespace XenPS.Tests.Migration
 
             Assert.Equal(IncomingCopyState.InProgress, IncomingCopies.Classify(copy, IncomingCopies.ParseReceivers("xc_restore\u001f23\u001f4\n")));
             Assert.Equal(IncomingCopyState.Stale, IncomingCopies.Classify(copy, IncomingCopies.ParseReceivers("xc_restore\u001f23\u001f9\n")));
-            Assert.Equal("xm destroy migrating-com-xp1", ToolstackCommands.Destroy(Toolstack.Xm, copy.Name));
+            Assert.Equal("xm destroy migrating-com-xp1", Toolstack.Xm.Implementation().Destroy(copy.Name));
         }
 
         [Theory]
@@ -65,7 +65,7 @@ namespace XenPS.Tests.Migration
         [InlineData(Toolstack.Xm, "migrating--x", "xm destroy migrating--x")]
         public void TheCommandAUserTypesKeepsTheNameOneWordAndNoOption(Toolstack toolstack, string name, string expected)
         {
-            Assert.Equal(expected, ToolstackCommands.Destroy(toolstack, name));
+            Assert.Equal(expected, toolstack.Implementation().Destroy(name));
         }
 
         [Theory]

@@ -23,8 +23,8 @@ namespace XenPS.Tests.Readiness
             ["env"] = Ok(""),
             ["tools"] = Ok("xm=/usr/sbin/xm\nxl=\nxend=/usr/sbin/xend\nxend-status=running\ntool=xm\n"),
             ["info"] = Ok(ReferenceSamples.Read("xm-info.xen-4.0.1-debian-ganeti.txt")),
-            ["domains"] = Ok(ReferenceSamples.Read("xm-list-long.xen-4.0.1-debian-ganeti.sxp")),
-            ["domains-json"] = Ok(""),
+            ["list"] = Ok(ReferenceSamples.Read("xm-list-long.xen-4.0.1-debian-ganeti.sxp")),
+            ["long"] = Ok(""),
             ["cpuinfo"] = Ok(AmdCpuInfo),
             ["bridges"] = Ok("xen-br0\n"),
             ["xend-config"] = Ok(Base64(ReferenceSamples.Read("xend-config.xen-4.0.0.sxp"))),
@@ -72,8 +72,8 @@ namespace XenPS.Tests.Readiness
             var sections = XmSections();
             sections["tools"] = Ok("xm=\nxl=/usr/sbin/xl\nxend=\nxend-status=stopped\ntool=xl\n");
             sections["info"] = Ok(ReferenceSamples.Read("xl-info.xen-4.17.7-debian12-x86_64-qemu.txt"));
-            sections["domains"] = Ok(ReferenceSamples.Read("xl-list.xen-4.17.5-debian12-x86_64-qemu.txt"));
-            sections["domains-json"] = Ok(ReferenceSamples.Read("xl-list-l.xen-4.17.5-debian12-pv.json"));
+            sections["list"] = Ok(ReferenceSamples.Read("xl-list.xen-4.17.5-debian12-x86_64-qemu.txt"));
+            sections["long"] = Ok(ReferenceSamples.Read("xl-list-l.xen-4.17.5-debian12-pv.json"));
             sections["xend-config"] = new RemoteResult(20, "", "/etc/xen/xend-config.sxp does not exist\n");
 
             var facts = DestinationProbe.Read("xl-b", sections);
@@ -92,7 +92,7 @@ namespace XenPS.Tests.Readiness
             var sections = XmSections();
             sections["tools"] = Ok("xm=/usr/sbin/xm\nxl=\nxend=/usr/sbin/xend\nxend-status=stopped\ntool=xm\n");
             sections["info"] = new RemoteResult(1, "", "Error: Unable to connect to xend: No such file or directory. Is xend running?\n");
-            sections["domains"] = new RemoteResult(1, "", "Error: Unable to connect to xend: No such file or directory. Is xend running?\n");
+            sections["list"] = new RemoteResult(1, "", "Error: Unable to connect to xend: No such file or directory. Is xend running?\n");
             sections["xend-config"] = Ok(Base64("(xend-relocation-port abc)\n"));
             sections["tcp"] = Ok("garbage\n");
 

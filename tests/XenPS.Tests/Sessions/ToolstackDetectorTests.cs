@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.Versioning;
 using System.Threading;
 using System.Threading.Tasks;
@@ -145,6 +146,31 @@ namespace XenPS.Tests.Sessions
             Assert.Equal(Toolstack.Xm, detection.Toolstack);
             Assert.True(detection.XendRunning);
             Assert.Equal("4.0.1", detection.XenVersion);
+        }
+
+        [Theory]
+        [InlineData("xm", "list=xm list --long|long=")]
+        [InlineData("xl", "list=xl list|long=xl list -l")]
+        public async Task TheChosenToolstacksListingRunsInEverySection(string chosen, string expected)
+        {
+            foreach (var tool in new[] { "xm", "xl" }) Tool(tool, $"echo {tool} \"$@\"");
+            var sections = await new RemoteBatch().Add("tools", $"x_tool={chosen}").AddChosenListSections()
+                .RunAsync(new LocalShell(_temp.File("bin") + ":/usr/bin:/bin"), new RemoteRunOptions { ReadOnly = true }, CancellationToken.None);
+
+            var names = ToolstackImplementations.All.SelectMany(t => t.DomainListSections).Select(s => s.Name).Distinct();
+            Assert.Equal(expected, string.Join("|", names.Select(n => n + "=" + sections[n].Stdout.Trim())));
+            Assert.All(names, n => Assert.Equal(0, sections[n].ExitCode));
+        }
+
+        [Fact]
+        public async Task WithoutAToolstackTheFirstListingSectionSaysSoAndFails()
+        {
+            var sections = await new RemoteBatch().Add("tools", "x_tool=").AddChosenListSections()
+                .RunAsync(new LocalShell(), new RemoteRunOptions { ReadOnly = true }, CancellationToken.None);
+
+            Assert.NotEqual(0, sections["list"].ExitCode);
+            Assert.Contains("neither xm nor xl", sections["list"].Stderr);
+            Assert.Equal(0, sections["long"].ExitCode);
         }
 
         /// <summary>The sections of the detection batch as a host with these tools answers them.</summary>

@@ -1,0 +1,85 @@
+using XenPS.Core.Model;
+using XenPS.Core.Parsing;
+using XenPS.Core.Remote;
+using XenPS.Core.Text;
+
+namespace XenPS.Core.Toolstacks
+{
+    /// <summary>xl on libxl (Xen 4.1 and later). It lists domains with <c>xl list</c> (state, CPU time) and <c>xl list -l</c> (configuration, JSON).</summary>
+    internal sealed class XlToolstack : ToolstackBase
+    {
+        /// <summary>The port of <c>xl migrate</c>'s ssh when its command gives none.</summary>
+        private const int SshPort = 22;
+
+        private static readonly ListSection List = new ListSection("list", "xl", "list");
+        private static readonly ListSection Long = new ListSection("long", "xl", "list", "-l");
+
+        public XlToolstack()
+            : base(Toolstack.Xl, "xl", usesXend: false, migratesOverSsh: true, alwaysLive: true, migratesPausedDomains: true, List, Long)
+        {
+        }
+
+        public override int MigrationPort(int relocationPort) => SshPort;
+
+        public override IReadOnlyList<XenDomain> ParseDomains(IReadOnlyDictionary<string, RemoteResult> sections, string computerName, ICollection<string> warnings) =>
+            XlDomainParser.Parse(sections[List.Name].Stdout, sections[Long.Name].Stdout, computerName, sections[Long.Name].Stderr, warnings);
+
+        /// <summary>
+        /// <c>xl migrate [-s SSH] -- DOMID HOST</c>. The domain is named by its domid: xl's find_domain takes any all-digit argument
+        /// for a domid, so a guest named 1 could not be named. The ssh command is checked here, right before it reaches the shell
+        /// that xl runs it with, whoever chose it.
+        /// </summary>
+        public override string[] Migrate(MigrationTarget target, bool live, string? sshCommand, XenDomain domain, string source)
+        {
+            MigrateArguments.CheckTarget(target, source);
+            var words = new List<string> { "xl", "migrate" };
+            if (!string.IsNullOrEmpty(sshCommand))
+            {
+                if (SshCommandLine.ProblemWith(sshCommand!) is string sshProblem)
+                {
+                    throw new XenSessionException(XenSessionErrorId.SshCommandInvalid,
+                        $"The ssh command {sshProblem}; nothing was started. Give -SshCommand as a program and its options, e.g. 'ssh -p 2222'.");
+                }
+                words.AddRange(new[] { "-s", sshCommand! });
+            }
+            var domid = domain.Id ?? throw new XenSessionException(XenSessionErrorId.DomainNotFound,
+                $"{source} lists {VisibleText.Shorten(domain.Name)} without a domain id, so xl cannot be told which domain to move; nothing was started. Look at 'xl list' there.");
+            words.AddRange(new[] { "--", domid.ToString(CultureInfo.InvariantCulture), target.Host });
+            return words.ToArray();
+        }
+
+        /// <summary>xl's receiver builds <c>NAME--incoming</c>; its progress shows in the sender's output, not in a listing.</summary>
+        public override string? ReceivingCommand(string guest) => null;
+
+        public override string IncomingName(string guest) => guest + "--incoming";
+
+        /// <summary>xl reads options with getopt, so a name that starts with a dash follows <c>--</c> (a guest named <c>-x</c> leaves <c>-x--incoming</c>).</summary>
+        public override string Destroy(string name) =>
+            name.StartsWith("-", StringComparison.Ordinal) ? "xl destroy -- " + ShellQuote.AsTyped(name) : "xl destroy " + ShellQuote.AsTyped(name);
+
+        public override string DestroyShell(string name) => ShellQuote.Join("xl", "destroy", "--", name);
+
+        /// <summary>xl keeps no domain configurations of its own.</summary>
+        public override string? DeleteManaged(string name) => null;
+
+        public override string RefusesClash(string clashName) => $"xl refuses a new copy while it is there (Domain with name \"{clashName}\" already exists)";
+
+        public override string ShrinkDom0Command => "xl mem-set 0";
+
+        /// <summary><c>xl resume</c> came with Xen 4.18.</summary>
+        public override string? ResumeCommand(string xenVersion, string name, out string why)
+        {
+            why = $"xl {xenVersion} has no command that resumes it ('xl resume' came with Xen 4.18)";
+            return AtLeast(xenVersion, 4, 18) ? "xl resume " + ShellQuote.AsTyped(name) : null;
+        }
+
+        private static bool AtLeast(string version, int major, int minor)
+        {
+            var parts = version.Split('.');
+            return parts.Length >= 2
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var a)
+                && int.TryParse(new string(parts[1].TakeWhile(char.IsDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out var b)
+                && (a > major || (a == major && b >= minor));
+        }
+    }
+}
