@@ -66,6 +66,23 @@ namespace XenPS.Tests.Architecture
             Assert.Empty(wrong.Distinct());
         }
 
+        [Fact]
+        public void OnlyTheToolstacksTheParsersAndTheModelTellXmFromXl()
+        {
+            var owners = new[] { "Toolstacks", "Parsing", "Model" };
+            var cmdlets = Path.Combine(Path.GetDirectoryName(Folders().First())!, "..", "XenPS");
+            var folders = Folders().Where(f => !owners.Contains(Path.GetFileName(f))).Append(cmdlets);
+            var branching = folders
+                .SelectMany(f => Directory.GetFiles(f, "*.cs", SearchOption.AllDirectories))
+                .Where(file => !file.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                .Where(file => KindBranch.IsMatch(File.ReadAllText(file)))
+                .Select(Path.GetFileName);
+
+            Assert.Empty(branching);
+        }
+
+        private static readonly Regex KindBranch = new Regex(@"\bToolstack\.X[ml]\b", RegexOptions.CultureInvariant);
+
         private static bool Allowed(string folder, string target)
         {
             if (!Layers.TryGetValue(target, out var targetLayer)) return false;
