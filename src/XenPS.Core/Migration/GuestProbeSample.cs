@@ -1,35 +1,11 @@
 namespace XenPS.Core.Migration
 {
     /// <summary>One connection attempt of the guest probe: when it started and ended on the prober's clock, and whether the guest answered.</summary>
-    public readonly struct GuestProbeSample
-    {
-        public GuestProbeSample(TimeSpan start, TimeSpan end, bool answered)
-        {
-            Start = start;
-            End = end;
-            Answered = answered;
-        }
-
-        public TimeSpan Start { get; }
-
-        public TimeSpan End { get; }
-
-        public bool Answered { get; }
-    }
+    public readonly record struct GuestProbeSample(TimeSpan Start, TimeSpan End, bool Answered);
 
     /// <summary>When the guest probe's loop waits and when it ends; the client's loop and the dom0's script (guest-probe.sh) follow the same rules.</summary>
-    public sealed class GuestProbeSchedule
+    public sealed record GuestProbeSchedule(TimeSpan Interval, TimeSpan Grace)
     {
-        public GuestProbeSchedule(TimeSpan interval, TimeSpan grace)
-        {
-            Interval = interval;
-            Grace = grace;
-        }
-
-        public TimeSpan Interval { get; }
-
-        public TimeSpan Grace { get; }
-
         /// <summary>The wait before the next attempt: attempts start one interval apart, or at once after an attempt that took longer.</summary>
         public TimeSpan Delay(GuestProbeSample last, TimeSpan now)
         {

@@ -6,22 +6,11 @@ using XenPS.Core.Toolstacks;
 namespace XenPS.Core.Migration
 {
     /// <summary>One guest as one dom0 shows it: its entries (own name, migration names) and the receive processes there.</summary>
-    public sealed class HostView
+    /// <param name="ComputerName">The host as the caller names it.</param>
+    /// <param name="Toolstack">The toolstack the host runs.</param>
+    /// <param name="XenVersion">e.g. <c>4.17.5</c>; empty when unknown.</param>
+    public sealed record HostView(string ComputerName, Toolstack Toolstack, string XenVersion)
     {
-        public HostView(string computerName, Toolstack toolstack, string xenVersion)
-        {
-            ComputerName = computerName;
-            Toolstack = toolstack;
-            XenVersion = xenVersion;
-        }
-
-        public string ComputerName { get; }
-
-        public Toolstack Toolstack { get; }
-
-        /// <summary>e.g. <c>4.17.5</c>; empty when unknown.</summary>
-        public string XenVersion { get; }
-
         /// <summary>Every listed domain whose guest name is the guest's; null when the list could not be read.</summary>
         public IReadOnlyList<XenDomain>? Entries { get; set; }
 

@@ -17,20 +17,10 @@ namespace XenPS.Core.Migration
     }
 
     /// <summary>A receiving process of a migration on a dom0: xl's <c>xl migrate-receive</c>, or the <c>xc_restore FD DOMID ...</c> that xend runs.</summary>
-    public sealed class ReceiveProcess
+    /// <param name="IsXl">An <c>xl migrate-receive</c>: it does not say which domain it builds, so it may be building any incoming copy.</param>
+    /// <param name="DomainId">The domain an <c>xc_restore</c> restores into.</param>
+    public sealed record ReceiveProcess(bool IsXl, int? DomainId)
     {
-        public ReceiveProcess(bool isXl, int? domainId)
-        {
-            IsXl = isXl;
-            DomainId = domainId;
-        }
-
-        /// <summary>An <c>xl migrate-receive</c>: it does not say which domain it builds, so it may be building any incoming copy.</summary>
-        public bool IsXl { get; }
-
-        /// <summary>The domain an <c>xc_restore</c> restores into.</summary>
-        public int? DomainId { get; }
-
         /// <summary>Whether this process may be the one receiving <paramref name="copy"/>.</summary>
         public bool Covers(XenDomain copy) => IsXl ? copy.Name.EndsWith(XlIncomingSuffix, StringComparison.Ordinal) : copy.Id != null && DomainId == copy.Id;
 

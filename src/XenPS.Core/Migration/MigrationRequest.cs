@@ -51,20 +51,8 @@ namespace XenPS.Core.Migration
     }
 
     /// <summary>Where a migration stands, for a progress bar.</summary>
-    public sealed class MigrationProgress
-    {
-        public MigrationProgress(string domain, int percentComplete, string status)
-        {
-            Domain = domain;
-            PercentComplete = percentComplete;
-            Status = status;
-        }
-
-        public string Domain { get; }
-
-        /// <summary>0 to 100, or -1 when unknown.</summary>
-        public int PercentComplete { get; }
-
-        public string Status { get; }
-    }
+    /// <param name="Domain">The domain as it was asked for.</param>
+    /// <param name="PercentComplete">0 to 100, or -1 when unknown.</param>
+    /// <param name="Status">What the migration does now, in a few words.</param>
+    public sealed record MigrationProgress(string Domain, int PercentComplete, string Status);
 }

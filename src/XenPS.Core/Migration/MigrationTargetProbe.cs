@@ -8,18 +8,7 @@ using XenPS.Core.Toolstacks;
 namespace XenPS.Core.Migration
 {
     /// <summary>One name or address that may lead from the source to the destination, and where it comes from.</summary>
-    internal sealed class TargetCandidate
-    {
-        public TargetCandidate(string host, MigrationTargetOrigin origin)
-        {
-            Host = host;
-            Origin = origin;
-        }
-
-        public string Host { get; }
-
-        public MigrationTargetOrigin Origin { get; }
-    }
+    internal sealed record TargetCandidate(string Host, MigrationTargetOrigin Origin);
 
     /// <summary>What the destination says about itself: its own host name and addresses.</summary>
     internal sealed class DestinationIdentity

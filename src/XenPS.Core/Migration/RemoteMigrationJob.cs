@@ -5,28 +5,11 @@ using XenPS.Core.Scripts;
 namespace XenPS.Core.Migration
 {
     /// <summary>What one poll of a running migration job returned.</summary>
-    public sealed class MigrationPoll
-    {
-        public MigrationPoll(bool gone, int? exitCode, string newOutput, bool ended = false)
-        {
-            Gone = gone;
-            ExitCode = exitCode;
-            NewOutput = newOutput;
-            Ended = ended;
-        }
-
-        /// <summary>The job's folder no longer exists (another run cleaned it up).</summary>
-        public bool Gone { get; }
-
-        /// <summary>No process of the job runs any more, and none recorded an exit code: its shell was killed.</summary>
-        public bool Ended { get; }
-
-        /// <summary>The toolstack's exit code once it has ended; null while it runs.</summary>
-        public int? ExitCode { get; }
-
-        /// <summary>Output of the toolstack (stdout and stderr) since the last poll.</summary>
-        public string NewOutput { get; }
-    }
+    /// <param name="Gone">The job's folder no longer exists (another run cleaned it up).</param>
+    /// <param name="ExitCode">The toolstack's exit code once it has ended; null while it runs.</param>
+    /// <param name="NewOutput">Output of the toolstack (stdout and stderr) since the last poll.</param>
+    /// <param name="Ended">No process of the job runs any more, and none recorded an exit code: its shell was killed.</param>
+    public sealed record MigrationPoll(bool Gone, int? ExitCode, string NewOutput, bool Ended = false);
 
     /// <summary>
     /// The toolstack's migrate command run detached on the source dom0 (setsid, output to a file), so that it never
@@ -116,7 +99,7 @@ namespace XenPS.Core.Migration
             var status = newline < 0 ? stdout : stdout.Substring(0, newline);
             var output = newline < 0 ? "" : stdout.Substring(newline + 1);
             if (status == "gone") return new MigrationPoll(true, null, "");
-            if (status == "ended") return new MigrationPoll(false, null, output, ended: true);
+            if (status == "ended") return new MigrationPoll(false, null, output, Ended: true);
             if (status.StartsWith("rc:", StringComparison.Ordinal)
                 && int.TryParse(status.Substring(3), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code))
             {

@@ -6,31 +6,13 @@ namespace XenPS.Core.Migration
     /// A migration whose toolstack command runs detached on the source: it goes on there whatever becomes of the caller,
     /// so whoever stops watching it must be told how to follow it.
     /// </summary>
-    public sealed class StartedMigration
+    /// <param name="Domain">The domain as it was asked for.</param>
+    /// <param name="Source">The source dom0 as the caller names it.</param>
+    /// <param name="Destination">The destination dom0 as the caller names it.</param>
+    /// <param name="Command">The toolstack's command, e.g. "xm migrate".</param>
+    /// <param name="LogPath">The job's output file on the source.</param>
+    public sealed record StartedMigration(string Domain, string Source, string Destination, string Command, string LogPath)
     {
-        public StartedMigration(string domain, string source, string destination, string command, string logPath)
-        {
-            Domain = domain;
-            Source = source;
-            Destination = destination;
-            Command = command;
-            LogPath = logPath;
-        }
-
-        public string Domain { get; }
-
-        /// <summary>The source dom0 as the caller names it.</summary>
-        public string Source { get; }
-
-        /// <summary>The destination dom0 as the caller names it.</summary>
-        public string Destination { get; }
-
-        /// <summary>The toolstack's command, e.g. "xm migrate".</summary>
-        public string Command { get; }
-
-        /// <summary>The job's output file on the source.</summary>
-        public string LogPath { get; }
-
         /// <summary>One line for a caller who stops watching (Ctrl+C, Stop-Job): the migration goes on, and how to follow it.</summary>
         public string StoppedWatching() =>
             $"{VisibleText.Shorten(Domain)}: XenPS stopped watching, but {Command} goes on on {Source}. " + FollowUp(Domain, Source, Destination, LogPath);
