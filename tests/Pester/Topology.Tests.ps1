@@ -85,8 +85,8 @@ Describe 'Migration target on a forwarded xm pair with a migration network' {
         $A = Get-LabHostEntry $Lab dom0-a
         Set-XendRelocation -ComputerName fwd-dom0-a -Enabled -HostsAllow '^dom0-b$' -Restart -Confirm:$false -WarningAction SilentlyContinue | Out-Null
 
-        # The way back skips the readiness check: its CPU rule refuses dom0-b's extra osvw flag, even for a move back (issue 13).
-        # The target is then chosen just before the migration, the port read from dom0-a's xend-config.sxp.
+        # The way back skips the readiness check, so the target is chosen just before the migration, the port read from
+        # dom0-a's xend-config.sxp.
         $result = Move-XenDomain -Name com-xp1 -ComputerName fwd-dom0-b -Destination fwd-dom0-a -MigrationTarget $A.migration_address -SkipReadinessCheck -Confirm:$false -ErrorAction Stop
 
         $result.Status | Should -Be 'Succeeded'

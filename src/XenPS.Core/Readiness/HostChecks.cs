@@ -106,7 +106,18 @@ namespace XenPS.Core.Readiness
             return CheckResult.Fail(id, detail, $"Start xend on {names}: '/etc/init.d/xend start' (or 'xend start').");
         }
 
-        /// <summary>Same CPU vendor and architecture, and every CPU flag of the source present on the destination.</summary>
+        /// <summary>
+        /// Same CPU vendor and architecture, and every CPU feature the source gives its guests given to them by the destination
+        /// too. Only what a guest can see is compared (<see cref="CpuFeatures"/>): Xen's guest featureset, less what a
+        /// host's cpuid masks hide. A flag of the dom0 alone, such as osvw, is nothing a guest can depend on.
+        /// <para>
+        /// A guest may go back to a host it ran on: whatever it could depend on there, that host still gives. The rule
+        /// needs no record of where a guest ran for this, and XenPS reads none (xm list --long and xl list -l carry no
+        /// history of hosts): comparing only guest-visible features is what lets the move back pass where the hosts
+        /// differ in dom0 flags alone. Where they differ in a feature guests see, the move towards the host without it
+        /// fails, even for a guest that started there: the facts read do not tell where it started.
+        /// </para>
+        /// </summary>
         public static ReadinessCheck Cpu(HostFacts source, HostFacts destination)
         {
             var id = ReadinessCheckId.Cpu;
@@ -120,15 +131,24 @@ namespace XenPS.Core.Readiness
                     $"{source.Name} has {s.CpuVendor} {s.Architecture} ({s.CpuModel}), {destination.Name} has {d.CpuVendor} {d.Architecture} ({d.CpuModel}): a running domain cannot move to another CPU vendor or architecture.",
                     "Migrate between hosts with the same CPU vendor and architecture.");
             }
-            var missing = s.CpuFlags.Except(d.CpuFlags).ToList();
+            var from = CpuFeatures.Of(s);
+            var to = CpuFeatures.Of(d);
+            var levelling = Levelling(source.Name, from) + Levelling(destination.Name, to);
+            var missing = from.Visible.Except(to.Visible).ToList();
             if (missing.Count > 0)
             {
+                var listed = missing.Select(f => to.Masked.Contains(f) ? $"{f} (masked on {destination.Name})" : f);
                 return CheckResult.Fail(id,
-                    $"{destination.Name} ({d.CpuModel}) lacks {missing.Count} CPU flag(s) of {source.Name} ({s.CpuModel}): {string.Join(" ", missing)}. A domain that uses them fails after the move.",
-                    "Choose a destination whose CPU has these flags, or hide them from the domain (a cpuid mask in its configuration) and restart it.");
+                    $"{destination.Name} ({d.CpuModel}) lacks {missing.Count} CPU feature(s) that {source.Name} ({s.CpuModel}) gives its guests: {string.Join(" ", listed)}.{levelling} A domain that uses them fails after the move.",
+                    "Choose a destination whose CPU has these features, or hide them from the domain (a cpuid mask in its configuration) and restart it.");
             }
-            return CheckResult.Pass(id, $"Both hosts have {s.CpuVendor} {s.Architecture} CPUs, and {destination.Name} has all {s.CpuFlags.Count} CPU flags of {source.Name}.");
+            var ignored = s.CpuFlags.Except(d.CpuFlags).Except(from.Visible).ToList();
+            var unseen = ignored.Count == 0 ? "" : $" Not compared, as guests cannot see them: {string.Join(" ", ignored)}.";
+            return CheckResult.Pass(id, $"Both hosts have {s.CpuVendor} {s.Architecture} CPUs, and {destination.Name} gives guests all {from.Visible.Count} CPU features that {source.Name} gives them.{unseen}{levelling}");
         }
+
+        private static string Levelling(string name, GuestCpu cpu) =>
+            cpu.MaskOptions.Count == 0 ? "" : $" {name} levels CPUID for its guests: {string.Join(" ", cpu.MaskOptions)}.";
 
         private static string? ToolstackProblem(HostFacts source, HostFacts destination) =>
             CheckResult.FirstProblem(source.ToolstackProblem, destination.ToolstackProblem);

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using XenPS.Core.Model;
 using XenPS.Core.Readiness;
 using XenPS.Core.Toolstacks;
@@ -147,26 +150,59 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public void CpuPassesWhenTheDestinationHasEveryFlagAndMore()
         {
-            var destination = Hosts.Xm("dom0-b");
-            destination.Host.CpuFlags = new[] { "fpu", "lm", "nx", "osvw", "sse2", "sse4a", "svm" };
-
-            var check = HostChecks.Cpu(Hosts.Xm("dom0-a"), destination);
+            var check = Cpu(destination: d => d.CpuFlags = new[] { "fpu", "lm", "nx", "osvw", "sse2", "sse4a", "svm" });
 
             Assert.Equal(ReadinessStatus.Pass, check.Status);
-            Assert.Equal("Both hosts have AuthenticAMD x86_64 CPUs, and dom0-b has all 6 CPU flags of dom0-a.", check.Detail);
+            Assert.Equal("Both hosts have AuthenticAMD x86_64 CPUs, and dom0-b gives guests all 5 CPU features that dom0-a gives them.", check.Detail);
         }
 
         [Fact]
-        public void CpuFailsListingTheFlagsMissingOnTheDestination()
+        public void CpuPassesTheMoveBackWhenTheHostsDifferInDom0FlagsOnly()
         {
-            var destination = Hosts.Xm("dom0-b");
-            destination.Host.CpuFlags = new[] { "fpu", "lm", "nx", "sse2" };
+            // The lab's pair, moving back from dom0-b: its Athlon II has osvw, dom0-a's Phenom II does not; no guest of Xen sees osvw.
+            var check = Cpu(s => s.CpuFlags = LabFlags.Split(' ').Append("osvw").ToArray(), d => d.CpuFlags = LabFlags.Split(' '));
 
-            var check = HostChecks.Cpu(Hosts.Xm("dom0-a"), destination);
+            Assert.Equal(ReadinessStatus.Pass, check.Status);
+            Assert.EndsWith("and dom0-b gives guests all 32 CPU features that dom0-a gives them. Not compared, as guests cannot see them: osvw.", check.Detail);
+        }
+
+        [Fact]
+        public void CpuFailsListingOnlyTheMissingFeaturesGuestsCanSee()
+        {
+            var check = Cpu(destination: d => d.CpuFlags = new[] { "fpu", "lm", "nx", "sse2" });
 
             Assert.Equal(ReadinessStatus.Fail, check.Status);
-            Assert.Contains("lacks 2 CPU flag(s) of dom0-a", check.Detail);
-            Assert.Contains(": sse4a svm.", check.Detail);
+            Assert.Equal("dom0-b (AMD Phenom(tm) II X4 945 Processor) lacks 1 CPU feature(s) that dom0-a (AMD Phenom(tm) II X4 945 Processor) gives its guests: sse4a. A domain that uses them fails after the move.", check.Detail);
+            Assert.NotNull(check.Remedy);
+        }
+
+        [Fact]
+        public void CpuComparesTheMaskedSetWhereAHostLevelsCpuid()
+        {
+            var check = Cpu(destination: d => d.Info = XenCommandLine("placeholder dom0_mem=1024M cpuid_mask_ext_ecx=0xffffffbf"));
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Contains("gives its guests: sse4a (masked on dom0-b). dom0-b levels CPUID for its guests: cpuid_mask_ext_ecx=0xffffffbf.", check.Detail);
+        }
+
+        [Fact]
+        public void CpuPassesWhereTheSourceMasksTheFeatureTheDestinationLacks()
+        {
+            var check = Cpu(s => s.Info = XenCommandLine("cpuid_mask_ext_ecx=0xffffffbf"), d => d.CpuFlags = new[] { "fpu", "lm", "nx", "sse2" });
+
+            Assert.Equal(ReadinessStatus.Pass, check.Status);
+            Assert.Equal("Both hosts have AuthenticAMD x86_64 CPUs, and dom0-b gives guests all 4 CPU features that dom0-a gives them. Not compared, as guests cannot see them: sse4a svm. dom0-a levels CPUID for its guests: cpuid_mask_ext_ecx=0xffffffbf.", check.Detail);
+        }
+
+        [Fact]
+        public void CpuComparesEveryFlagOnArm()
+        {
+            var check = Cpu(
+                s => (s.Architecture, s.CpuFlags) = ("aarch64", new[] { "aes", "asimd", "fp", "sha2" }),
+                d => (d.Architecture, d.CpuFlags) = ("aarch64", new[] { "asimd", "fp" }));
+
+            Assert.Equal(ReadinessStatus.Fail, check.Status);
+            Assert.Contains("gives its guests: aes sha2.", check.Detail);
         }
 
         [Theory]
@@ -182,6 +218,22 @@ namespace XenPS.Tests.Readiness
 
             Assert.Equal(ReadinessStatus.Fail, check.Status);
             Assert.Contains("cannot move to another CPU vendor or architecture", check.Detail);
+        }
+
+        /// <summary>dom0-a's flags in tests/XenLab/profiles/readiness.json (32 of them guest-visible).</summary>
+        private const string LabFlags = "fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt lm 3dnowext 3dnow constant_tsc rep_good nonstop_tsc extd_apicid pni cx16 popcnt hypervisor lahf_lm cmp_legacy svm extapic cr8_legacy abm sse4a misalignsse 3dnowprefetch ibs skinit wdt";
+
+        private static KeyValuePair<string, string>[] XenCommandLine(string commandLine) =>
+            new[] { new KeyValuePair<string, string>("xen_commandline", commandLine) };
+
+        /// <summary>The CPU check from dom0-a to dom0-b, each changed as given.</summary>
+        private static ReadinessCheck Cpu(Action<XenHost>? source = null, Action<XenHost>? destination = null)
+        {
+            var from = Hosts.Xm("dom0-a");
+            var to = Hosts.Xm("dom0-b");
+            source?.Invoke(from.Host);
+            destination?.Invoke(to.Host);
+            return HostChecks.Cpu(from, to);
         }
     }
 }
