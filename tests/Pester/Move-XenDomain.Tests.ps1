@@ -143,7 +143,7 @@ Describe 'Move-XenDomain with xm' {
         AfterAll { Stop-XmLab $Lab }
 
         It 'reports <Case> with xend''s message and the domain running on the source only' -ForEach @(
-            @{ Case = 'a domain larger than the free memory'; Domain = 'big'; Message = '*Not enough free memory*xm migrate exited with status 1. big runs on dom0-a, as before; dom0-b has no copy of it.'; Setup = $null; Undo = $null }
+            @{ Case = 'a domain larger than the free memory'; Domain = 'big'; Message = '*I need 6144000 KiB, but dom0_min_mem is 200704*xm migrate exited with status 1. big runs on dom0-a, as before; dom0-b has no copy of it.'; Setup = $null; Undo = $null }
             @{ Case = 'a disk missing on the destination'; Domain = 'com-xp1'; Message = '*does not exist*com-xp1 runs on dom0-a, as before; dom0-b has no copy of it.'
                Setup = @('mount', '-t', 'tmpfs', 'tmpfs', '/THECUS_NFS'); Undo = @('umount', '/THECUS_NFS') }
             @{ Case = 'a rejection by hosts-allow'; Domain = 'com-xp1'; Message = '*failed*com-xp1 runs on dom0-a, as before; dom0-b has no copy of it.'

@@ -1,6 +1,6 @@
 # The lab's `xm migrate` (tests/XenLab/xensim/xmmigrate.py): dom0-a sends a guest's config and memory image over
 # real TCP to dom0-b's xend relocation server, which checks it as xend's restore does. Profile migrate-xm: com-xp1
-# (32 MB, disk on the shared /THECUS_NFS) and big (5200 MB, more than dom0-b has free) on dom0-a; dom0-b admits
+# (32 MB, disk on the shared /THECUS_NFS) and big (6000 MB, more than dom0-b has free after ballooning Domain-0 down to dom0-min-mem) on dom0-a; dom0-b admits
 # dom0-a only. The refusals run first, each leaving com-xp1 where it was; the last context migrates it.
 
 BeforeAll {
@@ -40,7 +40,7 @@ Describe 'XenLab xm migrate' {
         @{ Case = 'the source: an unknown domain'; Domain = 'nosuch'; Code = 3
            Pattern = "^Error: Domain 'nosuch' does not exist\.$" }
         @{ Case = "dom0-b's free memory"; Domain = 'big'; Code = 1; Logged = 'big (2)'
-           Pattern = '^Error: Not enough free memory so I cannot release any more\.  I need 5324800 KiB but only have 5240832 in the pool\.$' }
+           Pattern = '^Error: I need 6144000 KiB, but dom0_min_mem is 200704 and shrinking to 200704 KiB would leave only 6088704 KiB free\.$' }
     ) {
         BeforeAll {
             $script:Result = Invoke-LabHostCommand $Lab dom0-a @('xm', 'migrate', $Domain, 'dom0-b')
@@ -62,7 +62,7 @@ Describe 'XenLab xm migrate' {
         It "logs xend's resume line on dom0-a (and dom0-b its error) once the transfer has begun, and not before" {
             if ($Logged) {
                 $LogA | Should -Match ([regex]::Escape("ERROR (XendCheckpoint:177) Save failed on domain $Logged - resuming."))
-                $LogB | Should -Match ([regex]::Escape('ERROR (XendCheckpoint:342) Not enough free memory'))
+                $LogB | Should -Match ([regex]::Escape('ERROR (XendCheckpoint:342) I need 6144000 KiB'))
             } else {
                 $LogA | Should -Not -Match 'Save failed'
             }

@@ -67,6 +67,12 @@ namespace XenPS.Core.Toolstacks
         /// <summary>What the destination's toolstack says when a copy of that name is still there.</summary>
         string RefusesClash(string clashName);
 
+        /// <summary>What the toolstack asks for beyond the domain's memory when it receives <paramref name="domain"/> (MiB).</summary>
+        long ReceiveOverheadMB(XenDomain domain, bool x86);
+
+        /// <summary>What <see cref="ReceiveOverheadMB"/> is made of, for a message: "that xend's restore adds for ...".</summary>
+        string ReceiveOverheadText(XenDomain domain);
+
         /// <summary>The command that shrinks dom0, without its size: <c>xl mem-set 0</c>, <c>xm mem-set Domain-0</c>.</summary>
         string ShrinkDom0Command { get; }
 

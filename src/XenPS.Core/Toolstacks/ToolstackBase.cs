@@ -27,6 +27,10 @@ namespace XenPS.Core.Toolstacks
 
         public abstract string ShrinkDom0Command { get; }
 
+        public abstract long ReceiveOverheadMB(XenDomain domain, bool x86);
+
+        public abstract string ReceiveOverheadText(XenDomain domain);
+
         public abstract int MigrationPort(int relocationPort);
 
         public abstract IReadOnlyList<XenDomain> ParseDomains(IReadOnlyDictionary<string, RemoteResult> sections, string computerName, ICollection<string> warnings);

@@ -11,6 +11,10 @@ namespace XenPS.Core.Toolstacks
         /// <summary>The port of <c>xl migrate</c>'s ssh when its command gives none.</summary>
         private const int SshPort = 22;
 
+        private const long PvExtraKB = 1024;
+        private const long HvmExtraKB = 2048;
+        private const long ArmExtraPagingPages = 128;
+
         private static readonly ListSection List = new ListSection("list", "xl", "list");
         private static readonly ListSection Long = new ListSection("long", "xl", "list", "-l");
 
@@ -65,6 +69,22 @@ namespace XenPS.Core.Toolstacks
         public override string RefusesClash(string clashName) => $"xl refuses a new copy while it is there (Domain with name \"{clashName}\" already exists)";
 
         public override string ShrinkDom0Command => "xl mem-set 0";
+
+        /// <summary>
+        /// xl (xl_vmcontrol.c <c>freemem</c>, libxl_mem.c <c>libxl__domain_need_memory_calculate</c>): the paging memory of
+        /// libxl_create.c <c>libxl__get_required_paging_memory</c> (<c>4 * (256 * vcpus + maxmem_MiB)</c> KiB for a PV guest or a
+        /// HAP HVM/PVH guest, plus 128 pages off x86) and 1 MiB (PV) or 2 MiB (HVM, PVH) extra, the whole need rounded up to 2 MiB.
+        /// The VT-d page tables libxl adds on hosts with an IOMMU are not counted.
+        /// </summary>
+        public override long ReceiveOverheadMB(XenDomain domain, bool x86)
+        {
+            var pagingKB = 4 * (256L * domain.VCpus + Math.Max(domain.MaxMemoryMB, domain.MemoryMB) + (x86 ? 0 : ArmExtraPagingPages));
+            var needKB = domain.MemoryMB * 1024 + pagingKB + (domain.Type == XenDomainType.PV ? PvExtraKB : HvmExtraKB);
+            return (needKB + 2047) / 2048 * 2 - domain.MemoryMB;
+        }
+
+        public override string ReceiveOverheadText(XenDomain domain) =>
+            $"that libxl adds (paging memory of 1 MiB per vCPU and 4 KiB per MiB, for {domain.VCpus} vCPU(s), and 1 MiB for PV or 2 MiB, rounded up to 2 MiB)";
 
         /// <summary><c>xl resume</c> came with Xen 4.18.</summary>
         public override string? ResumeCommand(string xenVersion, string name, out string why)

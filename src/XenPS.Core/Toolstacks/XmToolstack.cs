@@ -7,6 +7,9 @@ namespace XenPS.Core.Toolstacks
     /// <summary>xm with the xend daemon (Xen 3.x to 4.4).</summary>
     internal sealed class XmToolstack : ToolstackBase
     {
+        /// <summary>xend's default <c>videoram</c> of an HVM guest.</summary>
+        private const long VideoRamMB = 4;
+
         private static readonly ListSection List = new ListSection("list", "xm", "list", "--long");
 
         public XmToolstack()
@@ -50,6 +53,23 @@ namespace XenPS.Core.Toolstacks
         public override string RefusesClash(string clashName) => "xend refuses a new copy while it is there";
 
         public override string ShrinkDom0Command => "xm mem-set Domain-0";
+
+        /// <summary>
+        /// xend (XendCheckpoint.py <c>restore</c>: <c>balloon.free(memory + shadow + vtd_mem)</c>): nothing for a PV guest; for an
+        /// x86 HVM guest the video RAM (image.py <c>X86_HVM_ImageHandler.getRequiredAvailableMemory</c>, <c>videoram</c> default
+        /// 4 MiB) and the shadow memory (<c>getRequiredShadowMemory</c>: <c>4 * (256 * vcpus + 2 * maxmem_MiB)</c> KiB, rounded up
+        /// to a whole MiB). The VT-d page tables xend adds on hosts with an IOMMU are not counted.
+        /// </summary>
+        public override long ReceiveOverheadMB(XenDomain domain, bool x86)
+        {
+            if (domain.Type != XenDomainType.HVM || !x86) return 0;
+            return VideoRamMB + (4 * (256L * domain.VCpus + 2 * Math.Max(domain.MaxMemoryMB, domain.MemoryMB)) + 1023) / 1024;
+        }
+
+        public override string ReceiveOverheadText(XenDomain domain) =>
+            domain.Type == XenDomainType.HVM
+                ? $"that xend's restore adds for an HVM guest (4 MiB of video RAM, shadow memory of 1 MiB per vCPU and 8 KiB per MiB, for {domain.VCpus} vCPU(s))"
+                : "that xend's restore adds for a guest that is not HVM";
 
         /// <summary>'xm resume' only restores what 'xm suspend' saved to disk.</summary>
         public override string? ResumeCommand(string xenVersion, string name, out string why)

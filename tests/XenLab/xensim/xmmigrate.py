@@ -34,7 +34,7 @@ import struct
 import subprocess
 import sys
 
-from xensim import paths, sxp, state as hoststate, xendlog
+from xensim import paths, sxp, state as hoststate, xendconfig, xendlog
 
 SIGNATURE = b"LinuxGuestRecord"
 RECEIVE = b"(receive)\n"
@@ -45,8 +45,11 @@ IMAGES_DIR = "/var/lib/xen/xenlab/images"
 XC_SAVE = "/usr/lib/xen/bin/xc_save"
 XC_RESTORE = "/usr/lib/xen/bin/xc_restore"
 RECEIVING_STATE = "--p---"
-NOT_ENOUGH_MEMORY = ("Not enough free memory so I cannot release any more.  "
-                     "I need %d KiB but only have %d in the pool.")
+# balloon.free's three refusals (xend 4.x, without the memory pool of `total_available_memory`).
+NO_BALLOONING = ("Not enough free memory and enable-dom0-ballooning is False, so I cannot release any more.  "
+                 "I need %d KiB but only have %d.")
+BELOW_MIN_MEM = "I need %d KiB, but dom0_min_mem is %d and shrinking to %d KiB would leave only %d KiB free."
+CANNOT_SHRINK = "Not enough memory is available, and dom0 cannot be shrunk any further"
 BLOCK_DEVICE_MAJORS = {"hd": (3, 22, 33, 34), "sd": (8,), "xvd": (202,)}
 
 SAVE_FAILED = ("ERROR", "XendCheckpoint:177")
@@ -102,7 +105,10 @@ def _rename(name, new_name):
 
 def _remove(name):
     with hoststate.updating() as state:
+        gone = [d for d in state["domains"] if d["name"] == name]
         state["domains"] = [d for d in state["domains"] if d["name"] != name]
+        if gone and state["free_memory_mb"] is not None:
+            state["free_memory_mb"] += gone[0]["memory"]
 
 
 # The source: xm migrate.
@@ -187,16 +193,48 @@ def _check(state, dom):
     other = hoststate.find_domain(state, dom["name"]) or hoststate.find_domain(state, MIGRATING + dom["name"])
     if other is not None:
         return "Domain '%s' already exists with ID '%d'" % (other["name"], other["domid"])
-    need = dom["memory"] * 1024
-    free = hoststate.free_memory_mb(state) * 1024
-    if need > free:
-        return NOT_ENOUGH_MEMORY % (need, free)
+    problem = balloon_free(state, dom["memory"] * 1024)
+    if problem is not None:
+        return problem
     for disk in dom["disks"]:
         path = _disk_path(disk["uname"])
         if path and not os.path.exists(path):
             return ("Device %s (%s) could not be connected. %s does not exist."
                     % (_device_number(disk["dev"]), "tap" if disk["uname"].startswith("tap") else "vbd", path))
     return None
+
+
+def balloon_free(state, need):
+    """xend's balloon.free(need KiB) as XendCheckpoint.restore calls it for a PV guest (memory_dynamic_max, no
+    shadow): enough free memory passes; else, with enable-dom0-ballooning, Domain-0 is shrunk by what is
+    missing (setMemoryTarget, in whole MiB rounded down) when that leaves it at dom0-min-mem or above. A need
+    of at least total_memory minus dom0-min-mem (minus Domain-0's size without ballooning) is refused before
+    trying. Returns xend's error, or None once the memory is free. The lab has no memory to scrub."""
+    options = xendconfig.load(paths.path(paths.XEND_CONFIG))
+    dom0_min_mem = options.integer("dom0-min-mem", 0) * 1024
+    dom0_ballooning = options.boolean("enable-dom0-ballooning", dom0_min_mem != 0)
+    dom0 = hoststate.find_domain(state, hoststate.DOM0)
+    dom0_alloc = dom0["memory"] * 1024
+    total = state["total_memory_mb"] * 1024
+    free = hoststate.free_memory_mb(state) * 1024
+    max_free = total - (dom0_min_mem if dom0_ballooning else dom0_alloc)
+    new_alloc = 0
+    if need < max_free:
+        if free >= need:
+            return None
+        if dom0_ballooning:
+            new_alloc = dom0_alloc - (need - free)
+            if new_alloc >= dom0_min_mem:
+                shrink = dom0["memory"] - new_alloc // 1024
+                dom0["memory"] -= shrink
+                if state["free_memory_mb"] is not None:
+                    state["free_memory_mb"] += shrink
+                return None
+    if not dom0_ballooning:
+        return NO_BALLOONING % (need, free)
+    if new_alloc < dom0_min_mem:
+        return BELOW_MIN_MEM % (need, dom0_min_mem, dom0_min_mem, free + dom0_alloc - dom0_min_mem)
+    return CANNOT_SHRINK
 
 
 def _reserve(dom):
@@ -207,6 +245,8 @@ def _reserve(dom):
             return None, problem
         domid = max(d["domid"] for d in state["domains"]) + 1
         state["domains"].append(dict(dom, name=MIGRATING + dom["name"], state=RECEIVING_STATE, domid=domid, online_vcpus=0))
+        if state["free_memory_mb"] is not None:
+            state["free_memory_mb"] -= dom["memory"]
     return domid, None
 
 

@@ -23,6 +23,7 @@ namespace XenPS.Tests.Readiness
                 XenMajor = 4,
                 XenMinor = 0,
                 Architecture = "x86_64",
+                TotalMemoryMB = 6142,
                 FreeMemoryMB = freeMB,
                 CpuVendor = "AuthenticAMD",
                 CpuModel = "AMD Phenom(tm) II X4 945 Processor",
