@@ -24,6 +24,12 @@ namespace XenPS.Core.Model
         /// </summary>
         public MigrationTarget? MigrationTarget { get; set; }
 
+        /// <summary>
+        /// The memory the domain needs on the destination and what the destination has for it, after the domains of the same
+        /// batch counted there before it; null when it could not be checked.
+        /// </summary>
+        public MemoryFit? Memory { get; set; }
+
         /// <summary>Memory divided by the measured bandwidth between the two dom0s; null when the bandwidth was not measured.</summary>
         public TimeSpan? EstimatedDuration { get; set; }
 

@@ -4,40 +4,6 @@ using XenPS.Core.Toolstacks;
 
 namespace XenPS.Core.Readiness
 {
-    /// <summary>What the destination must have free to receive a domain, and what it has.</summary>
-    internal sealed class MemoryNeed
-    {
-        /// <summary>The domain's memory (MiB).</summary>
-        public long MemoryMB { get; set; }
-
-        /// <summary>What the receiving toolstack asks for on top of the memory (MiB; see <see cref="IToolstack.ReceiveOverheadMB"/>).</summary>
-        public long OverheadMB { get; set; }
-
-        /// <summary>What the overhead is made of, for the detail.</summary>
-        public string OverheadText { get; set; } = "";
-
-        public long RequiredMB => MemoryMB + OverheadMB;
-
-        /// <summary>The destination's free memory (MiB).</summary>
-        public long FreeMB { get; set; }
-
-        /// <summary>Memory xend can take from dom0 by ballooning it down to dom0-min-mem (MiB); 0 without ballooning.</summary>
-        public long BalloonMB { get; set; }
-
-        public long AvailableMB => FreeMB + BalloonMB;
-
-        /// <summary>
-        /// xend's <c>max_free_mem</c> (balloon.py <c>free</c>): a need of this much or more is refused before any
-        /// ballooning. Null where xend does not receive the domain.
-        /// </summary>
-        public long? CeilingMB { get; set; }
-
-        /// <summary>The amount that may be asked for: the available memory, and less than the ceiling.</summary>
-        public long AllowedMB => CeilingMB is long ceiling ? Math.Min(AvailableMB, ceiling - 1) : AvailableMB;
-
-        public bool Fits => RequiredMB <= AllowedMB;
-    }
-
     /// <summary>The memory rule: the destination can hold the domain plus what its toolstack adds when it receives one.</summary>
     internal static class MemoryCheck
     {
@@ -61,12 +27,12 @@ namespace XenPS.Core.Readiness
             xend is null || totalMB <= 0 ? null : totalMB - (xend.Dom0Ballooning ? xend.Dom0MinMemMB : dom0CurrentMB);
 
         /// <summary>The numbers for <paramref name="domain"/> on <paramref name="destination"/> (ballooning only where xend receives it).</summary>
-        public static MemoryNeed Need(XenDomain domain, HostFacts destination)
+        public static MemoryFit Need(XenDomain domain, HostFacts destination)
         {
             var dom0 = destination.Domains.FirstOrDefault(d => d.IsDom0);
             var xend = destination.Tools.Assumed.UsesXend ? destination.Xend : null;
             var receiver = destination.Tools.Assumed;
-            return new MemoryNeed
+            return new MemoryFit
             {
                 MemoryMB = domain.MemoryMB,
                 OverheadMB = receiver.ReceiveOverheadMB(domain, IsX86(destination.Host.Architecture)),
@@ -81,8 +47,7 @@ namespace XenPS.Core.Readiness
         public static ReadinessCheck Memory(string name, HostFacts source, XenDomain? domain, HostFacts destination)
         {
             var id = ReadinessCheckId.Memory;
-            var problem = CheckResult.FirstProblem(DomainChecks.DomainProblem(name, source, domain), destination.InfoProblem);
-            if (problem != null) return CheckResult.NotChecked(id, problem);
+            if (Problem(name, source, domain, destination) is string problem) return CheckResult.NotChecked(id, problem);
             var need = Need(domain!, destination);
             var detail = $"{domain!.GuestName} needs {need.RequiredMB} MiB on {destination.Name}: {need.MemoryMB} MiB of memory + {need.OverheadMB} MiB {need.OverheadText}. " +
                 $"{destination.Name} has {need.FreeMB} MiB free" + Ballooning(need, destination) + Ceiling(need) + ".";
@@ -93,12 +58,37 @@ namespace XenPS.Core.Readiness
                 $"Free at least {missing} MiB on {destination.Name}: shut down or move a domain there, or shrink dom0 ('{tool} SIZE_MB').");
         }
 
-        private static string Ceiling(MemoryNeed need) =>
+        /// <summary>The figures behind <see cref="Memory"/>, for the batch that counts several domains on one destination; null where it is not checked.</summary>
+        public static MemoryFit? Fit(string name, HostFacts source, XenDomain? domain, HostFacts destination) =>
+            Problem(name, source, domain, destination) is null ? Need(domain!, destination) : null;
+
+        /// <summary>
+        /// The check of <paramref name="fit"/>, a domain counted after others of its batch on <paramref name="destination"/>:
+        /// <paramref name="alone"/> (its check as if it moved alone) with what those others leave for it.
+        /// </summary>
+        public static ReadinessCheck InBatch(ReadinessCheck alone, MemoryFit fit, string domain, string destination)
+        {
+            if (fit.CountedBefore.Count == 0 || alone.Status == ReadinessStatus.Fail) return alone;
+            var before = $" {string.Join(", ", fit.CountedBefore)} of the same batch go to {destination} before {domain}";
+            if (fit.Fits)
+            {
+                var detail = alone.Detail + $"{before}: {fit.AvailableMB} MiB are left for it, and {fit.RemainingMB} MiB after it.";
+                return alone.Status == ReadinessStatus.Warning ? CheckResult.Warning(alone.Id, detail, alone.Remedy) : CheckResult.Pass(alone.Id, detail);
+            }
+            var missing = fit.RequiredMB - fit.AllowedMB;
+            return CheckResult.Fail(alone.Id, alone.Detail + $"{before}, and leave {fit.AvailableMB} MiB: {missing} MiB are missing for {domain}.",
+                $"Move {domain} to another destination, or fewer domains to {destination} at once, or free at least {missing} MiB on {destination}.");
+        }
+
+        private static string? Problem(string name, HostFacts source, XenDomain? domain, HostFacts destination) =>
+            CheckResult.FirstProblem(DomainChecks.DomainProblem(name, source, domain), destination.InfoProblem);
+
+        private static string Ceiling(MemoryFit need) =>
             need.CeilingMB is long ceiling && ceiling <= need.AvailableMB
                 ? $", but xend refuses {ceiling} MiB or more (max_free_mem: the total memory less dom0-min-mem, or less dom0 without ballooning)"
                 : "";
 
-        private static string Ballooning(MemoryNeed need, HostFacts destination)
+        private static string Ballooning(MemoryFit need, HostFacts destination)
         {
             if (!destination.Tools.Assumed.UsesXend) return "";
             if (destination.Xend is null) return $" (dom0 ballooning not counted: {destination.XendError ?? "xend-config.sxp was not read"})";

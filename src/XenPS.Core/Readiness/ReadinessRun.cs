@@ -218,6 +218,7 @@ namespace XenPS.Core.Readiness
                     LinkChecks.Bandwidth(settings.MeasureBandwidth, s, d, link, domain),
                 },
                 MigrationTarget = link.Target?.Target,
+                Memory = MemoryCheck.Fit(name, s, domain, d),
                 EstimatedDuration = LinkChecks.EstimatedDuration(domain, link),
             };
         }
