@@ -33,12 +33,15 @@ namespace XenPS
         [ValidateNotNullOrEmpty]
         public XenSession[]? Session { get; set; }
 
-        /// <summary>The destination host: a name, address or ssh_config alias, or a session.</summary>
+        /// <summary>
+        /// The destination host: a name, address or ssh_config alias, or a session. Give several to spread the domains over them:
+        /// each goes where every check passes and the most memory is left after it, the largest first.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 1)]
         [SessionToComputerName]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string Destination { get; set; } = "";
+        public string[] Destination { get; set; } = Array.Empty<string>();
 
         /// <summary>
         /// The destination's name or address as the source dom0 reaches it (the migration target), e.g. its address on the migration
@@ -74,32 +77,41 @@ namespace XenPS
         /// <inheritdoc/>
         protected override void ProcessRecord() => AddTargets(Targets, ComputerName, Session, Name);
 
+        /// <summary>-Destination, each name once (in the order given).</summary>
+        private protected IReadOnlyList<string> Destinations => Destination.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+
         /// <summary>
-        /// The destination's session, or null once an error record says why it could not be had (HostNameInvalid, HostNotFound,
-        /// an unreadable ssh_config, ...): nothing can move without it, and the record honours -ErrorAction like any other.
+        /// The destinations' sessions, or null once an error record says why one could not be had (HostNameInvalid, HostNotFound,
+        /// an unreadable ssh_config, ...): nothing moves without every destination the user named, and the record honours
+        /// -ErrorAction like any other.
         /// </summary>
-        private protected XenSession? OpenDestination()
+        private protected IReadOnlyList<XenSession>? OpenDestinations()
         {
-            try
+            var sessions = new List<XenSession>();
+            foreach (var name in Destinations)
             {
-                return Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), CancellationToken));
+                try
+                {
+                    sessions.Add(Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(name, Credential), CancellationToken)));
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new PipelineStoppedException();
+                }
+                catch (Exception e)
+                {
+                    WriteError(ToErrorRecord(e, name));
+                    return null;
+                }
             }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception e)
-            {
-                WriteError(ToErrorRecord(e, Destination));
-                return null;
-            }
+            return sessions;
         }
 
-        /// <summary>A readiness request for the domains of <paramref name="target"/> with the destination and target settings; the sessions are the caller's.</summary>
-        private protected ReadinessRequest NewReadinessRequest(HostTarget target) => new ReadinessRequest
+        /// <summary>A readiness request for the domains of <paramref name="target"/> to <paramref name="destination"/> with the target settings; the sessions are the caller's.</summary>
+        private protected ReadinessRequest NewReadinessRequest(HostTarget target, string destination) => new ReadinessRequest
         {
             SourceName = target.ComputerName,
-            DestinationName = Destination,
+            DestinationName = destination,
             Domains = target.Names,
             MigrationTarget = MigrationTarget,
             RelocationPort = RelocationPort,

@@ -8,15 +8,18 @@ namespace XenPS
     {
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
         private readonly MigrationBatch batch;
-        private readonly string destination;
+        private readonly IReadOnlyList<string> destinations;
         private readonly Func<Exception, object?, ErrorRecord> toErrorRecord;
 
-        /// <summary>A job for <paramref name="batch"/>, whose errors become records through <paramref name="toErrorRecord"/> as the cmdlet's own would.</summary>
-        public MigrationJob(string command, MigrationBatch batch, string destination, Func<Exception, object?, ErrorRecord> toErrorRecord)
+        /// <summary>
+        /// A job for <paramref name="batch"/>, whose migrations go to <paramref name="destinations"/> (one per migration, in the batch's
+        /// order) and whose errors become records through <paramref name="toErrorRecord"/> as the cmdlet's own would.
+        /// </summary>
+        public MigrationJob(string command, MigrationBatch batch, IReadOnlyList<string> destinations, Func<Exception, object?, ErrorRecord> toErrorRecord)
             : base(command, "Move-XenDomain")
         {
             this.batch = batch;
-            this.destination = destination;
+            this.destinations = destinations;
             this.toErrorRecord = toErrorRecord;
             PSJobTypeName = "XenPSMigrationJob";
         }
@@ -38,7 +41,7 @@ namespace XenPS
             }, TaskScheduler.Default);
         }
 
-        void IMigrationEventHandler.OnProgress(MigrationProgressEvent progress) => Progress.Add(MigrationRecords.Progress(progress, destination));
+        void IMigrationEventHandler.OnProgress(MigrationProgressEvent progress) => Progress.Add(MigrationRecords.Progress(progress, destinations[progress.Index]));
 
         void IMigrationEventHandler.OnLog(MigrationLogEvent log) => Verbose.Add(new VerboseRecord(log.Line));
 

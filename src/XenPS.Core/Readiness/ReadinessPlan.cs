@@ -22,6 +22,19 @@ namespace XenPS.Core.Readiness
     public static class ReadinessPlan
     {
         /// <summary>
+        /// The plan of a batch: <paramref name="candidates"/> holds, per domain, its report for every destination. With one
+        /// destination the domains are counted together in the order given (<see cref="CountTogether"/>), and a domain is
+        /// placed there when its report passes; with several they are placed (<see cref="Place"/>).
+        /// </summary>
+        public static IReadOnlyList<Placement> Plan(IReadOnlyList<IReadOnlyList<ReadinessReport>> candidates)
+        {
+            if (candidates is null) throw new ArgumentNullException(nameof(candidates));
+            if (candidates.Any(c => c.Count != 1)) return Place(candidates);
+            CountTogether(candidates.Select(c => c[0]).ToArray());
+            return candidates.Select(c => new Placement(c[0].IsReady ? c[0] : null, c)).ToArray();
+        }
+
+        /// <summary>
         /// Counts the domains of <paramref name="reports"/> together, per destination and in the order given: each report's
         /// Memory check and figures then say what the domains before it leave, and a second domain of one name to one
         /// destination fails NameFree. A domain that cannot move (a failed check) takes no memory from the ones after it.

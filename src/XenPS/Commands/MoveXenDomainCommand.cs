@@ -81,18 +81,30 @@ namespace XenPS.Commands
         protected override void EndProcessing()
         {
             var guestProbe = NewGuestProbe();
-            if (OpenDestination() is not XenSession destination) return;
-            var approved = new List<MigrationRequest>();
-            if (RemoveLeftover) RemoveLeftoversBefore(destination);
+            if (Destinations.Count > 1 && SkipReadinessCheck)
+            {
+                ThrowTerminatingError(NewErrorRecord(new ArgumentException("Several destinations are chosen among by the readiness checks, so they cannot be skipped: give one -Destination with -SkipReadinessCheck, or leave it out."),
+                    XenSessionErrorId.ReadinessCheckNeeded, Destination));
+            }
+            if (OpenDestinations() is not IReadOnlyList<XenSession> destinations) return;
+            if (RemoveLeftover)
+            {
+                foreach (var destination in destinations) RemoveLeftoversBefore(destination);
+            }
             var prepared = RunOnEach(Targets, async (target, ct) =>
             {
                 var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
-                if (SkipReadinessCheck) return (Source: source, Reports: (IReadOnlyList<ReadinessReport>?)null);
-                var request = NewReadinessRequest(target);
-                request.Source = source;
-                request.Destination = destination;
-                return (Source: source, Reports: await ReadinessChecker.CheckAsync(request, _ => { }, ct).ConfigureAwait(false));
+                if (SkipReadinessCheck) return (Source: source, ByDestination: (IReadOnlyList<ReadinessReport>[]?)null);
+                var byDestination = await Task.WhenAll(destinations.Select(destination =>
+                {
+                    var request = NewReadinessRequest(target, destination.ComputerName);
+                    request.Source = source;
+                    request.Destination = destination;
+                    return ReadinessChecker.CheckAsync(request, _ => { }, ct);
+                })).ConfigureAwait(false);
+                return (Source: source, ByDestination: (IReadOnlyList<ReadinessReport>[]?)byDestination);
             });
+            var domains = new List<(XenSession Source, string Name, IReadOnlyList<ReadinessReport>? Candidates)>();
             for (var i = 0; i < Targets.Count; i++)
             {
                 if (prepared[i].Error is Exception error)
@@ -100,38 +112,71 @@ namespace XenPS.Commands
                     WriteError(ToErrorRecord(error, Targets[i].ComputerName));
                     continue;
                 }
-                var (source, reports) = prepared[i].Value;
-                foreach (var name in Targets[i].Names)
+                var (source, byDestination) = prepared[i].Value;
+                domains.AddRange(Targets[i].Names.Select((name, k) => (source, name, (IReadOnlyList<ReadinessReport>?)byDestination?.Select(reports => reports[k]).ToArray())));
+            }
+            var plan = SkipReadinessCheck ? null : ReadinessPlan.Plan(domains.Select(d => d.Candidates!).ToArray());
+            var approved = new List<MigrationRequest>();
+            var chosen = new List<ReadinessReport?>();
+            for (var j = 0; j < domains.Count; j++)
+            {
+                var (source, name, _) = domains[j];
+                if (plan?[j] is { Chosen: null } refused)
                 {
-                    var report = reports?.FirstOrDefault(r => r.Domain == name);
-                    if (report is { IsReady: false })
-                    {
-                        var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
-                        WriteError(NewErrorRecord(
-                            new InvalidOperationException($"{VisibleText.Shorten(name)} cannot move from {source.ComputerName} to {Destination}: " +
-                                string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
-                                " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
-                            XenSessionErrorId.ReadinessCheckFailed, name));
-                        continue;
-                    }
-                    var how = (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
-                    if (ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {Destination} ({how})"))
-                    {
-                        approved.Add(new MigrationRequest(source, destination, name)
-                        {
-                            Live = Live.IsPresent,
-                            Port = RelocationPort,
-                            SshCommand = SshCommand,
-                            MigrationTarget = MigrationTarget,
-                            Target = report?.MigrationTarget,
-                            Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
-                            EstimatedDuration = report?.EstimatedDuration,
-                            GuestProbe = guestProbe,
-                        });
-                    }
+                    WriteError(NewErrorRecord(new InvalidOperationException(NotReady(refused, source.ComputerName)), XenSessionErrorId.ReadinessCheckFailed, name));
+                    continue;
+                }
+                var report = plan?[j].Chosen;
+                var destination = report is null ? destinations[0] : destinations.First(d => string.Equals(d.ComputerName, report.Destination, StringComparison.OrdinalIgnoreCase));
+                var request = new MigrationRequest(source, destination, name)
+                {
+                    Live = Live.IsPresent,
+                    Port = RelocationPort,
+                    SshCommand = SshCommand,
+                    MigrationTarget = MigrationTarget,
+                    Target = report?.MigrationTarget,
+                    Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
+                    EstimatedDuration = report?.EstimatedDuration,
+                    GuestProbe = guestProbe,
+                };
+                if (destinations.Count > 1 || ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {destination.ComputerName} ({How(report)})"))
+                {
+                    approved.Add(request);
+                    chosen.Add(report);
                 }
             }
-            Migrate(approved, destination);
+            if (destinations.Count > 1 && approved.Count > 0)
+            {
+                var text = PlanText(approved, chosen);
+                if (!ShouldProcess(text, text + Environment.NewLine + "Migrate these domains?", "Move-XenDomain")) return;
+            }
+            Migrate(approved);
+        }
+
+        /// <summary>How a migration goes: live or not, and the migration target the checks chose.</summary>
+        private string How(ReadinessReport? report) =>
+            (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
+
+        /// <summary>The plan of a move to several destinations, one line per domain, as -WhatIf and the confirmation show it.</summary>
+        private string PlanText(IReadOnlyList<MigrationRequest> approved, IReadOnlyList<ReadinessReport?> reports)
+        {
+            var lines = approved.Select((request, i) =>
+            {
+                var memory = reports[i]?.Memory is MemoryFit fit ? $", {fit.RequiredMB} MiB, {fit.RemainingMB} MiB left there after it" : "";
+                return $"  {request.Domain}: {request.Source.ComputerName} -> {request.Destination.ComputerName} ({How(reports[i])}{memory})";
+            });
+            return $"Migrate {approved.Count} domain(s) over {string.Join(", ", Destinations)}:" + Environment.NewLine + string.Join(Environment.NewLine, lines);
+        }
+
+        /// <summary>Why a domain cannot move: each destination's failed checks with their remedies.</summary>
+        private string NotReady(Placement refused, string source)
+        {
+            var reasons = refused.Candidates.Select(report =>
+                (refused.Candidates.Count > 1 ? $"to {report.Destination}: " : "") +
+                string.Join(" ", report.Checks.Where(c => c.Status == ReadinessStatus.Fail).Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))));
+            var where = refused.Candidates.Count > 1 ? $"any of {string.Join(", ", refused.Candidates.Select(r => r.Destination))}" : refused.Candidates[0].Destination;
+            return $"{VisibleText.Shorten(refused.Domain)} cannot move from {source} to {where}: {string.Join(" ", reasons)} Nothing was changed. " +
+                (refused.Candidates.Count > 1 ? "Fix these, or give another -Destination." : "Fix these, or give -SkipReadinessCheck to migrate anyway.");
         }
 
         /// <summary>Ctrl+C: stops waiting, and says for each migration under way that it goes on on its source, and how to follow it.</summary>
@@ -172,7 +217,7 @@ namespace XenPS.Commands
         /// Runs the approved migrations as a batch: in a job with -AsJob, else here, writing each event on the pipeline thread
         /// as it comes.
         /// </summary>
-        private void Migrate(List<MigrationRequest> approved, XenSession destination)
+        private void Migrate(List<MigrationRequest> approved)
         {
             if (approved.Count == 0) return;
             // Stamped once confirmed, so that the lock's owner file on the source says when the migrations really started.
@@ -181,14 +226,14 @@ namespace XenPS.Commands
             var migrations = new MigrationBatch(approved, ThrottleLimit);
             if (AsJob)
             {
-                var job = new MigrationJob(MyInvocation.Line, migrations, Destination, ToErrorRecord);
+                var job = new MigrationJob(MyInvocation.Line, migrations, approved.Select(r => r.Destination.ComputerName).ToArray(), ToErrorRecord);
                 JobRepository.Add(job);
                 job.Start();
                 WriteObject(job);
                 return;
             }
             batch = migrations;
-            var writer = new PipelineWriter(this, destination);
+            var writer = new PipelineWriter(this, approved);
             try
             {
                 foreach (var update in migrations.Run(CancellationToken)) update.Accept(writer);
@@ -253,21 +298,21 @@ namespace XenPS.Commands
         private sealed class PipelineWriter : IMigrationEventHandler
         {
             private readonly MoveXenDomainCommand cmdlet;
-            private readonly XenSession destination;
+            private readonly IReadOnlyList<MigrationRequest> requests;
 
-            public PipelineWriter(MoveXenDomainCommand cmdlet, XenSession destination)
+            public PipelineWriter(MoveXenDomainCommand cmdlet, IReadOnlyList<MigrationRequest> requests)
             {
                 this.cmdlet = cmdlet;
-                this.destination = destination;
+                this.requests = requests;
             }
 
-            public void OnProgress(MigrationProgressEvent progress) => cmdlet.WriteProgress(MigrationRecords.Progress(progress, cmdlet.Destination));
+            public void OnProgress(MigrationProgressEvent progress) => cmdlet.WriteProgress(MigrationRecords.Progress(progress, requests[progress.Index].Destination.ComputerName));
 
             public void OnLog(MigrationLogEvent log) => cmdlet.WriteVerbose(log.Line);
 
             public void OnError(MigrationErrorEvent error) => cmdlet.WriteError(cmdlet.ToErrorRecord(error.Exception, error.Domain));
 
-            public void OnResult(MigrationResultEvent result) => cmdlet.Finish(result.Result, destination);
+            public void OnResult(MigrationResultEvent result) => cmdlet.Finish(result.Result, requests[result.Index].Destination);
         }
     }
 }

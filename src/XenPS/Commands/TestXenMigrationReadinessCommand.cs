@@ -7,7 +7,9 @@ namespace XenPS.Commands
 {
     /// <summary>
     /// Checks, on the real hosts, every prerequisite of a live migration of domains to a destination dom0 and returns
-    /// one report per domain, each check with its measured facts and its remedy.
+    /// one report per domain, each check with its measured facts and its remedy. The domains are checked together: each
+    /// destination's memory is counted for all that go there. With several destinations each domain gets the report of the
+    /// destination it is placed on, or, when none can take it, its report for every destination.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "XenMigrationReadiness", DefaultParameterSetName = ComputerNameSet)]
     [OutputType(typeof(ReadinessReport), typeof(bool))]
@@ -24,30 +26,39 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            var destinations = Destinations;
             var outcomes = RunOnEach(Targets, async (target, ct) =>
             {
                 var log = new List<string>();
-                var request = NewReadinessRequest(target);
-                request.MeasureBandwidth = MeasureBandwidth;
+                XenSession? source = null;
+                XenSessionException? sourceError = null;
                 try
                 {
-                    request.Source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
+                    source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
                 }
                 catch (XenSessionException e)
                 {
-                    request.SourceError = e;
+                    sourceError = e;
                 }
-                try
+                var byDestination = await Task.WhenAll(destinations.Select(async destination =>
                 {
-                    request.Destination = await SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), ct).ConfigureAwait(false);
-                }
-                catch (XenSessionException e)
-                {
-                    request.DestinationError = e;
-                }
-                var reports = await ReadinessChecker.CheckAsync(request, line => { lock (log) log.Add(line); }, ct).ConfigureAwait(false);
-                return (Reports: reports, Log: log);
+                    var request = NewReadinessRequest(target, destination);
+                    request.MeasureBandwidth = MeasureBandwidth;
+                    request.Source = source;
+                    request.SourceError = sourceError;
+                    try
+                    {
+                        request.Destination = await SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(destination, Credential), ct).ConfigureAwait(false);
+                    }
+                    catch (XenSessionException e)
+                    {
+                        request.DestinationError = e;
+                    }
+                    return await ReadinessChecker.CheckAsync(request, line => { lock (log) log.Add(line); }, ct).ConfigureAwait(false);
+                })).ConfigureAwait(false);
+                return (ByDestination: byDestination, Log: log);
             });
+            var candidates = new List<IReadOnlyList<ReadinessReport>>();
             for (var i = 0; i < Targets.Count; i++)
             {
                 if (outcomes[i].Error is Exception error)
@@ -56,11 +67,14 @@ namespace XenPS.Commands
                     continue;
                 }
                 foreach (var line in outcomes[i].Value.Log) WriteVerbose(line);
-                foreach (var report in outcomes[i].Value.Reports)
-                {
-                    if (Quiet) WriteObject(report.IsReady);
-                    else WriteObject(report);
-                }
+                var byDestination = outcomes[i].Value.ByDestination;
+                candidates.AddRange(Targets[i].Names.Select((_, k) => byDestination.Select(reports => reports[k]).ToArray()));
+            }
+            foreach (var placement in ReadinessPlan.Plan(candidates))
+            {
+                if (Quiet) WriteObject(placement.Chosen != null);
+                else if (placement.Chosen is ReadinessReport chosen) WriteObject(chosen);
+                else WriteObject(placement.Candidates, enumerateCollection: true);
             }
         }
     }
