@@ -38,25 +38,34 @@ namespace XenPS.Core.Model
     /// <summary>The outcome of one Move-XenDomain.</summary>
     public sealed class MigrationResult
     {
+        /// <summary>The domain as it was asked for.</summary>
         public string Domain { get; set; } = "";
 
+        /// <summary>The source host as the user named it.</summary>
         public string Source { get; set; } = "";
 
+        /// <summary>The destination host as the user named it.</summary>
         public string Destination { get; set; } = "";
 
+        /// <summary>The source's toolstack, whose migrate command ran.</summary>
         public Toolstack Toolstack { get; set; }
 
         /// <summary>How the source reached the destination: the name or address the toolstack was given, and its port.</summary>
         public MigrationTarget? MigrationTarget { get; set; }
 
+        /// <summary>The domain kept running while its memory was copied.</summary>
         public bool Live { get; set; }
 
+        /// <summary>Succeeded only when the toolstack reported success and the domain runs on the destination and not on the source.</summary>
         public MigrationStatus Status { get; set; }
 
+        /// <summary>When the migrate command was started (this computer's clock).</summary>
         public DateTime StartTime { get; set; }
 
+        /// <summary>From the start of the migrate command to the verdict.</summary>
         public TimeSpan Duration { get; set; }
 
+        /// <summary>The domain's memory (MiB).</summary>
         public long MemoryMB { get; set; }
 
         /// <summary>Memory moved per second of the whole migration.</summary>

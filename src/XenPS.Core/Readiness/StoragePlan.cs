@@ -57,15 +57,19 @@ namespace XenPS.Core.Readiness
     /// <summary>A marker file written beside disk images on the source and looked for on the destination.</summary>
     internal sealed class MarkerProbe
     {
+        /// <summary>The folder of the disk images that the marker is written in.</summary>
         public string Folder { get; set; } = "";
 
+        /// <summary>The marker file's full path.</summary>
         public string Path { get; set; } = "";
 
+        /// <summary>Whether the marker was written, was already there, or could not be written.</summary>
         public MarkerState State { get; set; }
 
         /// <summary>Why the marker could not be written.</summary>
         public string Error { get; set; } = "";
 
+        /// <summary>The destination found the marker at the same path.</summary>
         public bool SeenOnDestination { get; set; }
 
         /// <summary>The destination saw the marker and deleted it (the shared file is gone for both).</summary>

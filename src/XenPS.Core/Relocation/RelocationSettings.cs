@@ -21,6 +21,10 @@ namespace XenPS.Core.Relocation
         public const string SslServerKey = "xend-relocation-ssl-server";
         public const string SslPortKey = "xend-relocation-ssl-port";
 
+        /// <summary>dom0's ballooning, which decides what a destination can give an incoming domain (<see cref="XendSettings"/>).</summary>
+        public const string Dom0MinMemKey = "dom0-min-mem";
+        public const string Dom0BallooningKey = "enable-dom0-ballooning";
+
         private static readonly string[] TrueWords = { "yes", "y", "1", "on", "true", "t" };
         private static readonly string[] FalseWords = { "no", "n", "0", "off", "false", "f" };
 

@@ -10,9 +10,6 @@ namespace XenPS.Core.Relocation
     /// </summary>
     public sealed class XendSettings
     {
-        public const string Dom0MinMemKey = "dom0-min-mem";
-        public const string Dom0BallooningKey = "enable-dom0-ballooning";
-
         public XendRelocationConfig Relocation { get; set; } = new XendRelocationConfig();
 
         /// <summary><c>dom0-min-mem</c> in MiB (xend's default 0).</summary>
@@ -31,14 +28,14 @@ namespace XenPS.Core.Relocation
             try
             {
                 var (content, document) = RelocationService.ReadConfig(name, RelocationService.DefaultConfigPath, section);
-                var minMem = RelocationSettings.ReadInt(document, Dom0MinMemKey, 0);
+                var minMem = RelocationSettings.ReadInt(document, RelocationSettings.Dom0MinMemKey, 0);
                 var relocation = RelocationService.Describe(name, RelocationService.DefaultConfigPath, document, content != null);
                 relocation.XendRunning = xendRunning;
                 return new XendSettings
                 {
                     Relocation = relocation,
                     Dom0MinMemMB = minMem,
-                    Dom0Ballooning = RelocationSettings.ReadBool(document, Dom0BallooningKey, minMem != 0),
+                    Dom0Ballooning = RelocationSettings.ReadBool(document, RelocationSettings.Dom0BallooningKey, minMem != 0),
                 };
             }
             catch (XenSessionException e)

@@ -8,8 +8,10 @@ namespace XenPS.Core.Toolstacks
         /// <summary><c>command -v xm</c>; empty when xm is not installed.</summary>
         public string XmPath { get; set; } = "";
 
+        /// <summary><c>command -v xl</c>; empty when xl is not installed.</summary>
         public string XlPath { get; set; } = "";
 
+        /// <summary><c>command -v xend</c>; empty when xend is not installed.</summary>
         public string XendPath { get; set; } = "";
 
         /// <summary><c>xend status</c> exited 0.</summary>

@@ -29,8 +29,8 @@ namespace XenPS.Tests.Readiness
             var profile = folder.Write("profile.json", Profile(image));
             using var sshPort = new TcpListener(IPAddress.Loopback, 0);
             sshPort.Start();
-            var source = new ReadinessEndpoint { Name = "xl-a", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName = "127.0.0.1", Port = 22 };
-            var destination = new ReadinessEndpoint { Name = "xl-b", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-b"), HostName = "localhost" };
+            var source = new ReadinessEndpoint(Name: "xl-a", Shell: SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName: "127.0.0.1", Port: 22);
+            var destination = new ReadinessEndpoint(Name: "xl-b", Shell: SimulatedDom0.Create(folder.Path, profile, "xl-b"), HostName: "localhost");
             var log = new List<string>();
 
             // Both simulated dom0s are this machine: the source reaches the destination only at an explicit loopback target, its
@@ -72,13 +72,8 @@ namespace XenPS.Tests.Readiness
             using var folder = new TempFolder();
             var image = folder.Write("shared/tiny.img", "disk");
             var profile = folder.Write("profile.json", Profile(image));
-            var source = new ReadinessEndpoint { Name = "xl-a", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName = "127.0.0.1" };
-            var destination = new ReadinessEndpoint
-            {
-                Name = "xl-b",
-                Shell = new DropsOnCall(SimulatedDom0.Create(folder.Path, profile, "xl-b"), 2, new XenSessionException(XenSessionErrorId.ConnectionLost, "The connection to xl-b was lost.")),
-                HostName = "127.0.0.1",
-            };
+            var source = new ReadinessEndpoint(Name: "xl-a", Shell: SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName: "127.0.0.1");
+            var destination = new ReadinessEndpoint(Name: "xl-b", Shell: new DropsOnCall(SimulatedDom0.Create(folder.Path, profile, "xl-b"), 2, new XenSessionException(XenSessionErrorId.ConnectionLost, "The connection to xl-b was lost.")), HostName: "127.0.0.1");
             var log = new List<string>();
 
             var reports = await ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "tiny" } }, log.Add, CancellationToken.None);
@@ -97,13 +92,8 @@ namespace XenPS.Tests.Readiness
             var image = folder.Write("shared/tiny.img", "disk");
             var profile = folder.Write("profile.json", Profile(image));
             using var cancel = new CancellationTokenSource();
-            var source = new ReadinessEndpoint { Name = "xl-a", Shell = SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName = "127.0.0.1" };
-            var destination = new ReadinessEndpoint
-            {
-                Name = "xl-b",
-                Shell = new DropsOnCall(SimulatedDom0.Create(folder.Path, profile, "xl-b"), 2, new OperationCanceledException(), cancel),
-                HostName = "127.0.0.1",
-            };
+            var source = new ReadinessEndpoint(Name: "xl-a", Shell: SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName: "127.0.0.1");
+            var destination = new ReadinessEndpoint(Name: "xl-b", Shell: new DropsOnCall(SimulatedDom0.Create(folder.Path, profile, "xl-b"), 2, new OperationCanceledException(), cancel), HostName: "127.0.0.1");
             var log = new List<string>();
 
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "tiny" } }, log.Add, cancel.Token));
@@ -142,8 +132,8 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public async Task AHostWithoutSessionIsNeverContactedAndEveryDomainGetsAReport()
         {
-            var source = new ReadinessEndpoint { Name = "dom0-a", Error = "No session to dom0-a: Connection refused." };
-            var destination = new ReadinessEndpoint { Name = "localhost", Shell = new LocalShell(), HostName = "127.0.0.1" };
+            var source = new ReadinessEndpoint(Name: "dom0-a", Error: "No session to dom0-a: Connection refused.");
+            var destination = new ReadinessEndpoint(Name: "localhost", Shell: new LocalShell(), HostName: "127.0.0.1");
             var log = new List<string>();
 
             var reports = await ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "com-xp1", "www" }, MeasureBandwidth = true }, log.Add, CancellationToken.None);
