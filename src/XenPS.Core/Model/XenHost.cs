@@ -51,6 +51,10 @@ namespace XenPS.Core.Model
         /// <summary>Every line of <c>xm info</c> / <c>xl info</c>, in order.</summary>
         public IReadOnlyList<KeyValuePair<string, string>> Info { get; set; } = Array.Empty<KeyValuePair<string, string>>();
 
+        /// <summary>An x86 <c>machine</c>: x86_64, x86_32, or i386 to i686 for a 32-bit dom0.</summary>
+        public bool IsX86 =>
+            Architecture.StartsWith("x86", StringComparison.Ordinal) || (Architecture.Length == 4 && Architecture[0] == 'i' && Architecture.EndsWith("86", StringComparison.Ordinal));
+
         public override string ToString() => ComputerName;
     }
 }

@@ -52,7 +52,7 @@ namespace XenPS.Core.Readiness
         /// </summary>
         public static GuestCpu Of(XenHost host)
         {
-            if (!IsX86(host.Architecture)) return new GuestCpu(host.CpuFlags, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>());
+            if (!host.IsX86) return new GuestCpu(host.CpuFlags, Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>());
             var masks = CpuidMasks.FromCommandLine(InfoParser.Get(host.Info, "xen_commandline") ?? "");
             var visible = new List<string>();
             var masked = new List<string>();
@@ -65,10 +65,6 @@ namespace XenPS.Core.Readiness
             }
             return new GuestCpu(visible, masked, hostOnly, masks.Options);
         }
-
-        /// <summary>The <c>machine</c> of xm/xl info on x86: x86_64, or i386 to i686 for a 32-bit dom0.</summary>
-        private static bool IsX86(string architecture) =>
-            architecture == "x86_64" || architecture == "x86_32" || (architecture.Length == 4 && architecture[0] == 'i' && architecture.EndsWith("86", StringComparison.Ordinal));
 
         private static Dictionary<string, (int Word, int Bit)> Rows(params (int Word, string Features)[] words)
         {

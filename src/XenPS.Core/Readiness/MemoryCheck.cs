@@ -7,10 +7,6 @@ namespace XenPS.Core.Readiness
     /// <summary>The memory rule: the destination can hold the domain plus what its toolstack adds when it receives one.</summary>
     internal static class MemoryCheck
     {
-        /// <summary>True for the x86 <c>machine</c> values of xm/xl info (x86_64, i686...).</summary>
-        public static bool IsX86(string architecture) =>
-            architecture.StartsWith("x86", StringComparison.Ordinal) || (architecture.Length == 4 && architecture[0] == 'i' && architecture.EndsWith("86", StringComparison.Ordinal));
-
         /// <summary>
         /// What dom0 can give back (xend's balloon.py <c>free</c>): with <c>enable-dom0-ballooning</c>, dom0 shrinks from its
         /// current size by what is missing, as long as it stays at <c>dom0-min-mem</c> or above; without it, or with
@@ -35,7 +31,7 @@ namespace XenPS.Core.Readiness
             return new MemoryFit
             {
                 MemoryMB = domain.MemoryMB,
-                OverheadMB = receiver.ReceiveOverheadMB(domain, IsX86(destination.Host.Architecture)),
+                OverheadMB = receiver.ReceiveOverheadMB(domain, destination.Host.IsX86),
                 OverheadText = receiver.ReceiveOverheadText(domain),
                 FreeMB = destination.Host.FreeMemoryMB,
                 BalloonMB = dom0 is null ? 0 : BalloonMB(xend, dom0.MemoryMB),

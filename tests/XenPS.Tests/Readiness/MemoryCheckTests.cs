@@ -45,11 +45,11 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public void ArchitecturesAreRecognised()
         {
-            Assert.True(MemoryCheck.IsX86("x86_64"));
-            Assert.True(MemoryCheck.IsX86("x86_32"));
-            Assert.True(MemoryCheck.IsX86("i686"));
-            Assert.False(MemoryCheck.IsX86("aarch64"));
-            Assert.False(MemoryCheck.IsX86("armv7l"));
+            Assert.True(new XenHost { Architecture = "x86_64" }.IsX86);
+            Assert.True(new XenHost { Architecture = "x86_32" }.IsX86);
+            Assert.True(new XenHost { Architecture = "i686" }.IsX86);
+            Assert.False(new XenHost { Architecture = "aarch64" }.IsX86);
+            Assert.False(new XenHost { Architecture = "armv7l" }.IsX86);
         }
 
         [Theory]
