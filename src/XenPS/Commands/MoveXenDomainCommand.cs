@@ -1,8 +1,5 @@
 using XenPS.Core.Migration;
-using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
@@ -84,53 +81,48 @@ namespace XenPS.Commands
             if (OpenDestination() is not XenSession destination) return;
             var approved = new List<MigrationRequest>();
             if (RemoveLeftover) RemoveLeftoversBefore(destination);
-            var prepared = RunOnEach(Targets, async (target, ct) =>
-            {
-                var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
-                if (SkipReadinessCheck) return (Source: source, Reports: (IReadOnlyList<ReadinessReport>?)null);
-                var request = NewReadinessRequest(target);
-                request.Source = source;
-                request.Destination = destination;
-                return (Source: source, Reports: await ReadinessChecker.CheckAsync(request, _ => { }, ct).ConfigureAwait(false));
-            });
-            for (var i = 0; i < Targets.Count; i++)
-            {
-                if (prepared[i].Error is Exception error)
+            ForEachHost(async (target, ct) =>
                 {
-                    WriteError(ToErrorRecord(error, Targets[i].ComputerName));
-                    continue;
-                }
-                var (source, reports) = prepared[i].Value;
-                foreach (var name in Targets[i].Names)
+                    var source = await SessionForAsync(target, ct).ConfigureAwait(false);
+                    if (SkipReadinessCheck) return (Source: source, Reports: (IReadOnlyList<ReadinessReport>?)null);
+                    var request = NewReadinessRequest(target);
+                    request.Source = source;
+                    request.Destination = destination;
+                    return (Source: source, Reports: await ReadinessChecker.CheckAsync(request, _ => { }, ct).ConfigureAwait(false));
+                },
+                (target, prepared) =>
                 {
-                    var report = reports?.FirstOrDefault(r => r.Domain == name);
-                    if (report is { IsReady: false })
+                    var (source, reports) = prepared;
+                    foreach (var name in target.Names)
                     {
-                        var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
-                        WriteError(NewErrorRecord(
-                            new InvalidOperationException($"{VisibleText.Shorten(name)} cannot move from {source.ComputerName} to {Destination}: " +
-                                string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
-                                " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
-                            XenSessionErrorId.ReadinessCheckFailed, name));
-                        continue;
-                    }
-                    var how = (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
-                    if (ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {Destination} ({how})"))
-                    {
-                        approved.Add(new MigrationRequest(source, destination, name)
+                        var report = reports?.FirstOrDefault(r => r.Domain == name);
+                        if (report is { IsReady: false })
                         {
-                            Live = Live.IsPresent,
-                            Port = RelocationPort,
-                            SshCommand = SshCommand,
-                            MigrationTarget = MigrationTarget,
-                            Target = report?.MigrationTarget,
-                            Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
-                            EstimatedDuration = report?.EstimatedDuration,
-                            GuestProbe = guestProbe,
-                        });
+                            var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
+                            WriteError(NewErrorRecord(
+                                new InvalidOperationException($"{VisibleText.Shorten(name)} cannot move from {source.ComputerName} to {Destination}: " +
+                                    string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
+                                    " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
+                                XenSessionErrorId.ReadinessCheckFailed, name));
+                            continue;
+                        }
+                        var how = (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
+                        if (ShouldProcess($"{name} on {source.ComputerName}", $"Migrate to {Destination} ({how})"))
+                        {
+                            approved.Add(new MigrationRequest(source, destination, name)
+                            {
+                                Live = Live.IsPresent,
+                                Port = RelocationPort,
+                                SshCommand = SshCommand,
+                                MigrationTarget = MigrationTarget,
+                                Target = report?.MigrationTarget,
+                                Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
+                                EstimatedDuration = report?.EstimatedDuration,
+                                GuestProbe = guestProbe,
+                            });
+                        }
                     }
-                }
-            }
+                });
             Migrate(approved, destination);
         }
 

@@ -1,7 +1,4 @@
-using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
 {
@@ -22,46 +19,39 @@ namespace XenPS.Commands
         public SwitchParameter Quiet { get; set; }
 
         /// <inheritdoc/>
-        protected override void EndProcessing()
-        {
-            var outcomes = RunOnEach(Targets, async (target, ct) =>
-            {
-                var log = new List<string>();
-                var request = NewReadinessRequest(target);
-                request.MeasureBandwidth = MeasureBandwidth;
-                try
+        protected override void EndProcessing() =>
+            ForEachHost(async (target, ct) =>
                 {
-                    request.Source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
-                }
-                catch (XenSessionException e)
+                    var log = new List<string>();
+                    var request = NewReadinessRequest(target);
+                    request.MeasureBandwidth = MeasureBandwidth;
+                    try
+                    {
+                        request.Source = await SessionForAsync(target, ct).ConfigureAwait(false);
+                    }
+                    catch (XenSessionException e)
+                    {
+                        request.SourceError = e;
+                    }
+                    try
+                    {
+                        request.Destination = await SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), ct).ConfigureAwait(false);
+                    }
+                    catch (XenSessionException e)
+                    {
+                        request.DestinationError = e;
+                    }
+                    var reports = await ReadinessChecker.CheckAsync(request, line => { lock (log) log.Add(line); }, ct).ConfigureAwait(false);
+                    return (Reports: reports, Log: log);
+                },
+                (target, checkedHost) =>
                 {
-                    request.SourceError = e;
-                }
-                try
-                {
-                    request.Destination = await SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(Destination, Credential), ct).ConfigureAwait(false);
-                }
-                catch (XenSessionException e)
-                {
-                    request.DestinationError = e;
-                }
-                var reports = await ReadinessChecker.CheckAsync(request, line => { lock (log) log.Add(line); }, ct).ConfigureAwait(false);
-                return (Reports: reports, Log: log);
-            });
-            for (var i = 0; i < Targets.Count; i++)
-            {
-                if (outcomes[i].Error is Exception error)
-                {
-                    WriteError(ToErrorRecord(error, Targets[i].ComputerName));
-                    continue;
-                }
-                foreach (var line in outcomes[i].Value.Log) WriteVerbose(line);
-                foreach (var report in outcomes[i].Value.Reports)
-                {
-                    if (Quiet) WriteObject(report.IsReady);
-                    else WriteObject(report);
-                }
-            }
-        }
+                    foreach (var line in checkedHost.Log) WriteVerbose(line);
+                    foreach (var report in checkedHost.Reports)
+                    {
+                        if (Quiet) WriteObject(report.IsReady);
+                        else WriteObject(report);
+                    }
+                });
     }
 }
