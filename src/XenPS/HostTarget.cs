@@ -1,5 +1,3 @@
-using XenPS.Core.Sessions;
-
 namespace XenPS
 {
     /// <summary>One host a cmdlet works on, with what was asked of it; pipeline input for the same host is merged.</summary>

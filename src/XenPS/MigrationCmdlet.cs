@@ -1,6 +1,4 @@
-using XenPS.Completers;
 using XenPS.Core.Readiness;
-using XenPS.Core.Sessions;
 
 namespace XenPS
 {
@@ -9,11 +7,8 @@ namespace XenPS
     /// the pipeline), the destination, and how the source reaches it. Not generic, and naming XenPS.Core types only in members,
     /// so that importing the module loads nothing of XenPS.Core before its load context is set up.
     /// </summary>
-    public abstract class MigrationCmdlet : XenCmdlet
+    public abstract class MigrationCmdlet : XenTargetCmdlet
     {
-        private protected const string ComputerNameSet = "ComputerName";
-        private protected const string SessionSet = "Session";
-
         /// <summary>Names of the domains to migrate (no wildcards: each name is one guest).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Domain")]
@@ -26,12 +21,7 @@ namespace XenPS
         [Alias("Source")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string[]? ComputerName { get; set; }
-
-        /// <summary>The source host's session.</summary>
-        [Parameter(ParameterSetName = SessionSet, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public XenSession[]? Session { get; set; }
+        public override string[]? ComputerName { get; set; }
 
         /// <summary>
         /// The destination host: a name, address or ssh_config alias, or a session. Give several to spread the domains over them:
@@ -63,19 +53,16 @@ namespace XenPS
         [ValidateShellText(ShellText.SshCommand)]
         public string? SshCommand { get; set; }
 
-        /// <summary>User and password for implicit sessions that need password authentication.</summary>
+        /// <summary>User and password for implicit sessions that need password authentication: the sources' and the destination's.</summary>
         [Parameter]
         [Credential]
-        public PSCredential? Credential { get; set; }
-
-        /// <summary>The source hosts and their domains, pipeline input for one host merged.</summary>
-        private protected List<HostTarget> Targets { get; } = new List<HostTarget>();
+        public override PSCredential? Credential { get; set; }
 
         /// <summary>-Port, or null when not given.</summary>
         private protected int? RelocationPort => Port == 0 ? (int?)null : Port;
 
         /// <inheritdoc/>
-        protected override void ProcessRecord() => AddTargets(Targets, ComputerName, Session, Name);
+        protected override void ProcessRecord() => AddTargets(Name);
 
         /// <summary>-Destination, each name once (in the order given).</summary>
         private protected IReadOnlyList<string> Destinations => Destination.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();

@@ -1,5 +1,4 @@
 using XenPS.Core.Migration;
-using XenPS.Core.Remote;
 
 namespace XenPS
 {

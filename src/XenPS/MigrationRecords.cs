@@ -1,6 +1,4 @@
 using XenPS.Core.Migration;
-using XenPS.Core.Model;
-using XenPS.Core.Remote;
 
 namespace XenPS
 {

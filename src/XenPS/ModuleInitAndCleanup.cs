@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
-using XenPS.Core.Sessions;
 
 namespace XenPS
 {

@@ -1,5 +1,3 @@
-using XenPS.Core.Sessions;
-
 namespace XenPS
 {
     /// <summary>Lets a host-name parameter take a session too (or a list of names and sessions): the session's ComputerName, which the registry maps back to it.</summary>

@@ -1,5 +1,3 @@
-using XenPS.Core.Model;
-
 namespace XenPS
 {
     /// <summary>The kinds of text that reach a shell on a dom0, each with its own rule.</summary>

@@ -1,13 +1,11 @@
 using XenPS.Core.Parsing;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 
 namespace XenPS
 {
     /// <summary>
-    /// What every XenPS cmdlet shares: Ctrl+C cancels every SSH wait, sessions come from -Session or from the
-    /// registry for -ComputerName, and a failure on one host becomes one error record naming that host.
+    /// What every XenPS cmdlet shares: Ctrl+C cancels every SSH wait, work on several hosts runs in parallel, and a failure on
+    /// one host becomes one error record naming that host (<see cref="XenTargetCmdlet"/> adds the hosts of -ComputerName and -Session).
     /// </summary>
     public abstract class XenCmdlet : PSCmdlet, IDisposable
     {
@@ -75,25 +73,6 @@ namespace XenPS
         protected static bool IsHostFailure(Exception exception) => exception is not (OperationCanceledException or PipelineStoppedException);
 
         /// <summary>
-        /// Adds the hosts of one pipeline record: the given sessions, else the named hosts, else every open session.
-        /// </summary>
-        private protected void AddTargets(List<HostTarget> targets, string[]? computerNames, XenSession[]? sessions, IEnumerable<string> names)
-        {
-            if (sessions is not null)
-            {
-                foreach (var session in sessions) HostTarget.Add(targets, session.ComputerName, session, names);
-            }
-            else if (computerNames is not null)
-            {
-                foreach (var computer in computerNames) HostTarget.Add(targets, computer, null, names);
-            }
-            else
-            {
-                foreach (var session in OpenSessionsOrFail()) HostTarget.Add(targets, session.ComputerName, session, names);
-            }
-        }
-
-        /// <summary>
         /// Checks every wildcard pattern of parameter <paramref name="parameterName"/> before anything runs: an invalid one (<c>x[</c>)
         /// ends the call with InvalidWildcardPattern, as PowerShell's own cmdlets do, rather than failing each host halfway.
         /// </summary>
@@ -113,25 +92,6 @@ namespace XenPS
                         XenSessionErrorId.InvalidWildcardPattern, pattern));
                 }
             }
-        }
-
-        /// <summary>The target's own session, or the registry's implicit session for its host name.</summary>
-        private protected static Task<XenSession> SessionForAsync(HostTarget target, PSCredential? credential, CancellationToken cancellationToken) =>
-            target.Session is not null
-                ? Task.FromResult(target.Session)
-                : SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(target.ComputerName, credential), cancellationToken);
-
-        /// <summary>The open sessions of the registry, for a call that names no host; none is a terminating error.</summary>
-        private IReadOnlyList<XenSession> OpenSessionsOrFail()
-        {
-            var sessions = SessionRegistry.Default.Get().Where(s => s.State == XenSessionState.Opened).ToList();
-            if (sessions.Count == 0)
-            {
-                ThrowTerminatingError(NewErrorRecord(
-                    new ArgumentException("No host given and no open session: name hosts with -ComputerName, or open sessions with New-XenSession."),
-                    XenSessionErrorId.ComputerNameRequired, null));
-            }
-            return sessions;
         }
 
         /// <summary>

@@ -93,21 +93,8 @@ namespace XenPS.Core.Parsing
     }
 
     /// <summary>A line of a domain table after its header.</summary>
-    public sealed class TableLine
-    {
-        public TableLine(string text, int lineNumber, DomainRow? row)
-        {
-            Text = text;
-            LineNumber = lineNumber;
-            Row = row;
-        }
-
-        public string Text { get; }
-
-        /// <summary>1-based, in the whole text.</summary>
-        public int LineNumber { get; }
-
-        /// <summary>The row the line reads as, or null.</summary>
-        public DomainRow? Row { get; }
-    }
+    /// <param name="Text">The line as printed.</param>
+    /// <param name="LineNumber">1-based, in the whole text.</param>
+    /// <param name="Row">The row the line reads as, or null.</param>
+    public sealed record TableLine(string Text, int LineNumber, DomainRow? Row);
 }

@@ -115,23 +115,10 @@ namespace XenPS.Core.Parsing
             value.Length > 0 && value.All(c => c > ' ' && c < '\x7f' && !SxpReader.EndsXendBareAtom(c) && c != '\'' && c != '"' && c != '\\');
 
         /// <summary>Where a line goes in: indentation, line ending and offset after the comment line that names the key.</summary>
-        private sealed class CommentLine
-        {
-            public CommentLine(string indent, int end, string? newLine)
-            {
-                Indent = indent;
-                End = end;
-                NewLine = newLine;
-            }
-
-            public string Indent { get; }
-
-            /// <summary>Offset just after the line, its line break included.</summary>
-            public int End { get; }
-
-            /// <summary>The line's own line break; null when it is the last line and has none.</summary>
-            public string? NewLine { get; }
-        }
+        /// <param name="Indent">The line's indentation.</param>
+        /// <param name="End">Offset just after the line, its line break included.</param>
+        /// <param name="NewLine">The line's own line break; null when it is the last line and has none.</param>
+        private sealed record CommentLine(string Indent, int End, string? NewLine);
 
         private CommentLine? LastCommentedLine(string key)
         {

@@ -41,24 +41,11 @@ namespace XenPS.Core.Parsing
         internal static IReadOnlyList<TopLevel> ParseTopLevel(string text, bool exactXendRules) => new Cursor(text, exactXendRules).ReadAll();
 
         /// <summary>One top-level expression and where its text is: <see cref="Length"/> characters from <see cref="Start"/>, on 1-based <see cref="Line"/>.</summary>
-        internal readonly struct TopLevel
-        {
-            public TopLevel(SxpNode node, int start, int length, int line)
-            {
-                Node = node;
-                Start = start;
-                Length = length;
-                Line = line;
-            }
-
-            public SxpNode Node { get; }
-
-            public int Start { get; }
-
-            public int Length { get; }
-
-            public int Line { get; }
-        }
+        /// <param name="Node">The expression read.</param>
+        /// <param name="Start">The offset of its first character in the text.</param>
+        /// <param name="Length">The number of characters it takes.</param>
+        /// <param name="Line">The 1-based line it starts on.</param>
+        internal readonly record struct TopLevel(SxpNode Node, int Start, int Length, int Line);
 
         /// <summary>True when <paramref name="c"/> ends a bare atom.</summary>
         internal static bool EndsBareAtom(char c) => char.IsWhiteSpace(c) || c == '(' || c == ')' || c == '#';

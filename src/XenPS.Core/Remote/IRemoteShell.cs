@@ -1,22 +1,10 @@
 namespace XenPS.Core.Remote
 {
     /// <summary>What one remote command printed and how it ended.</summary>
-    public sealed class RemoteResult
-    {
-        public RemoteResult(int exitCode, string stdout, string stderr)
-        {
-            ExitCode = exitCode;
-            Stdout = stdout;
-            Stderr = stderr;
-        }
-
-        /// <summary>The command's exit status; -1 when it ended without one (killed by a signal).</summary>
-        public int ExitCode { get; }
-
-        public string Stdout { get; }
-
-        public string Stderr { get; }
-    }
+    /// <param name="ExitCode">The command's exit status; -1 when it ended without one (killed by a signal).</param>
+    /// <param name="Stdout">What it printed on its standard output.</param>
+    /// <param name="Stderr">What it printed on its standard error.</param>
+    public sealed record RemoteResult(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>How a remote command runs.</summary>
     public sealed class RemoteRunOptions

@@ -22,27 +22,13 @@ namespace XenPS.Core.Remote
     }
 
     /// <summary>What a replace did on the host.</summary>
-    public sealed class RemoteFileReplacement
-    {
-        public RemoteFileReplacement(string writtenPath, string backupPath, long concurrentlyAppendedBytes)
-        {
-            WrittenPath = writtenPath;
-            BackupPath = backupPath;
-            ConcurrentlyAppendedBytes = concurrentlyAppendedBytes;
-        }
-
-        /// <summary>The file that was replaced: the path itself, or the target of the symbolic link at the path.</summary>
-        public string WrittenPath { get; }
-
-        /// <summary>The previous version of the file, beside <see cref="WrittenPath"/>.</summary>
-        public string BackupPath { get; }
-
-        /// <summary>
-        /// Bytes that another program appended to the previous version while it was replaced; they were appended to the
-        /// new version as well, as if they had been written just after it.
-        /// </summary>
-        public long ConcurrentlyAppendedBytes { get; }
-    }
+    /// <param name="WrittenPath">The file that was replaced: the path itself, or the target of the symbolic link at the path.</param>
+    /// <param name="BackupPath">The previous version of the file, beside <paramref name="WrittenPath"/>.</param>
+    /// <param name="ConcurrentlyAppendedBytes">
+    /// Bytes that another program appended to the previous version while it was replaced; they were appended to the
+    /// new version as well, as if they had been written just after it.
+    /// </param>
+    public sealed record RemoteFileReplacement(string WrittenPath, string BackupPath, long ConcurrentlyAppendedBytes);
 
     /// <summary>
     /// Reads a file on a host byte for byte, in chunks, and replaces it so that no edit is lost:

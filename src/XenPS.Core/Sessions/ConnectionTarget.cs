@@ -5,18 +5,9 @@ using XenPS.Core.Text;
 namespace XenPS.Core.Sessions
 {
     /// <summary>A key file to offer, and whether it was asked for by name (then a problem with it is an error, not a skip).</summary>
-    internal sealed class KeyFileChoice
-    {
-        public KeyFileChoice(string path, bool required)
-        {
-            Path = path;
-            Required = required;
-        }
-
-        public string Path { get; }
-
-        public bool Required { get; }
-    }
+    /// <param name="Path">The key file's full path.</param>
+    /// <param name="Required">The user named the file (a problem with it is an error), rather than the ssh config or the defaults.</param>
+    internal sealed record KeyFileChoice(string Path, bool Required);
 
     /// <summary><see cref="SessionOptions"/> with the ssh config and the defaults applied: everything needed to connect.</summary>
     internal sealed class ConnectionTarget
@@ -163,7 +154,7 @@ namespace XenPS.Core.Sessions
             var chain = new List<ConnectionTarget>();
             for (var i = 0; i < hops.Count; i++)
             {
-                var hop = Resolve(HopOptions(options, hops[i], i == 0 ? null : Direct), file, hopsBefore + hops.Count);
+                var hop = Resolve(options.ForJumpHost(hops[i], i == 0 ? null : Direct), file, hopsBefore + hops.Count);
                 chain.AddRange(hop.JumpHosts);
                 chain.Add(hop);
             }
@@ -187,24 +178,6 @@ namespace XenPS.Core.Sessions
             }
             return hops;
         }
-
-        /// <summary>
-        /// The options of one hop: the user and port written in the hop, else its ssh config; the key files, their passphrase, the known_hosts
-        /// file, -AcceptNewHostKey and the connect timeout of the session. The password is for the session's own host only.
-        /// </summary>
-        private static SessionOptions HopOptions(SessionOptions options, JumpHostSpec hop, string[]? jumpHosts) => new SessionOptions
-        {
-            ComputerName = hop.Host,
-            UserName = hop.UserName,
-            Port = hop.Port,
-            KeyFilePaths = options.KeyFilePaths,
-            KeyPassphrase = options.KeyPassphrase,
-            KnownHostsPath = options.KnownHostsPath,
-            AcceptNewHostKey = options.AcceptNewHostKey,
-            SshConfigPath = options.SshConfigPath,
-            ConnectTimeout = options.ConnectTimeout,
-            JumpHosts = jumpHosts,
-        };
 
         private static SshConfigFile LoadConfig(SessionOptions options)
         {

@@ -19,27 +19,11 @@ namespace XenPS.Core.Sessions
     }
 
     /// <summary>One key line of a known_hosts file that applies to a host.</summary>
-    public sealed class KnownHostsKey
-    {
-        internal KnownHostsKey(int lineNumber, string matchedName, string keyType, string fingerprint)
-        {
-            LineNumber = lineNumber;
-            MatchedName = matchedName;
-            KeyType = keyType;
-            Fingerprint = fingerprint;
-        }
-
-        /// <summary>1-based line number in the file.</summary>
-        public int LineNumber { get; }
-
-        /// <summary>The name that matched the line: <c>host</c>, or <c>[host]:port</c> for a port other than 22.</summary>
-        public string MatchedName { get; }
-
-        public string KeyType { get; }
-
-        /// <summary><c>SHA256:...</c> of the recorded key.</summary>
-        public string Fingerprint { get; }
-    }
+    /// <param name="LineNumber">1-based line number in the file.</param>
+    /// <param name="MatchedName">The name that matched the line: <c>host</c>, or <c>[host]:port</c> for a port other than 22.</param>
+    /// <param name="KeyType">The key type written on the line, e.g. <c>ssh-ed25519</c>.</param>
+    /// <param name="Fingerprint"><c>SHA256:...</c> of the recorded key.</param>
+    public sealed record KnownHostsKey(int LineNumber, string MatchedName, string KeyType, string Fingerprint);
 
     /// <summary>The verdict on a host key, with the lines behind it.</summary>
     public sealed class HostKeyCheckResult
@@ -203,33 +187,16 @@ namespace XenPS.Core.Sessions
             }
         }
 
-        private sealed class Entry
+        /// <summary>One valid key line of the file.</summary>
+        /// <param name="LineNumber">1-based line number in the file.</param>
+        /// <param name="Revoked">The line is marked <c>@revoked</c>.</param>
+        /// <param name="Patterns">The names and patterns of a plain line; null for a hashed one.</param>
+        /// <param name="Salt">The salt of a hashed line (<c>|1|salt|hmac</c>); null for a plain one.</param>
+        /// <param name="Hash">The HMAC-SHA1 of the name under <paramref name="Salt"/> of a hashed line; null for a plain one.</param>
+        /// <param name="KeyType">The key type, e.g. <c>ssh-ed25519</c>.</param>
+        /// <param name="Key">The public key's bytes.</param>
+        private sealed record Entry(int LineNumber, bool Revoked, string[]? Patterns, byte[]? Salt, byte[]? Hash, string KeyType, byte[] Key)
         {
-            public Entry(int lineNumber, bool revoked, string[]? patterns, byte[]? salt, byte[]? hash, string keyType, byte[] key)
-            {
-                LineNumber = lineNumber;
-                Revoked = revoked;
-                Patterns = patterns;
-                Salt = salt;
-                Hash = hash;
-                KeyType = keyType;
-                Key = key;
-            }
-
-            public int LineNumber { get; }
-
-            public bool Revoked { get; }
-
-            public string[]? Patterns { get; }
-
-            public byte[]? Salt { get; }
-
-            public byte[]? Hash { get; }
-
-            public string KeyType { get; }
-
-            public byte[] Key { get; }
-
             public static Entry? Parse(string line, int lineNumber)
             {
                 var fields = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);

@@ -61,5 +61,25 @@ namespace XenPS.Core.Sessions
         /// of these options; <see cref="Password"/> is offered to <see cref="ComputerName"/> only.
         /// </summary>
         public string[]? JumpHosts { get; set; }
+    
+        /// <summary>
+        /// The options of <paramref name="hop"/>, one jump host on the way to <see cref="ComputerName"/>: the user and port written in the
+        /// hop (else its ssh config's) and <paramref name="jumpHosts"/>; the key files, their passphrase, the known_hosts file,
+        /// <see cref="AcceptNewHostKey"/>, the ssh config and the connect timeout of these options. What concerns the host itself stays
+        /// behind: the <see cref="Password"/>, and the limits and sudo of the commands run there (a hop runs none).
+        /// </summary>
+        internal SessionOptions ForJumpHost(JumpHostSpec hop, string[]? jumpHosts)
+        {
+            var options = (SessionOptions)MemberwiseClone();
+            options.ComputerName = hop.Host;
+            options.UserName = hop.UserName;
+            options.Port = hop.Port;
+            options.JumpHosts = jumpHosts;
+            options.Password = null;
+            options.CommandTimeout = null;
+            options.MaxCommandOutput = null;
+            options.UseSudo = false;
+            return options;
+        }
     }
 }

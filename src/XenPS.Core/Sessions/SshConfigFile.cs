@@ -4,52 +4,23 @@ using XenPS.Core.Remote;
 namespace XenPS.Core.Sessions
 {
     /// <summary>The settings an OpenSSH client config gives one host.</summary>
-    public sealed class SshHostConfig
-    {
-        internal SshHostConfig(string hostName, string? user, int? port, IReadOnlyList<string> identityFiles, string? userKnownHostsFile, TimeSpan? connectTimeout,
-            string? strictHostKeyChecking, IReadOnlyList<JumpHostSpec>? proxyJump, string? proxyCommandSource)
-        {
-            HostName = hostName;
-            User = user;
-            Port = port;
-            IdentityFiles = identityFiles;
-            UserKnownHostsFile = userKnownHostsFile;
-            ConnectTimeout = connectTimeout;
-            StrictHostKeyChecking = strictHostKeyChecking;
-            ProxyJump = proxyJump;
-            ProxyCommandSource = proxyCommandSource;
-        }
-
-        /// <summary>The HostName setting (with <c>%h</c> expanded), or the alias itself when there is none.</summary>
-        public string HostName { get; }
-
-        public string? User { get; }
-
-        public int? Port { get; }
-
-        /// <summary>Every IdentityFile that applies, in order, with <c>~</c> and <c>%</c> tokens expanded.</summary>
-        public IReadOnlyList<string> IdentityFiles { get; }
-
-        /// <summary>The first path of the first UserKnownHostsFile that applies, expanded.</summary>
-        public string? UserKnownHostsFile { get; }
-
-        public TimeSpan? ConnectTimeout { get; }
-
-        /// <summary>As written: <c>yes</c>, <c>no</c>, <c>ask</c>, <c>accept-new</c> or <c>off</c>.</summary>
-        public string? StrictHostKeyChecking { get; }
-
-        /// <summary>
-        /// The hops of the ProxyJump that applies, first hop first; empty for <c>ProxyJump none</c>; null when the file gives none
-        /// (or a ProxyCommand came first: as in OpenSSH, the first of ProxyJump and ProxyCommand obtained wins).
-        /// </summary>
-        public IReadOnlyList<JumpHostSpec>? ProxyJump { get; }
-
-        /// <summary>
-        /// Where a ProxyCommand other than <c>none</c> applies (<c>FILE line N</c>), or null. XenPS runs no proxy commands, so a
-        /// connection that would need one is refused; the command itself is not kept, as it may hold secrets.
-        /// </summary>
-        public string? ProxyCommandSource { get; }
-    }
+    /// <param name="HostName">The HostName setting (with <c>%h</c> expanded), or the alias itself when there is none.</param>
+    /// <param name="User">The User setting, or null.</param>
+    /// <param name="Port">The Port setting, or null.</param>
+    /// <param name="IdentityFiles">Every IdentityFile that applies, in order, with <c>~</c> and <c>%</c> tokens expanded.</param>
+    /// <param name="UserKnownHostsFile">The first path of the first UserKnownHostsFile that applies, expanded.</param>
+    /// <param name="ConnectTimeout">The ConnectTimeout setting, or null (also for <c>none</c>).</param>
+    /// <param name="StrictHostKeyChecking">As written: <c>yes</c>, <c>no</c>, <c>ask</c>, <c>accept-new</c> or <c>off</c>.</param>
+    /// <param name="ProxyJump">
+    /// The hops of the ProxyJump that applies, first hop first; empty for <c>ProxyJump none</c>; null when the file gives none
+    /// (or a ProxyCommand came first: as in OpenSSH, the first of ProxyJump and ProxyCommand obtained wins).
+    /// </param>
+    /// <param name="ProxyCommandSource">
+    /// Where a ProxyCommand other than <c>none</c> applies (<c>FILE line N</c>), or null. XenPS runs no proxy commands, so a
+    /// connection that would need one is refused; the command itself is not kept, as it may hold secrets.
+    /// </param>
+    internal sealed record SshHostConfig(string HostName, string? User, int? Port, IReadOnlyList<string> IdentityFiles, string? UserKnownHostsFile,
+        TimeSpan? ConnectTimeout, string? StrictHostKeyChecking, IReadOnlyList<JumpHostSpec>? ProxyJump, string? ProxyCommandSource);
 
     /// <summary>
     /// An OpenSSH client config (ssh_config). Follows OpenSSH: the first value obtained for a keyword wins (IdentityFile
@@ -86,7 +57,7 @@ namespace XenPS.Core.Sessions
         /// values given outside the file (like <c>ssh -l</c> and <c>-p</c>), used for the <c>%r</c> and <c>%p</c> tokens;
         /// <paramref name="defaultUser"/> stands for <c>%r</c> when neither they nor the file name a user (OpenSSH uses the local user).
         /// </summary>
-        public SshHostConfig Resolve(string alias, string? userName = null, int? port = null, string? defaultUser = null)
+        internal SshHostConfig Resolve(string alias, string? userName = null, int? port = null, string? defaultUser = null)
         {
             if (string.IsNullOrEmpty(alias)) throw new ArgumentException("A host name is needed.", nameof(alias));
             var found = new Dictionary<string, Directive>(StringComparer.Ordinal);
@@ -290,24 +261,13 @@ namespace XenPS.Core.Sessions
 
         private static bool IsEscapable(char c, char quote) => c == '\\' || c == '"' || c == '\'' || (quote == '\0' && c == ' ');
 
-        private sealed class Directive
+        /// <summary>One keyword line of a config file.</summary>
+        /// <param name="Keyword">The keyword in lower case.</param>
+        /// <param name="Args">The words after it, unquoted.</param>
+        /// <param name="File">The file it is in.</param>
+        /// <param name="Line">Its 1-based line in <paramref name="File"/>.</param>
+        private sealed record Directive(string Keyword, IReadOnlyList<string> Args, string File, int Line)
         {
-            public Directive(string keyword, IReadOnlyList<string> args, string file, int line)
-            {
-                Keyword = keyword;
-                Args = args;
-                File = file;
-                Line = line;
-            }
-
-            public string Keyword { get; }
-
-            public IReadOnlyList<string> Args { get; }
-
-            public string File { get; }
-
-            public int Line { get; }
-
             /// <summary>For an Include: the directives of each file it names. Each file starts with its settings applying, as in OpenSSH.</summary>
             public IReadOnlyList<IReadOnlyList<Directive>> Included { get; set; } = Array.Empty<IReadOnlyList<Directive>>();
         }

@@ -439,21 +439,10 @@ namespace XenPS.Core.Sessions
             new XenSessionException(XenSessionErrorId.SessionClosed, $"The session to {ComputerName} is closed. Open a new one with New-XenSession.");
 
         /// <summary>The limits of one command and how messages name it.</summary>
-        private readonly struct Limits
-        {
-            public Limits(TimeSpan? timeout, long maxOutputBytes, string what)
-            {
-                Timeout = timeout;
-                MaxOutputBytes = maxOutputBytes;
-                What = what;
-            }
-
-            public TimeSpan? Timeout { get; }
-
-            public long MaxOutputBytes { get; }
-
-            public string What { get; }
-        }
+        /// <param name="Timeout">The time limit; null for none.</param>
+        /// <param name="MaxOutputBytes">Most bytes the command may print, standard output and error together.</param>
+        /// <param name="What">The command as messages name it.</param>
+        private readonly record struct Limits(TimeSpan? Timeout, long MaxOutputBytes, string What);
 
         /// <summary>Decides on the key offered during key exchange; a refusal is kept to be thrown once Connect has failed.</summary>
         private sealed class HostKeyVerifier

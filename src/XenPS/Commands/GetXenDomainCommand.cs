@@ -1,7 +1,3 @@
-using XenPS.Completers;
-using XenPS.Core.Model;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
@@ -10,13 +6,8 @@ namespace XenPS.Commands
     /// <summary>Gets the domains (guests) of one or more Xen hosts.</summary>
     [Cmdlet(VerbsCommon.Get, "XenDomain", DefaultParameterSetName = ComputerNameSet)]
     [OutputType(typeof(XenDomain))]
-    public sealed class GetXenDomainCommand : XenCmdlet
+    public sealed class GetXenDomainCommand : XenTargetCmdlet
     {
-        private const string ComputerNameSet = "ComputerName";
-        private const string SessionSet = "Session";
-
-        private readonly List<HostTarget> targets = new List<HostTarget>();
-
         /// <summary>Domain names; wildcards allowed. All domains when omitted.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
@@ -28,17 +19,7 @@ namespace XenPS.Commands
         [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string[]? ComputerName { get; set; }
-
-        /// <summary>Sessions opened with New-XenSession.</summary>
-        [Parameter(ParameterSetName = SessionSet, Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        public XenSession[]? Session { get; set; }
-
-        /// <summary>User and password for implicit sessions that need password authentication.</summary>
-        [Parameter(ParameterSetName = ComputerNameSet)]
-        [Credential]
-        public PSCredential? Credential { get; set; }
+        public override string[]? ComputerName { get; set; }
 
         /// <summary>Include Domain-0 in the output.</summary>
         [Parameter]
@@ -48,29 +29,21 @@ namespace XenPS.Commands
         protected override void ProcessRecord()
         {
             ValidateWildcards(Name, nameof(Name));
-            AddTargets(targets, ComputerName, Session, Name ?? new[] { "*" });
+            AddTargets(Name ?? new[] { "*" });
         }
 
         /// <inheritdoc/>
-        protected override void EndProcessing()
-        {
-            var outcomes = RunOnEach(targets, async (target, ct) =>
-            {
-                var session = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
-                return await new XenToolstack(session.Shell, session.Toolstack).GetDomainListAsync(ct).ConfigureAwait(false);
-            });
-            for (var i = 0; i < targets.Count; i++)
-            {
-                var target = targets[i];
-                if (outcomes[i].Error is Exception error)
+        protected override void EndProcessing() =>
+            ForEachHost(async (target, ct) =>
                 {
-                    WriteError(ToErrorRecord(error, target.ComputerName));
-                    continue;
-                }
-                foreach (var warning in outcomes[i].Value.Warnings) WriteWarning(warning);
-                WriteDomains(target, outcomes[i].Value.Domains);
-            }
-        }
+                    var session = await SessionForAsync(target, ct).ConfigureAwait(false);
+                    return await new XenToolstack(session.Shell, session.Toolstack).GetDomainListAsync(ct).ConfigureAwait(false);
+                },
+                (target, list) =>
+                {
+                    foreach (var warning in list.Warnings) WriteWarning(warning);
+                    WriteDomains(target, list.Domains);
+                });
 
         private void WriteDomains(HostTarget target, IReadOnlyList<XenDomain> domains)
         {

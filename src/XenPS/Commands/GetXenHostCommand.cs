@@ -1,5 +1,3 @@
-using XenPS.Core.Model;
-using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Commands
@@ -7,7 +5,7 @@ namespace XenPS.Commands
     /// <summary>Gets the facts of Xen hosts: Xen version, toolstack, memory, CPUs and bridges.</summary>
     [Cmdlet(VerbsCommon.Get, "XenHost", DefaultParameterSetName = ComputerNameSet)]
     [OutputType(typeof(XenHost))]
-    public sealed class GetXenHostCommand : XenHostQueryCmdlet
+    public sealed class GetXenHostCommand : XenHostCmdlet
     {
         /// <inheritdoc/>
         protected override async Task<object> QueryAsync(XenSession session, string computerName, CancellationToken cancellationToken)

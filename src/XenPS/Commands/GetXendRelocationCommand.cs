@@ -1,13 +1,11 @@
-using XenPS.Core.Model;
 using XenPS.Core.Relocation;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
 {
     /// <summary>Gets the xend relocation settings of hosts, and whether xend runs and listens on the relocation port.</summary>
     [Cmdlet(VerbsCommon.Get, "XendRelocation", DefaultParameterSetName = ComputerNameSet)]
     [OutputType(typeof(XendRelocationConfig))]
-    public sealed class GetXendRelocationCommand : XenHostQueryCmdlet
+    public sealed class GetXendRelocationCommand : XenHostCmdlet
     {
         /// <summary>The xend configuration file on the host.</summary>
         [Parameter]
@@ -23,7 +21,7 @@ namespace XenPS.Commands
         }
 
         /// <summary>Warns, before the object, that a host has no configuration file and runs with xend's defaults.</summary>
-        protected override void WriteAnswer(object answer)
+        protected override void WriteAnswer(string computerName, object answer)
         {
             if (answer is XendRelocationConfig { FileExists: false } config) WriteWarning(RelocationService.AbsentFileNote(config));
             WriteObject(answer);

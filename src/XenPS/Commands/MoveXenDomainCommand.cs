@@ -1,8 +1,5 @@
 using XenPS.Core.Migration;
-using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 using XenPS.Core.Text;
 using XenPS.Core.Toolstacks;
 
@@ -91,9 +88,10 @@ namespace XenPS.Commands
             {
                 foreach (var destination in destinations) RemoveLeftoversBefore(destination);
             }
-            var prepared = RunOnEach(Targets, async (target, ct) =>
+            var domains = new List<(XenSession Source, string Name, IReadOnlyList<ReadinessReport>? Candidates)>();
+            ForEachHost(async (target, ct) =>
             {
-                var source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
+                var source = await SessionForAsync(target, ct).ConfigureAwait(false);
                 if (SkipReadinessCheck) return (Source: source, ByDestination: (IReadOnlyList<ReadinessReport>[]?)null);
                 var byDestination = await Task.WhenAll(destinations.Select(destination =>
                 {
@@ -103,18 +101,8 @@ namespace XenPS.Commands
                     return ReadinessChecker.CheckAsync(request, _ => { }, ct);
                 })).ConfigureAwait(false);
                 return (Source: source, ByDestination: (IReadOnlyList<ReadinessReport>[]?)byDestination);
-            });
-            var domains = new List<(XenSession Source, string Name, IReadOnlyList<ReadinessReport>? Candidates)>();
-            for (var i = 0; i < Targets.Count; i++)
-            {
-                if (prepared[i].Error is Exception error)
-                {
-                    WriteError(ToErrorRecord(error, Targets[i].ComputerName));
-                    continue;
-                }
-                var (source, byDestination) = prepared[i].Value;
-                domains.AddRange(Targets[i].Names.Select((name, k) => (source, name, (IReadOnlyList<ReadinessReport>?)byDestination?.Select(reports => reports[k]).ToArray())));
-            }
+            },
+            (target, prepared) => domains.AddRange(target.Names.Select(name => (prepared.Source, name, Candidates(prepared.ByDestination, target.Names.IndexOf(name))))));
             var plan = SkipReadinessCheck ? null : ReadinessPlan.Plan(domains.Select(d => d.Candidates!).ToArray());
             var approved = new List<MigrationRequest>();
             var chosen = new List<ReadinessReport?>();
@@ -152,6 +140,10 @@ namespace XenPS.Commands
             }
             Migrate(approved);
         }
+
+        /// <summary>A domain's report for each destination (the <paramref name="index"/>th of each list); null without the readiness checks.</summary>
+        private static IReadOnlyList<ReadinessReport>? Candidates(IReadOnlyList<ReadinessReport>[]? byDestination, int index) =>
+            byDestination?.Select(reports => reports[index]).ToArray();
 
         /// <summary>How a migration goes: live or not, and the migration target the checks chose.</summary>
         private string How(ReadinessReport? report) =>

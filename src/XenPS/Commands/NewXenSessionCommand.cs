@@ -1,6 +1,3 @@
-using XenPS.Completers;
-using XenPS.Core.Sessions;
-
 namespace XenPS.Commands
 {
     /// <summary>Opens SSH sessions to dom0 hosts, verifies their host keys and detects their toolstack.</summary>

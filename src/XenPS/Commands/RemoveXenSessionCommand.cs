@@ -1,16 +1,11 @@
-using XenPS.Completers;
-using XenPS.Core.Sessions;
-
 namespace XenPS.Commands
 {
     /// <summary>Closes sessions and removes them from the registry.</summary>
     [Cmdlet(VerbsCommon.Remove, "XenSession", DefaultParameterSetName = SessionSet)]
     [OutputType(typeof(void))]
-    public sealed class RemoveXenSessionCommand : PSCmdlet
+    public sealed class RemoveXenSessionCommand : SessionRegistryCmdlet
     {
         private const string SessionSet = "Session";
-        private const string ComputerNameSet = "ComputerName";
-        private const string IdSet = "Id";
 
         /// <summary>Sessions to close.</summary>
         [Parameter(ParameterSetName = SessionSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -22,16 +17,12 @@ namespace XenPS.Commands
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string[]? ComputerName { get; set; }
-
-        /// <summary>Ids of the sessions to close.</summary>
-        [Parameter(ParameterSetName = IdSet, Mandatory = true)]
-        public int[]? Id { get; set; }
+        public override string[]? ComputerName { get; set; }
 
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var sessions = ParameterSetName == SessionSet ? Session! : SessionSelection.Select(ComputerName, Id).ToArray();
+            var sessions = ParameterSetName == SessionSet ? Session! : SelectedSessions().ToArray();
             foreach (var session in sessions)
             {
                 SessionRegistry.Default.Remove(session);

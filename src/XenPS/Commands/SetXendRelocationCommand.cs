@@ -1,8 +1,4 @@
-using XenPS.Completers;
-using XenPS.Core.Model;
 using XenPS.Core.Relocation;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
 {
@@ -13,28 +9,15 @@ namespace XenPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "XendRelocation", DefaultParameterSetName = ComputerNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(XendRelocationConfig))]
-    public sealed class SetXendRelocationCommand : XenCmdlet
+    public sealed class SetXendRelocationCommand : XenHostCmdlet
     {
-        private const string ComputerNameSet = "ComputerName";
-        private const string SessionSet = "Session";
-
-        private readonly List<HostTarget> targets = new List<HostTarget>();
+        private RelocationEdit? edit;
 
         /// <summary>Hosts (names, addresses or ssh_config aliases) to change over an implicit, reused session.</summary>
         [Parameter(ParameterSetName = ComputerNameSet, Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ComputerNameCompleter))]
-        public string[]? ComputerName { get; set; }
-
-        /// <summary>Sessions opened with New-XenSession.</summary>
-        [Parameter(ParameterSetName = SessionSet, Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNullOrEmpty]
-        public XenSession[]? Session { get; set; }
-
-        /// <summary>User and password for implicit sessions that need password authentication.</summary>
-        [Parameter(ParameterSetName = ComputerNameSet)]
-        [Credential]
-        public PSCredential? Credential { get; set; }
+        public override string[]? ComputerName { get; set; }
 
         /// <summary>Switches the relocation server on (-Enabled) or off (-Enabled:$false).</summary>
         [Parameter]
@@ -99,13 +82,9 @@ namespace XenPS.Commands
             }
         }
 
-        /// <inheritdoc/>
-        protected override void ProcessRecord() => AddTargets(targets, ComputerName, Session, Array.Empty<string>());
-
-        /// <inheritdoc/>
+        /// <summary>Works out the edit once (an invalid hosts-allow entry ends the call), then plans it on every host and applies each plan.</summary>
         protected override void EndProcessing()
         {
-            RelocationEdit edit;
             try
             {
                 edit = BuildEdit();
@@ -115,19 +94,15 @@ namespace XenPS.Commands
                 ThrowTerminatingError(NewErrorRecord(e, XenSessionErrorId.InvalidHostsAllowEntry, null));
                 return;
             }
-            var plans = RunOnEach(targets, async (target, ct) =>
-                await RelocationService.PlanAsync(await SessionForAsync(target, Credential, ct).ConfigureAwait(false), Path, edit, ct).ConfigureAwait(false));
-            for (var i = 0; i < targets.Count; i++)
-            {
-                var computer = targets[i].ComputerName;
-                if (plans[i].Error is Exception error)
-                {
-                    WriteError(ToErrorRecord(error, computer));
-                    continue;
-                }
-                Apply(computer, plans[i].Value);
-            }
+            base.EndProcessing();
         }
+
+        /// <summary>The host's plan: its xend-config.sxp read and the edit worked out, nothing written yet.</summary>
+        protected override async Task<object> QueryAsync(XenSession session, string computerName, CancellationToken cancellationToken) =>
+            await RelocationService.PlanAsync(session, Path, edit!, cancellationToken).ConfigureAwait(false);
+
+        /// <summary>Applies one host's plan once confirmed; called on the pipeline thread, in the order the hosts were given.</summary>
+        protected override void WriteAnswer(string computerName, object answer) => Apply(computerName, (RelocationPlan)answer);
 
         private void Apply(string computer, RelocationPlan plan)
         {

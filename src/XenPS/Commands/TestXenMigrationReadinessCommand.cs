@@ -1,7 +1,4 @@
-using XenPS.Core.Model;
 using XenPS.Core.Readiness;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Commands
 {
@@ -27,14 +24,15 @@ namespace XenPS.Commands
         protected override void EndProcessing()
         {
             var destinations = Destinations;
-            var outcomes = RunOnEach(Targets, async (target, ct) =>
+            var candidates = new List<IReadOnlyList<ReadinessReport>>();
+            ForEachHost(async (target, ct) =>
             {
                 var log = new List<string>();
                 XenSession? source = null;
                 XenSessionException? sourceError = null;
                 try
                 {
-                    source = await SessionForAsync(target, Credential, ct).ConfigureAwait(false);
+                    source = await SessionForAsync(target, ct).ConfigureAwait(false);
                 }
                 catch (XenSessionException e)
                 {
@@ -57,19 +55,12 @@ namespace XenPS.Commands
                     return await ReadinessChecker.CheckAsync(request, line => { lock (log) log.Add(line); }, ct).ConfigureAwait(false);
                 })).ConfigureAwait(false);
                 return (ByDestination: byDestination, Log: log);
-            });
-            var candidates = new List<IReadOnlyList<ReadinessReport>>();
-            for (var i = 0; i < Targets.Count; i++)
+            },
+            (target, checkedHost) =>
             {
-                if (outcomes[i].Error is Exception error)
-                {
-                    WriteError(ToErrorRecord(error, Targets[i].ComputerName));
-                    continue;
-                }
-                foreach (var line in outcomes[i].Value.Log) WriteVerbose(line);
-                var byDestination = outcomes[i].Value.ByDestination;
-                candidates.AddRange(Targets[i].Names.Select((_, k) => byDestination.Select(reports => reports[k]).ToArray()));
-            }
+                foreach (var line in checkedHost.Log) WriteVerbose(line);
+                candidates.AddRange(target.Names.Select((_, k) => checkedHost.ByDestination.Select(reports => reports[k]).ToArray()));
+            });
             foreach (var placement in ReadinessPlan.Plan(candidates))
             {
                 if (Quiet) WriteObject(placement.Chosen != null);

@@ -1,7 +1,5 @@
 using System.Collections;
 using System.Management.Automation.Language;
-using XenPS.Core.Remote;
-using XenPS.Core.Sessions;
 
 namespace XenPS.Completers
 {

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation.Language;
-using XenPS.Core.Sessions;
 using XenPS.Core.Toolstacks;
 
 namespace XenPS.Completers

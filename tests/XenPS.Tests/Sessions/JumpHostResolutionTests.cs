@@ -161,6 +161,37 @@ namespace XenPS.Tests.Sessions
             Assert.False(hop.UseSudo);
         }
 
+        [Fact]
+        public void AHopsOptionsAreACopyThatLeavesTheSessionsOptionsAsTheyWere()
+        {
+            var options = new SessionOptions
+            {
+                ComputerName = "dom0-a",
+                UserName = "admin",
+                Port = 2022,
+                Password = "secret",
+                KeyFilePaths = new[] { "/keys/mine" },
+                KeyPassphrase = "phrase",
+                KnownHostsPath = "/kh/known_hosts",
+                AcceptNewHostKey = true,
+                SshConfigPath = "/ssh/config",
+                ConnectTimeout = TimeSpan.FromSeconds(4),
+                CommandTimeout = TimeSpan.FromMinutes(1),
+                MaxCommandOutput = 1 << 20,
+                UseSudo = true,
+                JumpHosts = new[] { "gw" },
+            };
+
+            var hop = options.ForJumpHost(JumpHostSpec.TryParse("xen@gw:2200", out _)!, new[] { "none" });
+
+            Assert.Equal(("gw", "xen", 2200, "none"), (hop.ComputerName, hop.UserName, hop.Port, Assert.Single(hop.JumpHosts!)));
+            Assert.Equal((null, null, null, false), (hop.Password, hop.CommandTimeout, hop.MaxCommandOutput, hop.UseSudo));
+            Assert.Equal(("/keys/mine", "phrase", "/kh/known_hosts", true, "/ssh/config", TimeSpan.FromSeconds(4)),
+                (Assert.Single(hop.KeyFilePaths), hop.KeyPassphrase, hop.KnownHostsPath, hop.AcceptNewHostKey, hop.SshConfigPath, hop.ConnectTimeout));
+            Assert.Equal(("dom0-a", "admin", 2022, "gw", "secret"), (options.ComputerName, options.UserName, options.Port, Assert.Single(options.JumpHosts!), options.Password));
+            Assert.Equal((TimeSpan.FromMinutes(1), 1L << 20, true), (options.CommandTimeout, options.MaxCommandOutput, options.UseSudo));
+        }
+
         [Theory]
         [InlineData("bastion:99999", "port '99999'")]
         [InlineData("root@@bastion", "is not a user name")]
