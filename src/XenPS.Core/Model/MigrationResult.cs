@@ -1,40 +1,5 @@
 namespace XenPS.Core.Model
 {
-    /// <summary>How a migration ended, as far as XenPS could verify it.</summary>
-    public enum MigrationStatus
-    {
-        /// <summary>The toolstack reported success and the domain runs on the destination only.</summary>
-        Succeeded,
-
-        /// <summary>The migration did not happen and the guest is intact where it was: it runs on the source as before.</summary>
-        Failed,
-
-        /// <summary>
-        /// Anything else: the migration is still in progress (a timeout), or the guest is not as it was on the source
-        /// (suspended, paused, shut down, crashed, gone, on both hosts) or a host could not be read; <see cref="MigrationResult.Error"/> says what to check.
-        /// </summary>
-        Unknown,
-    }
-
-    /// <summary>Where a domain was found after its migration.</summary>
-    public enum DomainLocation
-    {
-        /// <summary>Both hosts' domain lists were read, and neither lists the domain under its own name.</summary>
-        Neither,
-
-        /// <summary>Only the source lists it.</summary>
-        Source,
-
-        /// <summary>Only the destination lists it.</summary>
-        Destination,
-
-        /// <summary>Both hosts list it: two copies.</summary>
-        Both,
-
-        /// <summary>A host's domain list could not be read.</summary>
-        Unknown,
-    }
-
     /// <summary>The outcome of one Move-XenDomain.</summary>
     public sealed class MigrationResult
     {
