@@ -28,7 +28,7 @@ namespace XenPS.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Timeout { get; set; }
 
-        /// <summary>Migrates without running Test-XenMigrationReadiness first.</summary>
+        /// <summary>Migrates without running Test-XenMigrationReadiness first (-SkipCheck waives single checks instead).</summary>
         [Parameter]
         public SwitchParameter SkipReadinessCheck { get; set; }
 
@@ -80,6 +80,12 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            if (SkipReadinessCheck && SkipCheck.Length > 0)
+            {
+                ThrowTerminatingError(NewErrorRecord(new ArgumentException(
+                    "Give -SkipCheck or -SkipReadinessCheck, not both: -SkipCheck runs every check and lets the named ones through, -SkipReadinessCheck runs none."),
+                    XenSessionErrorId.SkipCheckConflict, SkipCheck));
+            }
             var guestProbe = NewGuestProbe();
             if (OpenDestination() is not XenSession destination) return;
             var approved = new List<MigrationRequest>();
@@ -107,10 +113,13 @@ namespace XenPS.Commands
                     if (report is { IsReady: false })
                     {
                         var failed = report.Checks.Where(c => c.Status == ReadinessStatus.Fail).ToList();
+                        var unwaivable = failed.Where(c => CheckWaiver.Unwaivable.ContainsKey(c.Id)).Select(c => c.Id).ToList();
                         WriteError(NewErrorRecord(
                             new InvalidOperationException($"{VisibleText.Shorten(name)} cannot move from {source.ComputerName} to {Destination}: " +
                                 string.Join(" ", failed.Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))) +
-                                " Nothing was changed. Fix these, or give -SkipReadinessCheck to migrate anyway."),
+                                " Nothing was changed. " + (unwaivable.Count == 0
+                                    ? $"Fix these, or give -SkipCheck {string.Join(",", failed.Select(c => c.Id))} to let them through as warnings."
+                                    : $"Fix these ({string.Join(", ", unwaivable)} cannot be waived).")),
                             XenSessionErrorId.ReadinessCheckFailed, name));
                         continue;
                     }
@@ -124,6 +133,7 @@ namespace XenPS.Commands
                             SshCommand = SshCommand,
                             MigrationTarget = MigrationTarget,
                             Target = report?.MigrationTarget,
+                            WaivedChecks = report?.WaivedChecks ?? Array.Empty<string>(),
                             Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
                             EstimatedDuration = report?.EstimatedDuration,
                             GuestProbe = guestProbe,
