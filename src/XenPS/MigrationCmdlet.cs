@@ -53,6 +53,20 @@ namespace XenPS
         [ValidateShellText(ShellText.SshCommand)]
         public string? SshCommand { get; set; }
 
+        /// <summary>
+        /// Readiness checks whose failure does not block: they still run, and a failure becomes a warning that says it was waived,
+        /// listed in WaivedChecks. HostsReachable, DomainState, NameFree and SharedStorage cannot be waived.
+        /// </summary>
+        /// <remarks>Strings: the ValidateSet's values are XenPS.Core's constants compiled in as text, as the module's parameters are read before XenPS.Core is loaded.</remarks>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [ValidateSet(ReadinessCheckId.HostsReachable, ReadinessCheckId.ToolstackMatch, ReadinessCheckId.XenVersion, ReadinessCheckId.ToolPaths,
+            ReadinessCheckId.XendRunning, ReadinessCheckId.DomainState, ReadinessCheckId.PciPassthrough, ReadinessCheckId.NameFree,
+            ReadinessCheckId.SharedStorage, ReadinessCheckId.Memory, ReadinessCheckId.Cpu, ReadinessCheckId.Bridges, ReadinessCheckId.Network,
+            ReadinessCheckId.Relocation, ReadinessCheckId.SshTrust, ReadinessCheckId.Bandwidth)]
+        [ValidateWaivableCheck]
+        public string[] SkipCheck { get; set; } = Array.Empty<string>();
+
         /// <summary>User and password for implicit sessions that need password authentication: the sources' and the destination's.</summary>
         [Parameter]
         [Credential]
@@ -103,6 +117,7 @@ namespace XenPS
             MigrationTarget = MigrationTarget,
             RelocationPort = RelocationPort,
             SshCommand = SshCommand,
+            WaivedChecks = SkipCheck,
         };
     }
 }

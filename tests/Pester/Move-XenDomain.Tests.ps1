@@ -194,6 +194,47 @@ Describe 'Move-XenDomain with xm' {
     }
 }
 
+Describe 'Move-XenDomain -SkipCheck: dom0-b lacks sse4a, which dom0-a gives its guests' {
+    BeforeAll {
+        $script:Lab = Start-TestLab -Name pmvwaive -LabProfile readiness/cpu-flags
+        New-XenSession -ComputerName dom0-a, dom0-b -SshConfigPath $Lab.ssh_config | Out-Null
+    }
+    AfterAll {
+        Get-XenSession | Remove-XenSession
+        Stop-TestLab $Lab
+    }
+
+    It 'refuses the move without -SkipCheck, and says which -SkipCheck would let it through' {
+        $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -Confirm:$false -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $result | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ReadinessCheckFailed,*'
+        $failures[0].Exception.Message | Should -BeLike '*`[Cpu`]*give -SkipCheck Cpu to let them through as warnings.'
+        Get-Placement $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-a'
+    }
+
+    It 'refuses -SkipCheck NameFree before anything runs, saying why' {
+        { Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck Cpu, NameFree -Confirm:$false } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,XenPS.Commands.MoveXenDomainCommand' -ExpectedMessage '*NameFree check cannot be waived*two copies of one guest on shared storage corrupt its disks*'
+        Get-Placement $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-a'
+    }
+
+    It 'refuses -SkipCheck with -SkipReadinessCheck, saying to give one of them' {
+        { Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck Cpu -SkipReadinessCheck -Confirm:$false } |
+            Should -Throw -ErrorId 'SkipCheckConflict,XenPS.Commands.MoveXenDomainCommand' -ExpectedMessage 'Give -SkipCheck or -SkipReadinessCheck, not both*'
+        Get-Placement $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-a'
+    }
+
+    It 'moves com-xp1 with -SkipCheck Cpu, and its result lists Cpu as waived' {
+        $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck Cpu -Confirm:$false -ErrorAction Stop
+
+        $result.Status | Should -Be 'Succeeded'
+        $result.VerifiedOnDestination | Should -BeTrue
+        $result.WaivedChecks | Should -Be @('Cpu')
+        Get-Placement $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
+    }
+}
+
 Describe 'Move-XenDomain evacuating a host' {
     BeforeAll {
         $script:Lab = Start-TestLab -Name pmovevac -LabProfile migrate-evacuate

@@ -119,6 +119,62 @@ Describe 'Test-XenMigrationReadiness' {
         }
     }
 
+    Context 'waiving a check with -SkipCheck: dom0-b lacks sse4a, which dom0-a gives its guests' {
+        BeforeAll {
+            $script:Lab = Start-TestLab -Name prwaive -LabProfile readiness/cpu-flags
+            New-XenSession -ComputerName dom0-a, dom0-b -SshConfigPath $Lab.ssh_config | Out-Null
+        }
+        AfterAll {
+            Get-XenSession | Remove-XenSession
+            Stop-TestLab $Lab
+        }
+
+        It 'is not ready without -SkipCheck, and ready with -SkipCheck Cpu, the Cpu check a waived warning that keeps its facts' {
+            $plain = Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b
+            Get-FailedIds $plain | Should -Be @('Cpu')
+            $plain.WaivedChecks | Should -BeNullOrEmpty
+            $failed = $plain.Checks | Where-Object Id -EQ 'Cpu'
+
+            $report = Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck Cpu
+
+            $report.IsReady | Should -BeTrue
+            $report.WaivedChecks | Should -Be @('Cpu')
+            $cpu = $report.Checks | Where-Object Id -EQ 'Cpu'
+            $cpu.Status | Should -Be 'Warning'
+            $cpu.Waived | Should -BeTrue
+            $cpu.Detail | Should -Be "Failed, waived with -SkipCheck Cpu: $($failed.Detail)"
+            $cpu.Detail | Should -BeLike '*lacks 1 CPU feature(s) that dom0-a * gives its guests: sse4a.*'
+            $cpu.Remedy | Should -Be $failed.Remedy
+            @($report.Checks | Where-Object Waived).Count | Should -Be 1
+            ($report | Out-String) | Should -BeLike '*com-xp1: dom0-a -> dom0-b: ready (waived: Cpu)*'
+            Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck cpu -Quiet | Should -BeExactly $true
+        }
+
+        It 'leaves a named check that passes as it is' {
+            $report = Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck Cpu, Memory
+            ($report.Checks | Where-Object Id -EQ 'Memory').Status | Should -Be 'Pass'
+            $report.WaivedChecks | Should -Be @('Cpu')
+        }
+
+        It 'offers exactly the ids of the checks a report holds, in report order, as the values of -SkipCheck' {
+            $ids = (Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b).Checks.Id
+            foreach ($command in 'Test-XenMigrationReadiness', 'Move-XenDomain') {
+                $set = (Get-Command $command).Parameters['SkipCheck'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+                $set.ValidValues | Should -Be $ids
+            }
+        }
+
+        It 'refuses to waive <Id>, saying why' -ForEach @(
+            @{ Id = 'NameFree'; Why = '*two copies of one guest on shared storage corrupt its disks*' }
+            @{ Id = 'HostsReachable'; Why = '*without both hosts*' }
+            @{ Id = 'DomainState'; Why = '*being migrated already*' }
+            @{ Id = 'SharedStorage'; Why = '*a different disk*' }
+        ) {
+            { Test-XenMigrationReadiness -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -SkipCheck Cpu, $Id } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,XenPS.Commands.TestXenMigrationReadinessCommand' -ExpectedMessage "*The $Id check cannot be waived with -SkipCheck: $Why"
+        }
+    }
+
     Context 'each failure makes its own check fail: <Profile>' -ForEach @(
         @{ Profile = 'unshared-storage'; Expected = 'SharedStorage'; Domain = 'com-xp1'; Source = 'dom0-a'; Destination = 'dom0-b' }
         @{ Profile = 'short-memory'; Expected = 'Memory'; Domain = 'com-xp1'; Source = 'dom0-a'; Destination = 'dom0-b' }

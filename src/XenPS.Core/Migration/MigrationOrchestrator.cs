@@ -49,6 +49,7 @@ namespace XenPS.Core.Migration
                 Destination = destination.ComputerName,
                 Toolstack = source.Toolstack,
                 MigrationTarget = request.Target,
+                WaivedChecks = request.WaivedChecks,
                 Live = request.Live,
                 MemoryMB = domain.MemoryMB,
                 StartTime = DateTime.Now,

@@ -31,6 +31,9 @@ namespace XenPS.Core.Migration
         /// <summary>The target already chosen (by the readiness check); null to choose it before the migration starts.</summary>
         public MigrationTarget? Target { get; set; }
 
+        /// <summary>The readiness checks that failed and were waived (<see cref="ReadinessReport.WaivedChecks"/>), for the result.</summary>
+        public IReadOnlyList<string> WaivedChecks { get; set; } = Array.Empty<string>();
+
         /// <summary>xl: the ssh command xl runs to reach the destination (<c>xl migrate -s</c>).</summary>
         public string? SshCommand { get; set; }
 

@@ -71,6 +71,9 @@ namespace XenPS.Core.Model
         /// <summary>The guest's service answered the guest probe after the migration; null without a probe.</summary>
         public bool? GuestAnswersAfter { get; set; }
 
+        /// <summary>The readiness checks that failed and were waived with -SkipCheck before this migration; empty when none was.</summary>
+        public IReadOnlyList<string> WaivedChecks { get; set; } = Array.Empty<string>();
+
         /// <summary>The toolstack's own message when the migration failed.</summary>
         public string? Error { get; set; }
 

@@ -17,6 +17,12 @@ namespace XenPS.Core.Model
         /// <summary>The command or change that fixes a failure or warning; null when there is nothing to do.</summary>
         public string? Remedy { get; set; }
 
+        /// <summary>
+        /// The check failed and -SkipCheck waived it: its <see cref="Status"/> is a warning and its <see cref="Detail"/> says so
+        /// before the measured facts.
+        /// </summary>
+        public bool Waived { get; set; }
+
         public override string ToString() => $"{Id}: {Status}";
     }
 }

@@ -18,6 +18,12 @@ namespace XenPS.Core.Model
         /// <summary>Every check, in a fixed order.</summary>
         public IReadOnlyList<ReadinessCheck> Checks { get; set; } = Array.Empty<ReadinessCheck>();
 
+        /// <summary>The ids of the checks that failed and were waived with -SkipCheck (now warnings), in report order; empty when none was.</summary>
+        /// <summary>The checks the user asked to waive (-SkipCheck), whether they failed or not: a batch that fails one later waives it too.</summary>
+        internal IReadOnlyCollection<string> WaiverRequest { get; set; } = Array.Empty<string>();
+
+        public IReadOnlyList<string> WaivedChecks => Checks.Where(check => check.Waived).Select(check => check.Id).ToList();
+
         /// <summary>
         /// How the source reaches the destination for this migration, as the checks tested it and as Move-XenDomain will use it;
         /// null when none was found (the Network check says why).

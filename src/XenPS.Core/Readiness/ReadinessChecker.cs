@@ -40,6 +40,7 @@ namespace XenPS.Core.Readiness
             {
                 throw new ArgumentException($"The ssh command {sshProblem}.", nameof(request));
             }
+            CheckWaiver.Validate(request.WaivedChecks ?? throw new ArgumentException("The request's WaivedChecks is null; give an empty list to waive none.", nameof(request)));
             var source = ReadinessEndpoint.From(request.Source, request.SourceError, request.SourceName);
             var destination = ReadinessEndpoint.From(request.Destination, request.DestinationError, request.DestinationName);
             return new ReadinessRun(source, destination, request, log).RunAsync(cancellationToken);

@@ -97,7 +97,7 @@ namespace XenPS.Core.Readiness
             public bool CanTake(ReadinessReport report) =>
                 !names.Contains(report.Domain)
                 && report.Checks.All(c => c.Status != ReadinessStatus.Fail || c.Id == ReadinessCheckId.Memory)
-                && Fit(report) is { Fits: true };
+                && (Fit(report) is { Fits: true } || report.WaiverRequest.Contains(ReadinessCheckId.Memory, StringComparer.OrdinalIgnoreCase));
 
             public long RemainderAfter(ReadinessReport report) => Fit(report)?.RemainingMB ?? long.MinValue;
 
@@ -132,8 +132,9 @@ namespace XenPS.Core.Readiness
             private MemoryFit? Fit(ReadinessReport report) =>
                 report.Memory is null || last is null ? report.Memory : report.Memory.After(last, counted.ToArray());
 
+            /// <summary>Puts <paramref name="check"/> in place of the report's check of that id, waived when the report's request waives it.</summary>
             private static void Replace(ReadinessReport report, ReadinessCheck check) =>
-                report.Checks = report.Checks.Select(c => c.Id == check.Id ? check : c).ToArray();
+                report.Checks = report.Checks.Select(c => c.Id == check.Id ? CheckWaiver.For(report, check) : c).ToArray();
         }
     }
 }

@@ -44,5 +44,11 @@ namespace XenPS.Core.Readiness
 
         /// <summary>Also time a bounded transfer between the two dom0s and estimate each migration's duration.</summary>
         public bool MeasureBandwidth { get; set; }
+
+        /// <summary>
+        /// The ids of checks whose failure does not block (-SkipCheck): they still run, and a failure becomes a waived warning
+        /// (see <see cref="CheckWaiver"/>). <see cref="CheckWaiver.Unwaivable"/> checks may not be named.
+        /// </summary>
+        public IReadOnlyCollection<string> WaivedChecks { get; set; } = Array.Empty<string>();
     }
 }

@@ -198,7 +198,7 @@ namespace XenPS.Core.Readiness
                 Domain = name,
                 Source = source.Name,
                 Destination = destination.Name,
-                Checks = new[]
+                Checks = CheckWaiver.Apply(new[]
                 {
                     HostChecks.HostsReachable(s, d, source.IsSameHostAs(destination)),
                     HostChecks.ToolstackMatch(s, d),
@@ -216,7 +216,8 @@ namespace XenPS.Core.Readiness
                     LinkChecks.Relocation(s, d, sourceFqdn, link),
                     LinkChecks.SshTrust(s, d, link),
                     LinkChecks.Bandwidth(settings.MeasureBandwidth, s, d, link, domain),
-                },
+                }, settings.WaivedChecks),
+                WaiverRequest = settings.WaivedChecks,
                 MigrationTarget = link.Target?.Target,
                 Memory = MemoryCheck.Fit(name, s, domain, d),
                 EstimatedDuration = LinkChecks.EstimatedDuration(domain, link),

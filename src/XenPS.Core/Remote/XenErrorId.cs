@@ -136,6 +136,8 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId RelocationOpenToEveryone = new XenErrorId(nameof(RelocationOpenToEveryone), XenErrorKind.SecurityError);
         public static readonly XenErrorId ReadinessCheckFailed = new XenErrorId(nameof(ReadinessCheckFailed), XenErrorKind.ResourceUnavailable);
         public static readonly XenErrorId ReadinessCheckNeeded = new XenErrorId(nameof(ReadinessCheckNeeded), XenErrorKind.InvalidArgument);
+        public static readonly XenErrorId CheckNotWaivable = new XenErrorId(nameof(CheckNotWaivable), XenErrorKind.InvalidArgument);
+        public static readonly XenErrorId SkipCheckConflict = new XenErrorId(nameof(SkipCheckConflict), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId GuestProbeNeedsOneDomain = new XenErrorId(nameof(GuestProbeNeedsOneDomain), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId InvalidGuestProbe = new XenErrorId(nameof(InvalidGuestProbe), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId MigrationFailed = new XenErrorId(nameof(MigrationFailed), XenErrorKind.InvalidResult);

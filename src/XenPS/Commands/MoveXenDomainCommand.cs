@@ -25,7 +25,7 @@ namespace XenPS.Commands
         [ValidateRange(1, int.MaxValue)]
         public int Timeout { get; set; }
 
-        /// <summary>Migrates without running Test-XenMigrationReadiness first.</summary>
+        /// <summary>Migrates without running Test-XenMigrationReadiness first (-SkipCheck waives single checks instead).</summary>
         [Parameter]
         public SwitchParameter SkipReadinessCheck { get; set; }
 
@@ -77,6 +77,12 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
+            if (SkipReadinessCheck && SkipCheck.Length > 0)
+            {
+                ThrowTerminatingError(NewErrorRecord(new ArgumentException(
+                    "Give -SkipCheck or -SkipReadinessCheck, not both: -SkipCheck runs every check and lets the named ones through, -SkipReadinessCheck runs none."),
+                    XenSessionErrorId.SkipCheckConflict, SkipCheck));
+            }
             var guestProbe = NewGuestProbe();
             if (Destinations.Count > 1 && SkipReadinessCheck)
             {
@@ -123,6 +129,7 @@ namespace XenPS.Commands
                     SshCommand = SshCommand,
                     MigrationTarget = MigrationTarget,
                     Target = report?.MigrationTarget,
+                    WaivedChecks = report?.WaivedChecks ?? Array.Empty<string>(),
                     Timeout = Timeout == 0 ? (TimeSpan?)null : TimeSpan.FromSeconds(Timeout),
                     EstimatedDuration = report?.EstimatedDuration,
                     GuestProbe = guestProbe,
@@ -160,6 +167,17 @@ namespace XenPS.Commands
             return $"Migrate {approved.Count} domain(s) over {string.Join(", ", Destinations)}:" + Environment.NewLine + string.Join(Environment.NewLine, lines);
         }
 
+        /// <summary>What lets a refused domain through: fixing its failed checks, and -SkipCheck for those that may be waived.</summary>
+        private static string Advice(Placement refused)
+        {
+            var failed = refused.Candidates.SelectMany(r => r.Checks).Where(c => c.Status == ReadinessStatus.Fail).Select(c => c.Id).Distinct().ToList();
+            var unwaivable = failed.Where(CheckWaiver.Unwaivable.ContainsKey).ToList();
+            var other = refused.Candidates.Count > 1 ? ", or give another -Destination" : "";
+            return unwaivable.Count == 0
+                ? $"Fix these{other}, or give -SkipCheck {string.Join(",", failed)} to let them through as warnings."
+                : $"Fix these{other} ({string.Join(", ", unwaivable)} cannot be waived).";
+        }
+
         /// <summary>Why a domain cannot move: each destination's failed checks with their remedies.</summary>
         private string NotReady(Placement refused, string source)
         {
@@ -168,7 +186,7 @@ namespace XenPS.Commands
                 string.Join(" ", report.Checks.Where(c => c.Status == ReadinessStatus.Fail).Select(c => $"[{c.Id}] {c.Detail}" + (c.Remedy is null ? "" : $" Remedy: {c.Remedy}"))));
             var where = refused.Candidates.Count > 1 ? $"any of {string.Join(", ", refused.Candidates.Select(r => r.Destination))}" : refused.Candidates[0].Destination;
             return $"{VisibleText.Shorten(refused.Domain)} cannot move from {source} to {where}: {string.Join(" ", reasons)} Nothing was changed. " +
-                (refused.Candidates.Count > 1 ? "Fix these, or give another -Destination." : "Fix these, or give -SkipReadinessCheck to migrate anyway.");
+                Advice(refused);
         }
 
         /// <summary>Ctrl+C: stops waiting, and says for each migration under way that it goes on on its source, and how to follow it.</summary>

@@ -45,6 +45,23 @@ namespace XenPS.Tests.Readiness
         }
 
         [Fact]
+        public void AMemoryCheckWaivedWithSkipCheckStaysAWarningInTheBatch()
+        {
+            var g1 = Report("g1", "dom0-b", 300, 510);
+            var g2 = Report("g2", "dom0-b", 300, 510);
+            g2.WaiverRequest = new[] { "memory" };
+
+            ReadinessPlan.CountTogether(new[] { g1, g2 });
+
+            var memory = Check(g2, ReadinessCheckId.Memory);
+            Assert.True(g2.IsReady);
+            Assert.Equal(ReadinessStatus.Warning, memory.Status);
+            Assert.True(memory.Waived);
+            Assert.Contains("90 MiB are missing for g2.", memory.Detail);
+            Assert.Equal(new[] { ReadinessCheckId.Memory }, g2.WaivedChecks);
+        }
+
+        [Fact]
         public void EachReportShowsItsShareAndWhatIsLeftAfterIt()
         {
             var reports = new[] { Report("g1", "dom0-b", 100, 510), Report("g2", "dom0-b", 150, 510), Report("g3", "dom0-b", 200, 510) };
