@@ -31,6 +31,9 @@ namespace XenPS.Core.Migration
         /// <summary>The target already chosen (by the readiness check); null to choose it before the migration starts.</summary>
         public MigrationTarget? Target { get; set; }
 
+        /// <summary>The domain's UUID, set by the migration once it has found the domain on the source; null before.</summary>
+        public string? DomainUuid { get; set; }
+
         /// <summary>xl: the ssh command xl runs to reach the destination (<c>xl migrate -s</c>).</summary>
         public string? SshCommand { get; set; }
 
