@@ -20,6 +20,7 @@
         'Set-XendRelocation'
         'Test-XenMigrationReadiness'
         'Move-XenDomain'
+        'Get-XenMigrationHistory'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -192,12 +192,18 @@ function Invoke-PesterRun {
     $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester was restored but $pester is missing." }
     $env:XENPS_MODULE = $ModulePath
+    # The tests' migrations go to a journal of their own (XDG_DATA_HOME/XenPS), never to the journal of whoever runs them.
+    $userData = $env:XDG_DATA_HOME
+    $env:XDG_DATA_HOME = Join-Path (Split-Path $ResultPath) 'data'
     Push-Location $Root
     try {
         & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-PesterTests.ps1') `
             -PesterPath $pester -TestPath $TestPath -ResultPath $ResultPath | Out-Host
     }
-    finally { Pop-Location }
+    finally {
+        Pop-Location
+        $env:XDG_DATA_HOME = $userData
+    }
     if (Test-Path $ResultPath) { return Get-Content -Raw $ResultPath | ConvertFrom-Json }
     Write-Host "Pester produced no result file ($ResultPath): counted as one failure."
     [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }

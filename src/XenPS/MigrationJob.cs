@@ -52,6 +52,8 @@ namespace XenPS
             Output.Add(PSObject.AsPSObject(result.Result));
         }
 
+        void IMigrationEventHandler.OnWarning(MigrationWarningEvent warning) => Warning.Add(new WarningRecord(warning.Message));
+
         /// <summary>Stops waiting for the migrations; a migration under way goes on on its host, as a warning of the job says.</summary>
         public override void StopJob()
         {

@@ -7,6 +7,9 @@ namespace XenPS.Core.Migration
     /// Runs approved migrations, at most a throttle limit at once, and reports each one's progress, log lines, and its result
     /// or error as <see cref="MigrationEvent"/>s. Whatever one migration throws ends that migration only: it becomes an error
     /// event for its domain after a completed progress event, so the batch itself never faults and every progress bar ends.
+    /// Each migration is recorded in the <see cref="Journal"/>: a line when it starts, and one when it ends (with its result, its
+    /// error, or that the caller stopped watching), written before the migration's last events; a journal that cannot be written
+    /// gives a warning event, never an error.
     /// </summary>
     public sealed class MigrationBatch
     {
@@ -18,6 +21,7 @@ namespace XenPS.Core.Migration
         public MigrationBatch(IEnumerable<MigrationRequest> requests, int throttleLimit)
             : this(requests, throttleLimit, MigrationOrchestrator.MigrateAsync)
         {
+            Journal = MigrationJournal.ForCurrentUser();
         }
 
         /// <summary>A batch that runs each request through <paramref name="migrate"/>, which gets the request, progress and log callbacks, and the cancellation.</summary>
@@ -30,6 +34,12 @@ namespace XenPS.Core.Migration
             this.migrate = migrate;
         }
 
+        /// <summary>
+        /// Where each migration is recorded: the current user's journal for a batch of <see cref="MigrationOrchestrator.MigrateAsync"/>
+        /// (its path is taken when the batch is made), none by default for a batch of another migrate function; null records nothing.
+        /// </summary>
+        public MigrationJournal? Journal { get; set; }
+
         /// <summary>The migrations whose toolstack command runs now: whoever stops watching tells the user about these.</summary>
         public StartedMigrations Started { get; } = new StartedMigrations();
 
@@ -41,7 +51,8 @@ namespace XenPS.Core.Migration
         public Task RunAsync(Action<MigrationEvent> emit, CancellationToken cancellationToken)
         {
             var gate = new SemaphoreSlim(throttleLimit);
-            return Task.WhenAll(requests.Select((request, index) => Task.Run(() => RunOneAsync(index, request, gate, emit, cancellationToken))));
+            var recorder = Journal is null ? null : new MigrationJournalRecorder(Journal);
+            return Task.WhenAll(requests.Select((request, index) => Task.Run(() => RunOneAsync(index, request, gate, recorder, emit, cancellationToken))));
         }
 
         /// <summary>
@@ -56,20 +67,34 @@ namespace XenPS.Core.Migration
             return events.GetConsumingEnumerable(cancellationToken);
         }
 
-        private async Task RunOneAsync(int index, MigrationRequest request, SemaphoreSlim gate, Action<MigrationEvent> emit, CancellationToken cancellationToken)
+        private async Task RunOneAsync(int index, MigrationRequest request, SemaphoreSlim gate, MigrationJournalRecorder? recorder, Action<MigrationEvent> emit,
+            CancellationToken cancellationToken)
         {
             var domain = request.Domain;
             StartedMigration? underWay = null;
+            JournalledMigration? journalled = null;
+            var ended = false;
             request.Started = migration => Started.Add(underWay = migration);
+            void Warn(string? warning)
+            {
+                if (warning != null) emit(new MigrationWarningEvent(index, domain, warning));
+            }
             try
             {
                 await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
+                    if (recorder != null)
+                    {
+                        journalled = recorder.Start(request, out var warning);
+                        Warn(warning);
+                    }
                     var result = await migrate(request,
                         progress => emit(new MigrationProgressEvent(index, domain, progress.PercentComplete, progress.Status)),
                         line => emit(new MigrationLogEvent(index, domain, line)),
                         cancellationToken).ConfigureAwait(false);
+                    Warn(recorder?.Ended(journalled, request, result));
+                    ended = true;
                     emit(new MigrationProgressEvent(index, domain, 100, result.Status.ToString(), Completed: true));
                     emit(new MigrationResultEvent(index, domain, result));
                 }
@@ -81,10 +106,12 @@ namespace XenPS.Core.Migration
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // The caller stopped watching and has been told what goes on; nothing more is reported to it.
+                // The caller stopped watching and has been told what goes on; nothing more is reported to it, but the journal says so.
+                if (!ended) recorder?.Stopped(journalled, request, underWay);
             }
             catch (Exception e)
             {
+                if (!ended) Warn(recorder?.Failed(journalled, request, e, underWay != null));
                 emit(new MigrationProgressEvent(index, domain, 100, "Failed", Completed: true));
                 emit(new MigrationErrorEvent(index, domain, e));
             }

@@ -21,6 +21,8 @@ namespace XenPS.Core.Migration
         void OnError(MigrationErrorEvent error);
 
         void OnResult(MigrationResultEvent result);
+
+        void OnWarning(MigrationWarningEvent warning);
     }
 
     /// <summary>How far a migration is; <paramref name="Completed"/> marks its last progress event, whether it ended with a result or an error.</summary>
@@ -45,5 +47,11 @@ namespace XenPS.Core.Migration
     public sealed record MigrationResultEvent(int Index, string Domain, MigrationResult Result) : MigrationEvent(Index, Domain)
     {
         public override void Accept(IMigrationEventHandler handler) => handler.OnResult(this);
+    }
+
+    /// <summary>Something the user should know that does not change the migration's outcome, such as a migration journal that could not be written.</summary>
+    public sealed record MigrationWarningEvent(int Index, string Domain, string Message) : MigrationEvent(Index, Domain)
+    {
+        public override void Accept(IMigrationEventHandler handler) => handler.OnWarning(this);
     }
 }

@@ -33,6 +33,7 @@ namespace XenPS.Core.Migration
             var domain = XenDomain.Find(domains.Result, request.Domain)
                 ?? throw new XenSessionException(XenSessionErrorId.DomainNotFound,
                     $"No domain named '{VisibleText.Shorten(request.Domain)}' on {source.ComputerName}. Run 'Get-XenDomain -ComputerName {source.ComputerName}' to list its domains.");
+            request.DomainUuid = domain.Uuid;
             if (domain.State == XenDomainState.Migrating)
             {
                 throw new XenSessionException(XenSessionErrorId.MigrationInProgress,

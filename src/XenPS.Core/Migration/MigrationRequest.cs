@@ -34,6 +34,9 @@ namespace XenPS.Core.Migration
         /// <summary>The readiness checks that failed and were waived (<see cref="ReadinessReport.WaivedChecks"/>), for the result.</summary>
         public IReadOnlyList<string> WaivedChecks { get; set; } = Array.Empty<string>();
 
+        /// <summary>The domain's UUID, set by the migration once it has found the domain on the source; null before.</summary>
+        public string? DomainUuid { get; set; }
+
         /// <summary>xl: the ssh command xl runs to reach the destination (<c>xl migrate -s</c>).</summary>
         public string? SshCommand { get; set; }
 

@@ -143,6 +143,12 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId MigrationFailed = new XenErrorId(nameof(MigrationFailed), XenErrorKind.InvalidResult);
         public static readonly XenErrorId MigrationOutcomeUnknown = new XenErrorId(nameof(MigrationOutcomeUnknown), XenErrorKind.InvalidResult);
 
+        /// <summary>Get-XenMigrationHistory -Path names no file.</summary>
+        public static readonly XenErrorId JournalNotFound = new XenErrorId(nameof(JournalNotFound), XenErrorKind.ObjectNotFound);
+
+        /// <summary>The migration journal exists but cannot be read (no permission, held by another process too long, not a file).</summary>
+        public static readonly XenErrorId JournalUnreadable = new XenErrorId(nameof(JournalUnreadable), XenErrorKind.ResourceUnavailable);
+
         /// <summary>A migration job's own failure, which has no more precise category than the exception that ended it.</summary>
         public static readonly XenErrorId MigrationJobFailed = new XenErrorId(nameof(MigrationJobFailed), XenErrorKind.NotSpecified);
     }

@@ -85,6 +85,12 @@ namespace XenPS.Core.Sessions
 
         public bool IsDisposed => disposed;
 
+        /// <summary>
+        /// What must never be written down about this connection: its password, key passphrase and key file paths, and those of its jump
+        /// hosts (the migration journal cuts them out of what it records).
+        /// </summary>
+        internal IEnumerable<string> Secrets => target is null ? Enumerable.Empty<string>() : SecretsOf(target);
+
         /// <summary>True while the SSH connection (and every jump host's) is up. A dropped connection is opened again by the next command.</summary>
         public bool IsConnected => !disposed && connection?.IsUp == true;
 
@@ -169,6 +175,11 @@ namespace XenPS.Core.Sessions
             result.ExitCode != 0 && SudoPasswordPrompts.Any(p => result.Stderr.IndexOf(p, StringComparison.Ordinal) >= 0);
 
         private string Endpoint => $"{HostName}:{Port}";
+
+        private static IEnumerable<string> SecretsOf(ConnectionTarget target) =>
+            new[] { target.Password, target.KeyPassphrase }.Concat(target.KeyFiles.Select(k => k.Path))
+                .Where(s => !string.IsNullOrEmpty(s)).Select(s => s!)
+                .Concat(target.JumpHosts.SelectMany(SecretsOf));
 
         private static string EndpointOf(ConnectionTarget target) => $"{target.HostName}:{target.Port}";
 

@@ -63,6 +63,9 @@ namespace XenPS.Core.Sessions
         /// <summary>The detection the toolstack facts come from (with the info lines).</summary>
         public ToolstackDetection Detection => detection;
 
+        /// <summary>The session's password, key passphrase and key file paths (and its jump hosts'): what a record of its work must leave out.</summary>
+        internal IEnumerable<string> Secrets => shell?.Secrets ?? Enumerable.Empty<string>();
+
         /// <summary><c>user@host:port</c> as connected to, with the jump hosts' after <c>via</c>: the registry reuses a session for the same key.</summary>
         internal string ConnectionKey => shell.ConnectionKey;
 

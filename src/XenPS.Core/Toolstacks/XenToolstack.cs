@@ -74,17 +74,7 @@ namespace XenPS.Core.Toolstacks
     }
 
     /// <summary>The domains of a host and the warnings about what its toolstack printed.</summary>
-    public sealed class DomainList
-    {
-        public DomainList(IReadOnlyList<XenDomain> domains, IReadOnlyList<string> warnings)
-        {
-            Domains = domains;
-            Warnings = warnings;
-        }
-
-        public IReadOnlyList<XenDomain> Domains { get; }
-
-        /// <summary>Lines of the output that belong to no domain, each a sentence naming the host; control characters escaped.</summary>
-        public IReadOnlyList<string> Warnings { get; }
-    }
+    /// <param name="Domains">Every domain on the host, dom0 included.</param>
+    /// <param name="Warnings">Lines of the output that belong to no domain, each a sentence naming the host; control characters escaped.</param>
+    public sealed record DomainList(IReadOnlyList<XenDomain> Domains, IReadOnlyList<string> Warnings);
 }

@@ -323,6 +323,8 @@ namespace XenPS.Commands
             public void OnError(MigrationErrorEvent error) => cmdlet.WriteError(cmdlet.ToErrorRecord(error.Exception, error.Domain));
 
             public void OnResult(MigrationResultEvent result) => cmdlet.Finish(result.Result, requests[result.Index].Destination);
+
+            public void OnWarning(MigrationWarningEvent warning) => cmdlet.WriteWarning(warning.Message);
         }
     }
 }
