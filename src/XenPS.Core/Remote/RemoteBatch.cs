@@ -30,11 +30,11 @@ namespace XenPS.Core.Remote
             var index = names.Count;
             names.Add(name);
             commands.Add(command);
-            script.Append("printf '\\n%s\\n' '").Append(Begin(index)).Append("'; ")
-                  .Append("printf '\\n%s\\n' '").Append(Begin(index)).Append("' >&2; ")
-                  .Append("{ ").Append(command).Append("\n}; ")
-                  .Append("printf '\\n%s:%s\\n' '").Append(End(index)).Append("' \"$?\"; ")
-                  .Append("printf '\\n%s\\n' '").Append(End(index)).Append("' >&2\n");
+            // Each section opens and closes its frame on both streams; the closing frame on stdout carries the exit status.
+            script.Append(
+                $"printf '\\n%s\\n' '{Begin(index)}'; printf '\\n%s\\n' '{Begin(index)}' >&2; " +
+                $"{{ {command}\n}}; " +
+                $"printf '\\n%s:%s\\n' '{End(index)}' \"$?\"; printf '\\n%s\\n' '{End(index)}' >&2\n");
             return this;
         }
 
