@@ -335,11 +335,22 @@ def _disk_paths(dom):
             yield disk["dev"].partition(":")[0], target
 
 
+def need_memory_mb(dom):
+    """libxl_domain_need_memory as xl's freemem() asks it of the hypervisor (libxl_mem.c
+    libxl__domain_need_memory_calculate): the memory, the paging memory of libxl_create.c
+    libxl__get_required_paging_memory (4 KiB per MiB of maxmem and 1 MiB per vCPU, on x86), and 1 MiB for a PV
+    guest or 2 MiB for HVM, the whole rounded up to 2 MiB. The lab's hosts set dom0_mem=, so autoballoon
+    "auto" is off and nothing is ballooned."""
+    maxmem = max(dom.get("maxmem") or dom["memory"], dom["memory"])
+    need_kb = dom["memory"] * 1024 + 4 * (256 * dom.get("vcpus", 1) + maxmem) + (1024 if dom.get("type", "pv") == "pv" else 2048)
+    return (need_kb + 2047) // 2048 * 2
+
+
 def _create_incoming(dom):
     """create_domain for an incoming stream: xl's memory check, libxl's disk check, then the paused
     NAME--incoming domain. Returns its domid, or prints what xl and libxl print and returns None."""
     with hoststate.updating() as state:
-        if hoststate.free_memory_mb(state) < dom["memory"]:
+        if hoststate.free_memory_mb(state) < need_memory_mb(dom):
             _say("failed to free memory for the domain")
             return None
         incoming = dom["name"] + "--incoming"
