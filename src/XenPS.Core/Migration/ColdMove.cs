@@ -50,8 +50,7 @@ namespace XenPS.Core.Migration
                     $"The configuration file '{VisibleText.Shorten(configFile)}' {problem}. Give the path of the domain's configuration file on {host}, e.g. {DomainConfigPath.Folder}NAME.cfg.");
             }
             var toolstack = source.Toolstack.Implementation();
-            var dryRun = toolstack.ConfigDryRun(configFile, out var why) ?? throw new XenSessionException(XenSessionErrorId.ColdMoveNotSupported,
-                $"{VisibleText.Shorten(name)} cannot be moved cold from {host}: {why}. Nothing was changed.");
+            var dryRun = toolstack.ConfigDryRun(configFile);
             var sections = await new RemoteBatch().Add("env", XenToolstack.PathPrefix)
                 .Add("mode", RemoteScripts.Call(Script, "xenps_config_mode", configFile))
                 .Add("config", RemoteFile.ReadCommand(configFile))
@@ -79,10 +78,11 @@ namespace XenPS.Core.Migration
             }
             var listed = DomainListing.Read(toolstack, sections, host);
             if (listed.Domains is null) throw new XenSessionException(XenSessionErrorId.ProbeFailed, $"{listed.Error} Nothing was changed.");
-            if (XenDomain.Find(listed.Domains, name) is XenDomain running)
+            if (XenDomain.Find(listed.Domains, name) is XenDomain listedDomain)
             {
-                throw new XenSessionException(XenSessionErrorId.DomainRunning,
-                    $"{host} lists {VisibleText.Shorten(running.Name)}{(running.Id is int id ? $" (id {id})" : "")}: a cold move is for a guest that does not run. Shut it down first ('{toolstack.Command} shutdown {ShellQuote.AsTyped(name)}'), or move it live without -ConfigFile. Nothing was changed.");
+                throw new XenSessionException(XenSessionErrorId.DomainRunning, listedDomain.Id is int id
+                    ? $"{host} runs {VisibleText.Shorten(listedDomain.Name)} (id {id}): a cold move is for a guest that does not run. Shut it down first ('{toolstack.Command} shutdown {ShellQuote.AsTyped(name)}'), or move it live without -ConfigFile. Nothing was changed."
+                    : $"{host} lists {VisibleText.Shorten(listedDomain.Name)} without an id: its toolstack manages that domain itself (xm new), so {configFile} is not the only thing that starts it there, and XenPS does not move a managed domain. Nothing was changed.");
             }
             return new ColdMoveSource(source, name, configFile, config, modeText, domain);
         }

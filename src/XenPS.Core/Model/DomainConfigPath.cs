@@ -2,7 +2,7 @@ namespace XenPS.Core.Model
 {
     /// <summary>
     /// The rule for the path of a domain's configuration file that a cold move copies: absolute, under /etc/xen, no line break
-    /// or other control character, no '.', '..' or empty segment, and neither a toolstack's own settings nor a file of
+    /// or other control character, no quote or backslash, no '.', '..' or empty segment, and neither a toolstack's own settings nor a file of
     /// /etc/xen/auto (which xendomains starts at boot whatever its name, so renaming it there would not retire it).
     /// </summary>
     public static class DomainConfigPath
@@ -23,6 +23,7 @@ namespace XenPS.Core.Model
             if (path!.Length > MaxLength) return $"is longer than {MaxLength} characters";
             if (path.Any(c => char.IsControl(c))) return "holds a line break or another control character";
             if (!path.StartsWith("/", StringComparison.Ordinal)) return "is not an absolute path";
+            if (path.IndexOfAny(new[] { '\'', '\\' }) >= 0) return "holds a quote or a backslash, which xm pastes into Python code as it loads the file (opts.py: xm_file = '...')";
             if (!path.StartsWith(Folder, StringComparison.Ordinal)) return $"is not under {Folder}, where the toolstacks keep domain configurations";
             var segments = path.Substring(Folder.Length).Split('/');
             if (segments.Any(s => s.Length == 0 || s == "." || s == "..")) return "has an empty, '.' or '..' segment, or ends with '/'";

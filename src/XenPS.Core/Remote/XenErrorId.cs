@@ -141,7 +141,6 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId MigrationFailed = new XenErrorId(nameof(MigrationFailed), XenErrorKind.InvalidResult);
         public static readonly XenErrorId MigrationOutcomeUnknown = new XenErrorId(nameof(MigrationOutcomeUnknown), XenErrorKind.InvalidResult);
         public static readonly XenErrorId ConfigFileInvalid = new XenErrorId(nameof(ConfigFileInvalid), XenErrorKind.InvalidArgument);
-        public static readonly XenErrorId ColdMoveNotSupported = new XenErrorId(nameof(ColdMoveNotSupported), XenErrorKind.NotImplemented);
         public static readonly XenErrorId DomainRunning = new XenErrorId(nameof(DomainRunning), XenErrorKind.ResourceBusy);
         public static readonly XenErrorId ConfigFileExists = new XenErrorId(nameof(ConfigFileExists), XenErrorKind.ResourceBusy);
         public static readonly XenErrorId ColdMoveFailed = new XenErrorId(nameof(ColdMoveFailed), XenErrorKind.WriteError);

@@ -76,11 +76,8 @@ namespace XenPS.Core.Toolstacks
         /// <summary>The command that shrinks dom0, without its size: <c>xl mem-set 0</c>, <c>xm mem-set Domain-0</c>.</summary>
         string ShrinkDom0Command { get; }
 
-        /// <summary>
-        /// The command that reads the domain configuration file <paramref name="path"/> and prints the domain it describes without
-        /// starting it, as words; null, with <paramref name="why"/>, where the toolstack has no such command XenPS can read.
-        /// </summary>
-        string[]? ConfigDryRun(string path, out string why);
+        /// <summary>The command that reads the domain configuration file <paramref name="path"/> and prints the domain it describes without starting it, as words.</summary>
+        string[] ConfigDryRun(string path);
 
         /// <summary>The domain that the output of <see cref="ConfigDryRun"/> describes (no domain id: it does not run); throws XenParseException.</summary>
         XenDomain ParseConfigDryRun(string stdout, string computerName);

@@ -51,7 +51,7 @@ namespace XenPS.Core.Toolstacks
 
         public abstract string? ResumeCommand(string xenVersion, string name, out string why);
 
-        public abstract string[]? ConfigDryRun(string path, out string why);
+        public abstract string[] ConfigDryRun(string path);
 
         public abstract XenDomain ParseConfigDryRun(string stdout, string computerName);
 

@@ -107,11 +107,7 @@ namespace XenPS.Core.Toolstacks
         /// create_domain, <c>dryrun_only</c>). The file is given with <c>-f</c>, because main_create takes a bare argument
         /// holding '=' for a line of extra configuration.
         /// </summary>
-        public override string[]? ConfigDryRun(string path, out string why)
-        {
-            why = "";
-            return new[] { "xl", "create", "-n", "-f", path };
-        }
+        public override string[] ConfigDryRun(string path) => new[] { "xl", "create", "-n", "-f", path };
 
         public override XenDomain ParseConfigDryRun(string stdout, string computerName) => XlDomainParser.ParseConfig(stdout, computerName);
 

@@ -79,19 +79,13 @@ namespace XenPS.Core.Toolstacks
         }
 
         /// <summary>
-        /// None: xm runs a configuration file as Python (<c>xm create</c> execs it), so its dry run executes the file's code on
-        /// the dom0; and a domain that xend manages (<c>xm new</c>) keeps its configuration in xend's store, which only
-        /// <c>xm delete</c> removes. XenPS moves neither without a way to check the copy.
+        /// <c>xm create --quiet --dryrun -f PATH</c>: xm runs the file as its Python configuration script, as it does to start
+        /// the domain, and prints the <c>(vm ...)</c> SXP it would send to xend (create.py <c>make_config</c>, dryrun);
+        /// <c>--quiet</c> keeps its "Using config file" line off the output.
         /// </summary>
-        public override string[]? ConfigDryRun(string path, out string why)
-        {
-            why = "xm runs a domain configuration file as Python code ('xm create' executes it), so XenPS cannot read its disks and bridges without running it; " +
-                "copy the file to the destination, check it there with 'xm create --dryrun', start it there, and rename it on the source";
-            return null;
-        }
+        public override string[] ConfigDryRun(string path) => new[] { "xm", "create", "--quiet", "--dryrun", "-f", path };
 
-        public override XenDomain ParseConfigDryRun(string stdout, string computerName) =>
-            throw new XenParseException("xm has no configuration dry run that XenPS reads.");
+        public override XenDomain ParseConfigDryRun(string stdout, string computerName) => XmDomainParser.ParseConfig(stdout, computerName);
 
         public override string[] CreateFromConfig(string path) => new[] { "xm", "create", "-f", path };
     }

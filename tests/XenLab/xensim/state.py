@@ -261,8 +261,6 @@ def from_profile(entry, created=None):
                            % (where, ", ".join(unknown), " or ".join(toolstacks)))
     host["domains"] = [_domain(d, host, i, created) for i, d in enumerate(domains)]
     _validate_domains(host["domains"], name)
-    if entry.get("halted") and "xl" not in toolstacks:
-        raise ProfileError("%s: halted guests (config files for xl create) are simulated on xl hosts only" % where)
     halted = [d["name"] for d in halted_domains(entry, host, created)]
     if len(set(halted)) != len(halted):
         raise ProfileError("%s: two halted guests have one name" % where)
@@ -277,7 +275,7 @@ def from_profile(entry, created=None):
 
 def halted_domains(entry, host, created=None):
     """The halted guests of a host's profile entry (key `halted`, entries like `domains` without a domid or state):
-    each exists only as its config file /etc/xen/NAME.cfg, which `xl create` starts."""
+    each exists only as its config file /etc/xen/NAME.cfg, which `xl create` and `xm create` start."""
     created = time.time() if created is None else created
     return [config_domain(d, host, created, i) for i, d in enumerate(entry.get("halted", []))]
 

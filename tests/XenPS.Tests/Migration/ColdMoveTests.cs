@@ -48,6 +48,8 @@ namespace XenPS.Tests.Migration
         [InlineData("/etc/xen/guests/", "ends with '/'")]
         [InlineData("/etc/xen/cold.cfg\n; touch /tmp/x", "line break")]
         [InlineData("/etc/xen/cold\r.cfg", "control character")]
+        [InlineData("/etc/xen/it's.cfg", "quote")]
+        [InlineData("/etc/xen/a\\b.cfg", "backslash")]
         [InlineData("/etc/xen/auto/cold.cfg", "xendomains starts at boot")]
         [InlineData("/etc/xen/scripts/vif-bridge", "scripts")]
         [InlineData("/etc/xen/xend-config.sxp", "own settings")]
@@ -71,22 +73,29 @@ namespace XenPS.Tests.Migration
             var xl = Toolstack.Xl.Implementation();
             const string path = "/etc/xen/a=b;$(touch x).cfg";
 
-            Assert.Equal(new[] { "xl", "create", "-n", "-f", path }, xl.ConfigDryRun(path, out _));
+            Assert.Equal(new[] { "xl", "create", "-n", "-f", path }, xl.ConfigDryRun(path));
             Assert.Equal(new[] { "xl", "create", "-f", path }, xl.CreateFromConfig(path));
             Assert.Equal("'xl' 'create' '-f' '/etc/xen/a=b;$(touch x).cfg'", ShellQuote.Join(xl.CreateFromConfig(path)));
         }
 
         [Fact]
-        public void XmHasNoDryRunXenPSReadsAndSaysWhy()
+        public void XmReadsTheFileQuietlyAndStartsItAfterDashF()
         {
-            Assert.Null(Toolstack.Xm.Implementation().ConfigDryRun("/etc/xen/cold.cfg", out var why));
-            Assert.Contains("Python", why);
+            var xm = Toolstack.Xm.Implementation();
+
+            Assert.Equal(new[] { "xm", "create", "--quiet", "--dryrun", "-f", "/etc/xen/a b.cfg" }, xm.ConfigDryRun("/etc/xen/a b.cfg"));
+            Assert.Equal(new[] { "xm", "create", "-f", "/etc/xen/a b.cfg" }, xm.CreateFromConfig("/etc/xen/a b.cfg"));
         }
 
-        [Fact]
-        public void ReadsTheDomainOfXlsDryRun()
+        private const string XmDryRun = "(vm\n    (name cold)\n    (memory 24)\n    (vcpus 1)\n    (image (linux (kernel /boot/vmlinuz)))\n" +
+            "    (device (vbd (uname file:/srv/shared/cold.img) (dev xvda) (mode w)))\n    (device (vif (bridge xenbr0)))\n)\n";
+
+        [Theory]
+        [InlineData(Toolstack.Xl)]
+        [InlineData(Toolstack.Xm)]
+        public void ReadsTheDomainOfTheToolstacksDryRun(Toolstack kind)
         {
-            var domain = XlDomainParser.ParseConfig(DryRun, "xl-a");
+            var domain = kind.Implementation().ParseConfigDryRun(kind == Toolstack.Xl ? DryRun : XmDryRun, "dom0-a");
 
             Assert.Equal("cold", domain.Name);
             Assert.Null(domain.Id);
@@ -94,6 +103,12 @@ namespace XenPS.Tests.Migration
             Assert.Equal("/srv/shared/cold.img", Assert.Single(domain.Disks).Path);
             Assert.Equal("xenbr0", Assert.Single(domain.Vifs).Bridge);
         }
+
+        [Theory]
+        [InlineData("Using config file \"/etc/xen/cold.cfg\".\n")]
+        [InlineData("(vm (memory 24))")]
+        [InlineData("(vm (name a)) (vm (name b))")]
+        public void RefusesAnXmDryRunWithoutOneNamedDomain(string output) => Assert.Throws<XenParseException>(() => XmDomainParser.ParseConfig(output, "dom0-a"));
 
         [Theory]
         [InlineData("")]
