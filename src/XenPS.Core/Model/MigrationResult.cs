@@ -21,6 +21,18 @@ namespace XenPS.Core.Model
         /// <summary>The domain kept running while its memory was copied.</summary>
         public bool Live { get; set; }
 
+        /// <summary>How the domain moved: the toolstack's migration, or (Cold) its configuration file, the guest being halted.</summary>
+        public MigrationMethod Method { get; set; }
+
+        /// <summary>Cold: the domain's configuration file, at the same path on both hosts.</summary>
+        public string? ConfigFile { get; set; }
+
+        /// <summary>Cold: the name the source's configuration file was renamed to, so that the guest no longer starts there.</summary>
+        public string? SourceConfigMovedTo { get; set; }
+
+        /// <summary>Cold: the guest was started on the destination (Move-XenDomain -Start).</summary>
+        public bool Started { get; set; }
+
         /// <summary>Succeeded only when the toolstack reported success and the domain runs on the destination and not on the source.</summary>
         public MigrationStatus Status { get; set; }
 

@@ -77,6 +77,21 @@ namespace XenPS.Core.Parsing
         }
 
         /// <summary>
+        /// The domain of <c>xl create -n</c>'s output: one libxl_domain_config as JSON, the form of a <c>config</c> member of
+        /// <c>xl list -l</c>. It has no domain id and no state: it does not run.
+        /// </summary>
+        /// <exception cref="XenParseException">The output is empty, not JSON, or names no domain.</exception>
+        public static XenDomain ParseConfig(string dryRunJson, string computerName)
+        {
+            if (dryRunJson is null) throw new ArgumentNullException(nameof(dryRunJson));
+            using var document = ReadJson(dryRunJson) ?? throw new XenParseException("xl create -n printed nothing.");
+            var config = document.RootElement;
+            var name = config.ValueKind == JsonValueKind.Object ? String(Member(Member(config, "c_info"), "name")) : null;
+            if (string.IsNullOrEmpty(name)) throw new XenParseException("xl create -n printed a configuration without a domain name (c_info.name).");
+            return ToDomain(name!, null, null, config, computerName);
+        }
+
+        /// <summary>
         /// The table line of <paramref name="entry"/>: the unused row with its domid (with its exact name when the entry has no domid), whose name column and the lines before it spell the
         /// entry's name (xl prints the name, padded to 40 columns, then the domid); those lines are marked used.
         /// </summary>

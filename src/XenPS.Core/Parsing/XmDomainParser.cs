@@ -30,6 +30,22 @@ namespace XenPS.Core.Parsing
             return domains;
         }
 
+        /// <summary>
+        /// The domain of <c>xm create --dryrun</c>'s output: the <c>(vm ...)</c> configuration that xm would send to xend, with
+        /// the children of a listed domain (name, memory, image, devices) and no domain id: it does not run.
+        /// </summary>
+        /// <exception cref="XenParseException">The output holds no single <c>(vm ...)</c> with a name.</exception>
+        public static XenDomain ParseConfig(string dryRunText, string computerName)
+        {
+            if (dryRunText is null) throw new ArgumentNullException(nameof(dryRunText));
+            var vms = SxpReader.Parse(dryRunText).Where(n => n.Name == "vm").ToList();
+            if (vms.Count != 1 || string.IsNullOrEmpty(vms[0].ChildValue("name")))
+            {
+                throw new XenParseException($"xm create --dryrun printed {vms.Count} (vm ...) block(s), not one with a (name ...).");
+            }
+            return ToDomain(vms[0], computerName);
+        }
+
         private static XenDomain ToDomain(SxpNode domain, string computerName)
         {
             var name = domain.ChildValue("name") ?? "";

@@ -1,3 +1,4 @@
+using XenPS.Core.Model;
 using XenPS.Core.Sessions;
 
 namespace XenPS.Core.Readiness
@@ -41,6 +42,12 @@ namespace XenPS.Core.Readiness
 
         /// <summary>xl: the ssh command xl runs on the source (<c>xl migrate -s</c>); null for ssh.</summary>
         public string? SshCommand { get; set; }
+
+        /// <summary>
+        /// Halted guests, as their configuration files describe them (<see cref="Migration.ColdMove"/>): a name in
+        /// <see cref="Domains"/> that the source does not list is checked as this domain.
+        /// </summary>
+        public IReadOnlyList<XenDomain> HaltedDomains { get; set; } = Array.Empty<XenDomain>();
 
         /// <summary>Also time a bounded transfer between the two dom0s and estimate each migration's duration.</summary>
         public bool MeasureBandwidth { get; set; }

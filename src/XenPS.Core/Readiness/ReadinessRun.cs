@@ -224,7 +224,8 @@ namespace XenPS.Core.Readiness
             };
         }
 
-        private XenDomain? Domain(string name) => sourceFacts.DomainsProblem is null ? XenDomain.Find(sourceFacts.Domains, name) : null;
+        private XenDomain? Domain(string name) =>
+            sourceFacts.DomainsProblem is null ? XenDomain.Find(sourceFacts.Domains, name) ?? settings.HaltedDomains.FirstOrDefault(d => d.Name == name) : null;
 
         private async Task<IReadOnlyDictionary<string, RemoteResult>> RoundTripAsync(
             ReadinessEndpoint host, RemoteBatch batch, string what, RemoteRunOptions options, CancellationToken cancellationToken)

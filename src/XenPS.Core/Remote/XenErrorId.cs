@@ -142,6 +142,10 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId InvalidGuestProbe = new XenErrorId(nameof(InvalidGuestProbe), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId MigrationFailed = new XenErrorId(nameof(MigrationFailed), XenErrorKind.InvalidResult);
         public static readonly XenErrorId MigrationOutcomeUnknown = new XenErrorId(nameof(MigrationOutcomeUnknown), XenErrorKind.InvalidResult);
+        public static readonly XenErrorId ConfigFileInvalid = new XenErrorId(nameof(ConfigFileInvalid), XenErrorKind.InvalidArgument);
+        public static readonly XenErrorId DomainRunning = new XenErrorId(nameof(DomainRunning), XenErrorKind.ResourceBusy);
+        public static readonly XenErrorId ConfigFileExists = new XenErrorId(nameof(ConfigFileExists), XenErrorKind.ResourceBusy);
+        public static readonly XenErrorId ColdMoveFailed = new XenErrorId(nameof(ColdMoveFailed), XenErrorKind.WriteError);
 
         /// <summary>Get-XenMigrationHistory -Path names no file.</summary>
         public static readonly XenErrorId JournalNotFound = new XenErrorId(nameof(JournalNotFound), XenErrorKind.ObjectNotFound);

@@ -76,6 +76,15 @@ namespace XenPS.Core.Toolstacks
         /// <summary>The command that shrinks dom0, without its size: <c>xl mem-set 0</c>, <c>xm mem-set Domain-0</c>.</summary>
         string ShrinkDom0Command { get; }
 
+        /// <summary>The command that reads the domain configuration file <paramref name="path"/> and prints the domain it describes without starting it, as words.</summary>
+        string[] ConfigDryRun(string path);
+
+        /// <summary>The domain that the output of <see cref="ConfigDryRun"/> describes (no domain id: it does not run); throws XenParseException.</summary>
+        XenDomain ParseConfigDryRun(string stdout, string computerName);
+
+        /// <summary>The command that starts a domain from its configuration file <paramref name="path"/>, as words.</summary>
+        string[] CreateFromConfig(string path);
+
         /// <summary>The command that resumes a domain left suspended by a failed migration, or null with <paramref name="why"/> when there is none.</summary>
         string? ResumeCommand(string xenVersion, string name, out string why);
     }

@@ -50,5 +50,11 @@ namespace XenPS.Core.Toolstacks
         public abstract string RefusesClash(string clashName);
 
         public abstract string? ResumeCommand(string xenVersion, string name, out string why);
+
+        public abstract string[] ConfigDryRun(string path);
+
+        public abstract XenDomain ParseConfigDryRun(string stdout, string computerName);
+
+        public abstract string[] CreateFromConfig(string path);
     }
 }

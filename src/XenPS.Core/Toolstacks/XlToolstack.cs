@@ -101,5 +101,16 @@ namespace XenPS.Core.Toolstacks
                 && int.TryParse(new string(parts[1].TakeWhile(char.IsDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out var b)
                 && (a > major || (a == major && b >= minor));
         }
+
+        /// <summary>
+        /// <c>xl create -n -f PATH</c>: xl parses the file and prints the domain configuration as JSON (xl_vmcontrol.c
+        /// create_domain, <c>dryrun_only</c>). The file is given with <c>-f</c>, because main_create takes a bare argument
+        /// holding '=' for a line of extra configuration.
+        /// </summary>
+        public override string[] ConfigDryRun(string path) => new[] { "xl", "create", "-n", "-f", path };
+
+        public override XenDomain ParseConfigDryRun(string stdout, string computerName) => XlDomainParser.ParseConfig(stdout, computerName);
+
+        public override string[] CreateFromConfig(string path) => new[] { "xl", "create", "-f", path };
     }
 }

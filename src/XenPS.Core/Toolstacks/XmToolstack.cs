@@ -77,5 +77,16 @@ namespace XenPS.Core.Toolstacks
             why = "xm cannot resume it ('xm resume' only restores what 'xm suspend' saved to disk)";
             return null;
         }
+
+        /// <summary>
+        /// <c>xm create --quiet --dryrun -f PATH</c>: xm runs the file as its Python configuration script, as it does to start
+        /// the domain, and prints the <c>(vm ...)</c> SXP it would send to xend (create.py <c>make_config</c>, dryrun);
+        /// <c>--quiet</c> keeps its "Using config file" line off the output.
+        /// </summary>
+        public override string[] ConfigDryRun(string path) => new[] { "xm", "create", "--quiet", "--dryrun", "-f", path };
+
+        public override XenDomain ParseConfigDryRun(string stdout, string computerName) => XmDomainParser.ParseConfig(stdout, computerName);
+
+        public override string[] CreateFromConfig(string path) => new[] { "xm", "create", "-f", path };
     }
 }

@@ -11,7 +11,7 @@ namespace XenPS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Move, "XenDomain", DefaultParameterSetName = ComputerNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(MigrationResult), typeof(Job))]
-    public sealed class MoveXenDomainCommand : MigrationCmdlet
+    public sealed partial class MoveXenDomainCommand : MigrationCmdlet
     {
         /// <summary>The migrations this call watches itself (not with -AsJob), set before the first starts; read by Ctrl+C from another thread.</summary>
         private volatile MigrationBatch? batch;
@@ -74,6 +74,19 @@ namespace XenPS.Commands
         [Parameter]
         public SwitchParameter SkipGuestProbeCheck { get; set; }
 
+        /// <summary>
+        /// Moves the halted guest defined by this configuration file on the source (e.g. /etc/xen/NAME.cfg) instead of migrating a
+        /// running one: the file is copied to the same path on the destination, checked there, then renamed on the source to
+        /// NAME.cfg.moved-to-DESTINATION.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConfigFile { get; set; }
+
+        /// <summary>With -ConfigFile: starts the guest on the destination once its configuration has moved.</summary>
+        [Parameter]
+        public SwitchParameter Start { get; set; }
+
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
@@ -82,6 +95,11 @@ namespace XenPS.Commands
                 ThrowTerminatingError(NewErrorRecord(new ArgumentException(
                     "Give -SkipCheck or -SkipReadinessCheck, not both: -SkipCheck runs every check and lets the named ones through, -SkipReadinessCheck runs none."),
                     XenSessionErrorId.SkipCheckConflict, SkipCheck));
+            }
+            if (ConfigFile != null)
+            {
+                MoveCold(ConfigFile);
+                return;
             }
             var guestProbe = NewGuestProbe();
             if (Destinations.Count > 1 && SkipReadinessCheck)

@@ -19,7 +19,7 @@ import time
 from lab import access
 from lab.network import connect_in, netns_name
 from lab.system import LabError, run
-from xensim import guestnet, hostinfo, paths, state as hoststate
+from xensim import guestnet, hostinfo, paths, state as hoststate, xlcfg
 
 XENLAB_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 XENSIM = os.path.join(XENLAB_DIR, "xensim")
@@ -187,6 +187,8 @@ def prepare(labdir, host, etc_hosts, users, accounts, keys, root_trusts, root_kn
     if "state" not in host:
         return
     hoststate.save(host["state"], root=root)
+    for dom in hoststate.halted_domains(host, host["state"]):
+        _write(os.path.join(root, "etc", "xen", dom["name"] + ".cfg"), xlcfg.render(dom))
     for entry in host.get("storage", []):
         directory = os.path.join(root, entry["path"].lstrip("/"))
         os.makedirs(directory, exist_ok=True)

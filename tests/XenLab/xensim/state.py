@@ -261,6 +261,9 @@ def from_profile(entry, created=None):
                            % (where, ", ".join(unknown), " or ".join(toolstacks)))
     host["domains"] = [_domain(d, host, i, created) for i, d in enumerate(domains)]
     _validate_domains(host["domains"], name)
+    halted = [d["name"] for d in halted_domains(entry, host, created)]
+    if len(set(halted)) != len(halted):
+        raise ProfileError("%s: two halted guests have one name" % where)
     host["free_memory_mb"] = None if entry.get("free_memory_mb") is None else int(entry["free_memory_mb"])
     used = sum(d["memory"] for d in host["domains"])
     if used > total:
@@ -268,6 +271,18 @@ def from_profile(entry, created=None):
     if free_memory_mb(host) < 0:
         raise ProfileError("%s: free_memory_mb must not be negative" % where)
     return host
+
+
+def halted_domains(entry, host, created=None):
+    """The halted guests of a host's profile entry (key `halted`, entries like `domains` without a domid or state):
+    each exists only as its config file /etc/xen/NAME.cfg, which `xl create` and `xm create` start."""
+    created = time.time() if created is None else created
+    return [config_domain(d, host, created, i) for i, d in enumerate(entry.get("halted", []))]
+
+
+def config_domain(entry, host, created, index=0):
+    """A domain of a config file (profile schema, no domid yet), with the defaults of a profile's domain."""
+    return _domain(dict(entry, domid=-1), host, index, created)
 
 
 def free_memory_mb(state):

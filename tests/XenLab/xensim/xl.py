@@ -5,10 +5,12 @@ as yajl JSON, leaving out members that hold libxl's default, as
 libxl_domain_config_gen_json does.
 """
 import getopt
+import os
 import struct
 import sys
+import time
 
-from xensim import hostinfo, paths, state as hoststate, xlmigrate, yajl
+from xensim import hostinfo, paths, state as hoststate, xlcfg, xlmigrate, yajl
 from xensim.state import DOM0, version_at_least
 
 ERROR_INVAL = -6
@@ -275,6 +277,62 @@ def xl_resume(args):
     xlmigrate.resume(dom["name"], "-b----")
 
 
+def xl_create(args):
+    """xl create [-n] [-p] [-q] [-f FILE] [FILE] [KEY=VALUE...] (xl_vmcontrol.c main_create, create_domain,
+    parse_config_data): -n prints the parsed configuration as JSON and creates nothing."""
+    config_file = None
+    if args and not args[0].startswith("-") and "=" not in args[0]:
+        config_file, args = args[0], args[1:]
+    options, params = _options(args, "AFVcdef:inpq", ["dryrun", "quiet", "defconfig="])
+    flags = {k for k, _ in options}
+    for key, value in options:
+        if key in ("-f", "--defconfig"):
+            config_file = value
+    extra = ""
+    for param in params:
+        if "=" in param:
+            extra += param + "\n"
+        elif config_file is None:
+            config_file = param
+        else:
+            sys.stderr.write("'xl create' takes one config file.\n")
+            raise XlExit(2)
+    if config_file is None:
+        sys.stderr.write("xl create without a config file is not simulated in XenLab\n")
+        raise XlExit(1)
+    try:
+        with open(paths.path(config_file), encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        sys.stderr.write("Failed to read config file: %s: %s\n" % (config_file, os.strerror(e.errno)))
+        raise XlExit(1)
+    if extra:
+        text += "\n" + extra
+    if not flags & {"-q", "--quiet"}:
+        sys.stderr.write("Parsing config from %s\n" % config_file)
+    try:
+        settings = xlcfg.parse(text, config_file)
+        entry = xlcfg.domain_entry(settings)
+    except xlcfg.ConfigError as e:
+        sys.stderr.write("%s\nFailed to parse config: Invalid argument\n" % e)
+        raise XlExit(1)
+    if not entry["name"]:
+        sys.stderr.write("Domain name must be specified.\n")
+        raise XlExit(1)
+    state = hoststate.load()
+    try:
+        dom = hoststate.config_domain(entry, state, time.time())
+    except hoststate.ProfileError as e:
+        sys.stderr.write("%s\nFailed to parse config: Invalid argument\n" % e)
+        raise XlExit(1)
+    if flags & {"-n", "--dryrun"}:
+        sys.stdout.write(yajl.generate(domain_config(state, dom)) + "\n")
+        return
+    paused = bool(flags & {"-p"})
+    if xlmigrate.create(dom, dom["name"], "--p---" if paused else "-b----", dom["vcpus"]) is None:
+        raise XlExit(1)
+
+
 def xl_info(args):
     options, params = _options(args, "n", ["numa"])
     if options:
@@ -347,7 +405,7 @@ def xl_migrate_receive(args, verbosity):
     raise XlExit(xlmigrate.receive(hoststate.load()))
 
 
-COMMANDS = {"list": xl_list, "info": xl_info, "destroy": xl_destroy}
+COMMANDS = {"list": xl_list, "info": xl_info, "destroy": xl_destroy, "create": xl_create}
 MIGRATION_COMMANDS = {"migrate": xl_migrate, "migrate-receive": xl_migrate_receive}
 
 
@@ -373,6 +431,7 @@ def main(args):
         sys.stdout.write("Usage xl [-vfNtT] <subcommand> [args]\n\nxl full list of subcommands:\n\n"
                          " list                List information about all/some domains\n"
                          " info                Get information about Xen host\n"
+                         " create              Create a domain from config file <filename>\n"
                          " destroy             Terminate a domain immediately\n"
                          " migrate             Migrate a domain to another host\n")
         return 0 if args else 1

@@ -346,17 +346,16 @@ def need_memory_mb(dom):
     return (need_kb + 2047) // 2048 * 2
 
 
-def _create_incoming(dom):
-    """create_domain for an incoming stream: xl's memory check, libxl's disk check, then the paused
-    NAME--incoming domain. Returns its domid, or prints what xl and libxl print and returns None."""
+def create(dom, name, flags, online_vcpus):
+    """create_domain: xl's memory check, libxl's name and disk checks, then the domain `name` in state `flags`.
+    Returns its domid, or prints what xl and libxl print and returns None."""
     with hoststate.updating() as state:
         if hoststate.free_memory_mb(state) < need_memory_mb(dom):
             _say("failed to free memory for the domain")
             return None
-        incoming = dom["name"] + "--incoming"
-        if hoststate.find_domain(state, incoming) is not None:
+        if hoststate.find_domain(state, name) is not None:
             domid = max(d["domid"] for d in state["domains"]) + 1
-            _say(NAME_TAKEN[0] % (domid, incoming))
+            _say(NAME_TAKEN[0] % (domid, name))
             _say(NAME_TAKEN[1] % domid)
             return None
         for vdev, target in _disk_paths(dom):
@@ -367,8 +366,7 @@ def _create_incoming(dom):
                      "for disk 0")
                 return None
         domid = max(d["domid"] for d in state["domains"]) + 1
-        incoming = dict(dom, name=incoming, domid=domid, state="--p---", cpu_time=0.0, online_vcpus=0)
-        state["domains"].append(incoming)
+        state["domains"].append(dict(dom, name=name, domid=domid, state=flags, cpu_time=0.0, online_vcpus=online_vcpus))
         if state["free_memory_mb"] is not None:
             state["free_memory_mb"] -= dom["memory"]
         return domid
@@ -394,7 +392,7 @@ def receive(state):
         _say(TARGET_PARSING)
     else:
         _say(TARGET_CONFIG_OLD)
-    domid = _create_incoming(dom)
+    domid = create(dom, dom["name"] + "--incoming", "--p---", 0)
     if domid is None:
         _say("migration target: Domain creation failed (code %d)." % ERROR_FAIL)
         return 1

@@ -7,8 +7,9 @@ name (XendDomain.list_sorted); messages go through err() as "Error: ...".
 import getopt
 import socket
 import sys
+import time
 
-from xensim import hostinfo, paths, state as hoststate, xmmigrate
+from xensim import hostinfo, paths, state as hoststate, xlcfg, xmmigrate
 from xensim.sxp import prettyprint, py2_float
 from xensim.state import DOM0
 
@@ -300,7 +301,72 @@ def xm_destroy(args):
         state["domains"] = [d for d in state["domains"] if d["name"] != dom["name"]]
 
 
-COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate, "destroy": xm_destroy}
+def config_sxp(dom):
+    """The (vm ...) configuration that create.py's make_config builds from a config file, as `xm create --dryrun`
+    prints it: the settings XenLab's files hold."""
+    vm = ["vm", ["name", dom["name"]], ["memory", dom["memory"]], ["maxmem", dom["maxmem"]], ["vcpus", dom["vcpus"]],
+          ["uuid", dom["uuid"]]]
+    if dom["type"] == "pv":
+        body = ["linux", ["kernel", dom["kernel"]]]
+        if dom["args"]:
+            body.append(["args", dom["args"]])
+        vm.append(["image", body])
+    else:
+        vm.append(["image", ["hvm", ["kernel", ""], ["device_model", "/usr/lib/xen/bin/qemu-dm"]]])
+    for disk in dom["disks"]:
+        vm.append(["device", ["tap" if disk["uname"].startswith("tap") else "vbd", ["uname", disk["uname"]],
+                              ["dev", disk["dev"]], ["mode", disk["mode"]]]])
+    for vif in dom["vifs"]:
+        vm.append(["device", ["vif"] + [[key, vif[key]] for key in ("bridge", "mac", "model") if key in vif]])
+    return vm
+
+
+def xm_create(args):
+    """xm create [-q] [-n] [-p] [-f FILE] [FILE] [VAR=VALUE...] (create.py main, opts.py load_defconfig): XenLab reads the
+    file's assignments as literals (xm runs it as Python); -n prints the (vm ...) configuration and creates nothing."""
+    options, params = _parse(args, "f:nqp", ["defconfig=", "dryrun", "quiet", "paused"])
+    flags = {k for k, _ in options}
+    config_file = next((v for k, v in options if k in ("-f", "--defconfig")), None)
+    extra = [p for p in params if "=" in p]
+    if config_file is None:
+        config_file = next((p for p in params if "=" not in p), None)
+    if config_file is None:
+        err("xm create without a config file is not simulated in XenLab")
+        raise XmExit(1)
+    try:
+        with open(paths.path(config_file), encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        err("Unable to open config file: %s" % config_file)
+        raise XmExit(1)
+    if not flags & {"-q", "--quiet"}:
+        sys.stdout.write('Using config file "%s".\n' % config_file)
+    state = hoststate.load()
+    try:
+        entry = xlcfg.domain_entry(xlcfg.parse(text + "\n" + "\n".join(extra), config_file))
+        dom = hoststate.config_domain(entry, state, time.time())
+    except (xlcfg.ConfigError, hoststate.ProfileError) as e:
+        err(str(e))
+        raise XmExit(1)
+    if flags & {"-n", "--dryrun"}:
+        sys.stdout.write(prettyprint(config_sxp(dom)))
+        return
+    with hoststate.updating() as state:
+        other = hoststate.find_domain(state, dom["name"])
+        if other is not None:
+            err("Domain '%s' already exists with ID '%d'" % (dom["name"], other["domid"]))
+            raise XmExit(1)
+        dom["domid"] = max(d["domid"] for d in state["domains"]) + 1
+        dom["state"] = "--p---" if flags & {"-p", "--paused"} else "-b----"
+        dom["cpu_time"] = 0.0
+        state["domains"].append(dom)
+        if state["free_memory_mb"] is not None:
+            state["free_memory_mb"] -= dom["memory"]
+    if not flags & {"-q", "--quiet"}:
+        sys.stdout.write("Started domain %s (id=%d)\n" % (dom["name"], dom["domid"]))
+
+
+COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate, "destroy": xm_destroy, "create": xm_create}
 
 
 def main(args):
