@@ -17,6 +17,19 @@ Describe 'the built module' {
         $module.ExportedFunctions.Count | Should -Be 0
     }
 
+    It 'claims only the PowerShell that runs these tests' {
+        $Manifest.CompatiblePSEditions | Should -Be @($PSVersionTable.PSEdition)
+        [version] $Manifest.PowerShellVersion | Should -BeLessOrEqual ([version] "$($PSVersionTable.PSVersion.Major).$($PSVersionTable.PSVersion.Minor)")
+    }
+
+    It 'says what it is for, with tags and release notes, and no project or help address, as it has none' {
+        $Manifest.Description | Should -Match 'migrat'
+        $Manifest.PrivateData.PSData.Tags | Should -Contain 'migration'
+        $Manifest.PrivateData.PSData.ReleaseNotes | Should -Not -BeNullOrEmpty
+        $Manifest.Keys | Should -Not -Contain 'HelpInfoURI'
+        $Manifest.PrivateData.PSData.Keys | Should -Not -Contain 'ProjectUri'
+    }
+
     It 'keeps SSH.NET and XenPS.Core out of the module root, in dependencies/' {
         Test-Path (Join-Path $ModuleDirectory 'Renci.SshNet.dll') | Should -BeFalse
         Test-Path (Join-Path $ModuleDirectory 'XenPS.Core.dll') | Should -BeFalse
