@@ -259,6 +259,29 @@ Describe 'Move-XenDomain with a timeout shorter than the migration' {
     }
 }
 
+Describe 'Move-XenDomain''s progress bar on a slow link' {
+    BeforeAll { $script:Lab = Start-FaultLab pfltprg migrate-xm 'dom0-a', 'dom0-b' -Rate 64mbit }
+    AfterAll { Stop-FaultLab $Lab }
+
+    It 'follows the bytes the source sends, as xm prints nothing while it migrates' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddArgument($env:XENPS_MODULE).AddStatement()
+            $null = $ps.AddCommand('Move-XenDomain').AddParameters(@{ Name = 'com-xp1'; ComputerName = 'dom0-a'; Destination = 'dom0-b'; SkipReadinessCheck = $true; Confirm = $false })
+            $result = $ps.Invoke()
+            $bars = @($ps.Streams.Progress | Where-Object { $_.Activity -eq 'Migrating com-xp1 to dom0-b' -and $_.StatusDescription -match ' MiB sent at ' })
+        }
+        finally {
+            $ps.Dispose()
+        }
+        $result.Status | Should -Be 'Succeeded'
+        $bars | Should -Not -BeNullOrEmpty
+        $bars[0].StatusDescription | Should -Match '\d+ s: \d+ MiB sent at [\d.,]+ MiB/s of 32 MiB of memory, about \d+ s left$'
+        $bars[-1].PercentComplete | Should -BeGreaterThan 0
+        $bars.PercentComplete | ForEach-Object { $_ | Should -BeLessOrEqual 99 }
+    }
+}
+
 Describe "Move-XenDomain when the migration job's shell is killed on the source" {
     BeforeAll { $script:Lab = Start-FaultLab pfltsh migrate-xm 'dom0-a', 'dom0-b' }
     AfterAll { Stop-FaultLab $Lab }

@@ -14,7 +14,6 @@ namespace XenPS.Core.Migration
     public static class MigrationOrchestrator
     {
         private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(15);
-        private const double AssumedMBps = 100;
         private const int MaxPollFailures = 20;
 
         /// <summary>How much of the toolstack's output is kept for the verdict: its end, where the errors are.</summary>
@@ -55,7 +54,7 @@ namespace XenPS.Core.Migration
                 MemoryMB = domain.MemoryMB,
                 StartTime = DateTime.Now,
             };
-            var job = new RemoteMigrationJob(domain.Name);
+            var job = new RemoteMigrationJob(domain.Name) { Target = request.Target.Address.Length > 0 ? request.Target.Address : request.Target.Host };
             var command = Command(request, domain);
             log($"{source.ComputerName}: migration target {request.Target} ({request.Target.Reason})");
             log($"{source.ComputerName}: {string.Join(" ", command)}");
@@ -93,7 +92,7 @@ namespace XenPS.Core.Migration
             var output = new StringBuilder();
             long offset = 0;
             var failures = 0;
-            var estimate = request.EstimatedDuration ?? TimeSpan.FromSeconds(Math.Max(1, domain.MemoryMB / AssumedMBps));
+            var estimate = new TransferEstimate(domain.MemoryMB, request.EstimatedDuration);
             var wait = PollPacer.Minimum;
             var pollClock = new Stopwatch();
             while (true)
@@ -136,9 +135,9 @@ namespace XenPS.Core.Migration
                     await job.ReleaseAsync(request.Source.Shell, cancellationToken).ConfigureAwait(false);
                     return new MigrationRun { Output = output.ToString(), ShellKilled = true };
                 }
-                var percent = MigrationOutput.LastPercent(output.ToString().Split('\n'))
-                    ?? (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / estimate.TotalSeconds);
-                var elapsed = $"{clock.Elapsed.TotalSeconds:0} s of about {estimate.TotalSeconds:0} s";
+                estimate.Observe(clock.Elapsed, poll.SentBytes);
+                var percent = MigrationOutput.LastPercent(output.ToString().Split('\n')) ?? estimate.PercentAt(clock.Elapsed);
+                var elapsed = estimate.Describe(clock.Elapsed);
                 var status = MigrationOutput.LastStatusLine(lines)
                     ?? (await receiving.ConfigureAwait(false) ? $"{request.Destination.ComputerName} receives it as {request.Destination.Toolstack.Implementation().IncomingName(domain.Name)}; {elapsed}" : elapsed);
                 progress(new MigrationProgress(domain.Name, percent, status));

@@ -9,7 +9,8 @@ namespace XenPS.Core.Migration
     /// <param name="ExitCode">The toolstack's exit code once it has ended; null while it runs.</param>
     /// <param name="NewOutput">Output of the toolstack (stdout and stderr) since the last poll.</param>
     /// <param name="Ended">No process of the job runs any more, and none recorded an exit code: its shell was killed.</param>
-    public sealed record MigrationPoll(bool Gone, int? ExitCode, string NewOutput, bool Ended = false);
+    /// <param name="SentBytes">While the job runs: the bytes the source's interface towards the migration target has sent since the start, where that could be read.</param>
+    public sealed record MigrationPoll(bool Gone, int? ExitCode, string NewOutput, bool Ended = false, long? SentBytes = null);
 
     /// <summary>
     /// The toolstack's migrate command run detached on the source dom0 (setsid, output to a file), so that it never
@@ -48,6 +49,9 @@ namespace XenPS.Core.Migration
         /// <summary>The file on the source that gets the toolstack's output.</summary>
         public string LogPath => JobFolder + "/log";
 
+        /// <summary>The address or host name the migration goes to, whose route tells the interface whose sent bytes the polls count; empty for none.</summary>
+        public string Target { get; init; } = "";
+
         /// <summary>Starts <paramref name="command"/> (program and arguments) detached; throws MigrationInProgress when the domain is being migrated already.</summary>
         public async Task StartAsync(IRemoteShell shell, string[] command, string owner, CancellationToken cancellationToken)
         {
@@ -82,7 +86,7 @@ namespace XenPS.Core.Migration
             shell.RunAsync(RemoteScripts.Call(Script, "xenps_job_release", JobFolder), Write, cancellationToken);
 
         internal string StartScript(string[] command, string owner) =>
-            RemoteScripts.Call(Script, "xenps_job_start", new[] { folder, JobFolder, owner }.Concat(command).ToArray());
+            RemoteScripts.Call(Script, "xenps_job_start", new[] { folder, JobFolder, owner, Target }.Concat(command).ToArray());
 
         /// <summary>
         /// The most a poll reads of the job's output. A running job's output is read from the front, at most this much per poll,
@@ -105,7 +109,9 @@ namespace XenPS.Core.Migration
             {
                 return new MigrationPoll(false, code, output);
             }
-            return new MigrationPoll(false, null, output);
+            var sent = status.StartsWith("running ", StringComparison.Ordinal)
+                && long.TryParse(status.Substring(8), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var bytes) ? bytes : (long?)null;
+            return new MigrationPoll(false, null, output, SentBytes: sent);
         }
 
         private static string Key(string domain)

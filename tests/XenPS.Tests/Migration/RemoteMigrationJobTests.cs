@@ -162,6 +162,28 @@ namespace XenPS.Tests.Migration
         }
 
         [Theory]
+        [InlineData("127.0.0.1", true)]
+        [InlineData("no-such-host.invalid", false)]
+        [InlineData("-h", false)]
+        public async Task CountsTheBytesSentTowardsATargetThatRoutes(string target, bool counted)
+        {
+            var job = new RemoteMigrationJob("com-xp1", folder) { Target = target };
+            await job.StartAsync(shell, new[] { "sleep", "3" }, "test", CancellationToken.None);
+
+            var poll = await job.PollAsync(shell, 0, CancellationToken.None);
+
+            Assert.Null(poll.ExitCode);
+            Assert.Equal(counted, poll.SentBytes >= 0);
+            Assert.Equal(counted ? "lo\n" : null, File.Exists(Path.Combine(job.JobFolder, "dev")) ? File.ReadAllText(Path.Combine(job.JobFolder, "dev")) : null);
+        }
+
+        [Theory]
+        [InlineData("running 1048576\n", 1048576L)]
+        [InlineData("running\n", null)]
+        [InlineData("running x\n", null)]
+        public void ReadsTheSentBytesOfARunningJob(string stdout, long? sent) => Assert.Equal(sent, RemoteMigrationJob.ParsePoll(stdout).SentBytes);
+
+        [Theory]
         [InlineData("running\nsome output\n", false, null, "some output\n")]
         [InlineData("rc:0\n", false, 0, "")]
         [InlineData("rc:1\nError: can't connect\n", false, 1, "Error: can't connect\n")]
