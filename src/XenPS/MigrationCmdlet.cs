@@ -93,7 +93,7 @@ namespace XenPS
             {
                 try
                 {
-                    sessions.Add(Wait(SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(name, Credential), CancellationToken)));
+                    sessions.Add(Wait(() => SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(name, Credential), CancellationToken)));
                 }
                 catch (OperationCanceledException)
                 {

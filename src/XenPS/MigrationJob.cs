@@ -42,7 +42,7 @@ namespace XenPS
 
         void IMigrationEventHandler.OnProgress(MigrationProgressEvent progress) => Progress.Add(MigrationRecords.Progress(progress, destinations[progress.Index]));
 
-        void IMigrationEventHandler.OnLog(MigrationLogEvent log) => Verbose.Add(new VerboseRecord(log.Line));
+        void IMigrationEventHandler.OnLog(MigrationLogEvent log) => Verbose.Add(new VerboseRecord(log.Text));
 
         void IMigrationEventHandler.OnError(MigrationErrorEvent error) => Error.Add(toErrorRecord(error.Exception, error.Domain));
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using XenPS.Core.Parsing;
 using XenPS.Core.Text;
 
@@ -10,6 +11,7 @@ namespace XenPS
     public abstract class XenCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+        private readonly ConcurrentQueue<string> traced = new ConcurrentQueue<string>();
 
         /// <summary>Cancelled when the user presses Ctrl+C.</summary>
         protected CancellationToken CancellationToken => cancellation.Token;
@@ -20,8 +22,34 @@ namespace XenPS
         /// <inheritdoc/>
         public void Dispose() => cancellation.Dispose();
 
-        /// <summary>Waits for <paramref name="task"/> on the pipeline thread, unwrapping its exception.</summary>
-        protected T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();
+        /// <summary>
+        /// Starts the work <paramref name="start"/> returns and waits for it on the pipeline thread, writing the trace of its
+        /// remote commands as verbose lines while it runs, and unwrapping its exception.
+        /// </summary>
+        protected T Wait<T>(Func<Task<T>> start)
+        {
+            Task<T> task;
+            using (RemoteTrace.Listen(traced.Enqueue)) task = start();
+            while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(TracePollInterval)) WriteTraced();
+            WriteTraced();
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>As <see cref="Wait{T}(Func{Task{T}})"/>, for work that returns nothing.</summary>
+        protected void Wait(Func<Task> start) => Wait(async () =>
+        {
+            await start().ConfigureAwait(false);
+            return true;
+        });
+
+        /// <summary>How often a wait on the pipeline thread writes the remote commands traced meanwhile.</summary>
+        private const int TracePollInterval = 100;
+
+        /// <summary>Writes, as verbose lines, the remote commands traced since the last call (see <see cref="RemoteTrace"/>).</summary>
+        protected void WriteTraced()
+        {
+            while (traced.TryDequeue(out var line)) WriteVerbose(line);
+        }
 
         /// <summary>Options for an implicit session to <paramref name="computerName"/>: ssh_config and defaults, plus the credential.</summary>
         protected static SessionOptions ImplicitOptions(string computerName, PSCredential? credential)
@@ -48,10 +76,11 @@ namespace XenPS
         /// </summary>
         protected IReadOnlyList<HostOutcome<T>> RunOnEach<TTarget, T>(IReadOnlyList<TTarget> targets, Func<TTarget, CancellationToken, Task<T>> work)
         {
-            var tasks = targets.Select(t => Task.Run(() => work(t, CancellationToken))).ToArray();
+            Task<T>[] tasks;
+            using (RemoteTrace.Listen(traced.Enqueue)) tasks = targets.Select(t => Task.Run(() => work(t, CancellationToken))).ToArray();
             try
             {
-                Task.WaitAll(tasks, CancellationToken);
+                while (!Task.WaitAll(tasks, TracePollInterval, CancellationToken)) WriteTraced();
             }
             catch (AggregateException)
             {
@@ -61,6 +90,7 @@ namespace XenPS
             {
                 throw new PipelineStoppedException();
             }
+            WriteTraced();
             return tasks.Select(t => t.Status == TaskStatus.RanToCompletion
                 ? new HostOutcome<T>(t.Result, null)
                 : new HostOutcome<T>(default!, t.Exception?.GetBaseException() ?? new OperationCanceledException())).ToList();

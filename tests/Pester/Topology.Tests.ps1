@@ -77,7 +77,7 @@ Describe 'Migration target on a forwarded xm pair with a migration network' {
         $result.VerifiedOnDestination | Should -BeTrue
         $result.MigrationTarget.ToString() | Should -Be 'dom0-b:8002'
         $uuid = (Get-XenDomain -ComputerName fwd-dom0-b -Name com-xp1).Uuid
-        $verbose | Should -Contain "fwd-dom0-a: xm migrate --live -p 8002 -- $uuid dom0-b"
+        $verbose | Should -Contain "com-xp1: fwd-dom0-a: xm migrate --live -p 8002 -- $uuid dom0-b"
         (Get-XenDomain -ComputerName fwd-dom0-b -Name com-xp1).State | Should -BeIn 'Running', 'Blocked'
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using XenPS.Core.Model;
+using XenPS.Core.Remote;
 
 namespace XenPS.Core.Migration
 {
@@ -71,6 +72,9 @@ namespace XenPS.Core.Migration
             CancellationToken cancellationToken)
         {
             var domain = request.Domain;
+            // The remote commands of this migration are traced as its log lines, so that -Verbose (and a job's verbose stream)
+            // shows them under the domain's name.
+            using var trace = RemoteTrace.Listen(line => emit(new MigrationLogEvent(index, domain, line)));
             StartedMigration? underWay = null;
             JournalledMigration? journalled = null;
             var ended = false;

@@ -1,3 +1,4 @@
+using XenPS.Core.Text;
 using XenPS.Core.Model;
 
 namespace XenPS.Core.Migration
@@ -34,6 +35,9 @@ namespace XenPS.Core.Migration
     /// <summary>A line of what the migration does or what the toolstack printed.</summary>
     public sealed record MigrationLogEvent(int Index, string Domain, string Line) : MigrationEvent(Index, Domain)
     {
+        /// <summary>The line as -Verbose shows it: after the domain's name, so that the lines of parallel migrations can be told apart.</summary>
+        public string Text => $"{VisibleText.Shorten(Domain)}: {Line}";
+
         public override void Accept(IMigrationEventHandler handler) => handler.OnLog(this);
     }
 

@@ -38,6 +38,14 @@ namespace XenPS.Core.Remote
             return this;
         }
 
+        private static readonly System.Text.RegularExpressions.Regex Frame = new System.Text.RegularExpressions.Regex(
+            @"printf '\\n%s\\n' '@@xenps-\w+:begin:\d+'; printf '\\n%s\\n' '@@xenps-\w+:begin:\d+' >&2; \{ |" +
+            @"\n\}; printf '\\n%s:%s\\n' '@@xenps-\w+:end:\d+' ""\$\?""; printf '\\n%s\\n' '@@xenps-\w+:end:\d+' >&2\n",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        /// <summary><paramref name="script"/> with the frames of its sections taken out, as a trace shows it: the sections' commands, each after a ';'.</summary>
+        internal static string Unframed(string script) => Frame.Replace(script, m => m.Value.StartsWith("printf", StringComparison.Ordinal) ? "" : "; ");
+
         /// <summary>The script that runs every section in order.</summary>
         public string Script => script.ToString();
 

@@ -38,6 +38,13 @@ namespace XenPS.Core.Scripts
             return reader.ReadToEnd();
         });
 
+        /// <summary>
+        /// <paramref name="command"/> with each embedded script's text replaced by its name in brackets (<c>[migration-job.sh]</c>),
+        /// so that a trace shows the call that follows it rather than the functions it defines.
+        /// </summary>
+        public static string Shorten(string command) =>
+            Names.Aggregate(command, (text, name) => text.Replace(Text(name), "[" + name + "]"));
+
         /// <summary>Shell text that defines the script's functions, then calls <paramref name="function"/> with <paramref name="arguments"/>, each quoted.</summary>
         public static string Call(string name, string function, params string[] arguments) =>
             Text(name) + "\n" + function + (arguments.Length == 0 ? "" : " " + ShellQuote.Join(arguments));

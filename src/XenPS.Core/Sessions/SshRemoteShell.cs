@@ -115,6 +115,22 @@ namespace XenPS.Core.Sessions
         {
             if (command is null) throw new ArgumentNullException(nameof(command));
             if (options is null) throw new ArgumentNullException(nameof(options));
+            var trace = RemoteTrace.Start(ComputerName, command, Secrets);
+            try
+            {
+                var result = await RunTracedAsync(command, options, cancellationToken).ConfigureAwait(false);
+                trace?.Exited(result.ExitCode);
+                return result;
+            }
+            catch (Exception e)
+            {
+                trace?.Failed(e);
+                throw;
+            }
+        }
+
+        private async Task<RemoteResult> RunTracedAsync(string command, RemoteRunOptions options, CancellationToken cancellationToken)
+        {
             var sudo = UseSudo && options.NeedsRoot;
             var commandLine = BuildCommandLine(command, sudo);
             var limits = new Limits(

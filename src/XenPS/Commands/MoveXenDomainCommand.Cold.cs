@@ -29,8 +29,8 @@ namespace XenPS.Commands
             var lines = new ConcurrentQueue<string>();
             try
             {
-                var source = Wait(SessionForAsync(Targets[0], CancellationToken));
-                var check = Wait(ColdMoveReadiness.CheckAsync(source, destination, name, configFile, Start, SkipReadinessCheck, SkipCheck, lines.Enqueue, CancellationToken));
+                var source = Wait(() => SessionForAsync(Targets[0], CancellationToken));
+                var check = Wait(() => ColdMoveReadiness.CheckAsync(source, destination, name, configFile, Start, SkipReadinessCheck, SkipCheck, lines.Enqueue, CancellationToken));
                 WriteLines(lines);
                 if (check.Problem(destination.ComputerName) is string problem)
                 {
@@ -40,7 +40,7 @@ namespace XenPS.Commands
                 var start = Start ? $", then start it there ('{string.Join(" ", destination.Toolstack.Implementation().CreateFromConfig(configFile).Select(ShellQuote.AsTyped))}')" : "";
                 var action = $"Copy {configFile} to {destination.ComputerName}, check the copy, and rename it on {source.ComputerName} to {DomainConfigPath.MovedName(configFile, destination.ComputerName)}{start}";
                 if (!ShouldProcess($"{name} on {source.ComputerName}", action)) return;
-                var result = Wait(ColdMove.MoveAsync(check.Source, destination, Start, lines.Enqueue, CancellationToken));
+                var result = Wait(() => ColdMove.MoveAsync(check.Source, destination, Start, lines.Enqueue, CancellationToken));
                 result.WaivedChecks = check.WaivedChecks;
                 WriteLines(lines);
                 if (MigrationRecords.Failure(result) is ErrorRecord failure) WriteError(failure);

@@ -279,7 +279,7 @@ namespace XenPS.Commands
             {
                 try
                 {
-                    if (Wait(LeftoverRemoval.FindAsync(destination, name, CancellationToken)) is XenDomain leftover) Remove(leftover, destination);
+                    if (Wait(() => LeftoverRemoval.FindAsync(destination, name, CancellationToken)) is XenDomain leftover) Remove(leftover, destination);
                 }
                 catch (XenSessionException e)
                 {
@@ -295,7 +295,7 @@ namespace XenPS.Commands
             {
                 try
                 {
-                    var leftover = Wait(LeftoverRemoval.FindAsync(destination, result.Domain, CancellationToken));
+                    var leftover = Wait(() => LeftoverRemoval.FindAsync(destination, result.Domain, CancellationToken));
                     if (leftover?.Name == name && Remove(leftover, destination))
                     {
                         result.LeftoverRemoved = true;
@@ -317,7 +317,7 @@ namespace XenPS.Commands
         {
             var command = destination.Toolstack.Implementation().Destroy(leftover.Name);
             if (!ShouldProcess($"{leftover.Name} on {destination.ComputerName}", $"Destroy the leftover of a failed migration of {leftover.GuestName} ('{command}')")) return false;
-            LeftoverRemoval.RemoveAsync(destination, leftover, CancellationToken).GetAwaiter().GetResult();
+            Wait(() => LeftoverRemoval.RemoveAsync(destination, leftover, CancellationToken));
             WriteVerbose($"{destination.ComputerName}: {command}");
             return true;
         }
@@ -336,7 +336,7 @@ namespace XenPS.Commands
 
             public void OnProgress(MigrationProgressEvent progress) => cmdlet.WriteProgress(MigrationRecords.Progress(progress, requests[progress.Index].Destination.ComputerName));
 
-            public void OnLog(MigrationLogEvent log) => cmdlet.WriteVerbose(log.Line);
+            public void OnLog(MigrationLogEvent log) => cmdlet.WriteVerbose(log.Text);
 
             public void OnError(MigrationErrorEvent error) => cmdlet.WriteError(cmdlet.ToErrorRecord(error.Exception, error.Domain));
 

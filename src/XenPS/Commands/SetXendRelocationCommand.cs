@@ -124,7 +124,7 @@ namespace XenPS.Commands
             try
             {
                 var notices = new List<string>();
-                var result = Wait(RelocationService.ApplyAsync(plan, Restart, DateTime.UtcNow, notices.Add, CancellationToken));
+                var result = Wait(() => RelocationService.ApplyAsync(plan, Restart, DateTime.UtcNow, notices.Add, CancellationToken));
                 notices.ForEach(WriteWarning);
                 if (!Restart && result.XendRunning)
                 {
