@@ -10,6 +10,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('XenPS.Format.ps1xml')
+    TypesToProcess       = @('XenPS.Types.ps1xml')
     CmdletsToExport      = @(
         'New-XenSession'
         'Get-XenSession'
