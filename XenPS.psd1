@@ -12,6 +12,7 @@
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('XenPS.Format.ps1xml')
+    TypesToProcess       = @('XenPS.Types.ps1xml')
     CmdletsToExport      = @(
         'New-XenSession'
         'Get-XenSession'

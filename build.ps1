@@ -105,7 +105,7 @@ function Invoke-BuildTask {
     New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
 
     $cmdletBin = Join-Path $Root "src/XenPS/bin/$Configuration/netstandard2.0"
-    foreach ($file in 'XenPS.dll', 'XenPS.Format.ps1xml') {
+    foreach ($file in 'XenPS.dll', 'XenPS.Format.ps1xml', 'XenPS.Types.ps1xml') {
         Copy-Item -LiteralPath (Join-Path $cmdletBin $file) -Destination $moduleDir
     }
     # XenPS.Core and every third-party assembly live in dependencies/, loaded into XenPS's own load context.

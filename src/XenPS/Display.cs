@@ -7,5 +7,8 @@ namespace XenPS
     {
         /// <summary><paramref name="value"/> as text, with ESC, BEL, line breaks and the other control characters escaped (<c>\x1b</c>, <c>\n</c>).</summary>
         public static string Text(object? value) => VisibleText.Escape(value?.ToString());
+
+        /// <summary><see cref="Text"/> of <paramref name="value"/> in lines of at most <paramref name="width"/> characters, broken at spaces.</summary>
+        public static string Wrap(object? value, int width) => VisibleText.Wrap(Text(value), width);
     }
 }

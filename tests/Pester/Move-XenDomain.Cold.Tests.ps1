@@ -106,6 +106,11 @@ Describe 'Move-XenDomain -ConfigFile (cold move of a halted <Tool> guest)' -ForE
         $result.Started | Should -BeTrue
         $result.DomainLocation | Should -Be 'Destination'
         $result.SourceConfigMovedTo | Should -Be "/etc/xen/cold.cfg.moved-to-$Target"
+        # The default view names the method after the hosts, for the result and for a copy of it from another process.
+        $copy = [System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize($result))
+        foreach ($shown in $result, $copy) {
+            $shown | Out-String -Width 300 | Should -Match "(?m)^cold\s+$Source -> $Target \(cold\)\s+Succeeded\s"
+        }
         Get-ConfigHash $Lab $Target /etc/xen/cold.cfg | Should -Be $Original
         Get-ConfigHash $Lab $Source /etc/xen/cold.cfg | Should -Be 'missing'
         Get-ConfigHash $Lab $Source /etc/xen/cold.cfg.moved-to-$Target | Should -Be $Original

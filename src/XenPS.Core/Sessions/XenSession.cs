@@ -57,11 +57,17 @@ namespace XenPS.Core.Sessions
 
         public XenSessionState State => shell.IsDisposed ? XenSessionState.Closed : shell.IsConnected ? XenSessionState.Opened : XenSessionState.Broken;
 
-        /// <summary>The shell that runs commands on the host.</summary>
-        public IRemoteShell Shell => shell;
+        /// <summary>
+        /// The shell that runs commands on the host. Internal, as <see cref="Detection"/> is: a session's public properties are what
+        /// Format-List *, ConvertTo-Json and serialisation show, and the shell and the detection's info lines are its workings.
+        /// </summary>
+        internal IRemoteShell Shell => shell;
 
         /// <summary>The detection the toolstack facts come from (with the info lines).</summary>
-        public ToolstackDetection Detection => detection;
+        internal ToolstackDetection Detection => detection;
+
+        /// <summary>The host's domains and facts, read through this session with its toolstack (Get-XenDomain, Get-XenHost, completion).</summary>
+        public XenToolstack Reader() => new XenToolstack(shell, Toolstack);
 
         /// <summary>The session's password, key passphrase and key file paths (and its jump hosts'): what a record of its work must leave out.</summary>
         internal IEnumerable<string> Secrets => shell?.Secrets ?? Enumerable.Empty<string>();

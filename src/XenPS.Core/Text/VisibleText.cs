@@ -41,6 +41,36 @@ namespace XenPS.Core.Text
             return shown.Substring(0, max) + $"... ({(text ?? "").Length.ToString(CultureInfo.InvariantCulture)} characters)";
         }
 
+        /// <summary>
+        /// <paramref name="text"/> broken into lines of at most <paramref name="width"/> characters, joined by <c>\n</c>: at spaces
+        /// where it can be, and a word longer than a line in pieces. The views wrap a long detail with it, because a table column
+        /// that wraps by itself cuts words at the column's edge.
+        /// </summary>
+        public static string Wrap(string text, int width)
+        {
+            if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "A line holds at least one character.");
+            var lines = new List<string>();
+            var line = new StringBuilder();
+            foreach (var word in text.Split(' '))
+            {
+                if (line.Length > 0 && line.Length + 1 + word.Length > width)
+                {
+                    lines.Add(line.ToString());
+                    line.Clear();
+                }
+                if (line.Length > 0) line.Append(' ');
+                var rest = word;
+                while (rest.Length > width)
+                {
+                    lines.Add(rest.Substring(0, width));
+                    rest = rest.Substring(width);
+                }
+                line.Append(rest);
+            }
+            lines.Add(line.ToString());
+            return string.Join("\n", lines);
+        }
+
         /// <summary>True when <see cref="Escape"/> would change <paramref name="text"/>.</summary>
         public static bool NeedsEscape(string text)
         {

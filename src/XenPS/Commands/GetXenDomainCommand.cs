@@ -1,5 +1,4 @@
 using XenPS.Core.Text;
-using XenPS.Core.Toolstacks;
 
 namespace XenPS.Commands
 {
@@ -37,7 +36,7 @@ namespace XenPS.Commands
             ForEachHost(async (target, ct) =>
                 {
                     var session = await SessionForAsync(target, ct).ConfigureAwait(false);
-                    return await new XenToolstack(session.Shell, session.Toolstack).GetDomainListAsync(ct).ConfigureAwait(false);
+                    return await session.Reader().GetDomainListAsync(ct).ConfigureAwait(false);
                 },
                 (target, list) =>
                 {

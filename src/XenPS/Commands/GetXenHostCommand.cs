@@ -1,4 +1,3 @@
-using XenPS.Core.Toolstacks;
 
 namespace XenPS.Commands
 {
@@ -10,7 +9,7 @@ namespace XenPS.Commands
         /// <inheritdoc/>
         protected override async Task<object> QueryAsync(XenSession session, string computerName, CancellationToken cancellationToken)
         {
-            var host = await new XenToolstack(session.Shell, session.Toolstack).GetHostAsync(cancellationToken).ConfigureAwait(false);
+            var host = await session.Reader().GetHostAsync(cancellationToken).ConfigureAwait(false);
             host.ComputerName = computerName;
             return host;
         }

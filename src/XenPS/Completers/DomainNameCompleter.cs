@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Management.Automation.Language;
-using XenPS.Core.Toolstacks;
 
 namespace XenPS.Completers
 {
@@ -24,7 +23,7 @@ namespace XenPS.Completers
                 .Where(s => named.Length == 0 || named.Contains(s.ComputerName, StringComparer.OrdinalIgnoreCase))
                 .ToList();
             using var timeout = new CancellationTokenSource(Patience);
-            var queries = sessions.Select(s => new XenToolstack(s.Shell, s.Toolstack).GetDomainsAsync(timeout.Token)).ToArray();
+            var queries = sessions.Select(s => s.Reader().GetDomainsAsync(timeout.Token)).ToArray();
             try
             {
                 Task.WaitAll(queries);
