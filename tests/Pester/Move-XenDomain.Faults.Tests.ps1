@@ -144,11 +144,11 @@ Describe 'Move-XenDomain when the receiver is killed, and with the leftover it l
         $move.Result.Error | Should -BeLike '*Domain with name "tiny--incoming" already exists.*migration target: Domain creation failed (code -3).*tiny runs on xl-a, as before; xl-b holds tiny--incoming, a leftover*'
     }
 
-    It 'asks before -RemoveLeftover destroys anything' {
+    It 'asks before -RemoveLeftover destroys anything, for a guest named by a pattern too' {
         $script = New-TestFile -Name 'whatif.ps1' -Line @(
             "Import-Module '$env:XENPS_MODULE'"
             "New-XenSession -ComputerName xl-a, xl-b -SshConfigPath '$($Lab.ssh_config)' | Out-Null"
-            'Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -RemoveLeftover -WhatIf -ErrorAction SilentlyContinue'
+            'Move-XenDomain -Name ''ti*'' -ComputerName xl-a -Destination xl-b -RemoveLeftover -WhatIf -ErrorAction SilentlyContinue'
             'exit 0')
         $output = Invoke-ChildPwsh $script
         $output | Should -Contain "What if: Performing the operation `"Destroy the leftover of a failed migration of tiny ('xl destroy tiny--incoming')`" on target `"tiny--incoming on xl-b`"."

@@ -119,43 +119,44 @@ namespace XenPS.Commands
                     XenSessionErrorId.ReadinessCheckNeeded, Destination));
             }
             if (OpenDestinations() is not IReadOnlyList<XenSession> destinations) return;
-            if (RemoveLeftover)
-            {
-                foreach (var destination in destinations) RemoveLeftoversBefore(destination);
-            }
-            var whatIf = WhatIfMode;
-            var domains = new List<(XenSession Source, string Name, IReadOnlyList<XenSession> To, IReadOnlyList<ReadinessReport>? Candidates)>();
+            var resolved = new List<(HostTarget Target, Prepared Prepared)>();
             ForEachHost(async (target, ct) =>
             {
                 var source = await SessionForAsync(target, ct).ConfigureAwait(false);
                 var listed = await new XenToolstack(source.Shell, source.Toolstack).GetDomainsAsync(ct).ConfigureAwait(false);
-                var selection = DomainSelection.Resolve(target.ComputerName, listed, target.Names, PatternOf);
                 var to = destinations.Where(d => !HostIdentity.Of(source).IsSameHostAs(HostIdentity.Of(d))).ToList();
-                if (SkipReadinessCheck || to.Count == 0 || selection.Names.Count == 0) return new Prepared(source, selection, to, null);
-                var byDestination = await Task.WhenAll(to.Select(destination =>
-                {
-                    var request = NewReadinessRequest(target, destination.ComputerName, selection.Names);
-                    request.Source = source;
-                    request.Destination = destination;
-                    request.ReadOnly = whatIf;
-                    return ReadinessChecker.CheckAsync(request, _ => { }, ct);
-                })).ConfigureAwait(false);
-                return new Prepared(source, selection, to, byDestination);
+                return new Prepared(source, DomainSelection.Resolve(target.ComputerName, listed, target.Names, PatternOf), to);
             },
             (target, prepared) =>
             {
-                foreach (var refused in prepared.Selection.Refused)
-                {
-                    WriteError(ToErrorRecord(new XenSessionException(refused.ErrorId, refused.Message), refused.Name));
-                }
-                var names = prepared.Selection.Names;
-                if (SameHostRefusal(prepared, destinations) is string refusal)
-                {
-                    foreach (var name in names) WriteError(ToErrorRecord(new XenSessionException(XenSessionErrorId.SourceIsDestination, $"{VisibleText.Shorten(name)} cannot move: {refusal}"), name));
-                    return;
-                }
-                domains.AddRange(names.Select((name, k) => (prepared.Source, name, prepared.To, Candidates(prepared.ByDestination, k))));
+                if (Admit(prepared, destinations)) resolved.Add((target, prepared));
             });
+            if (RemoveLeftover)
+            {
+                var names = resolved.SelectMany(r => r.Prepared.Selection.Names).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var destination in destinations) RemoveLeftoversBefore(destination, names);
+            }
+            var whatIf = WhatIfMode;
+            var checkedHosts = SkipReadinessCheck ? null : RunOnEach(resolved, (r, ct) => Task.WhenAll(r.Prepared.To.Select(destination =>
+            {
+                var request = NewReadinessRequest(r.Target, destination.ComputerName, r.Prepared.Selection.Names);
+                request.Source = r.Prepared.Source;
+                request.Destination = destination;
+                request.ReadOnly = whatIf;
+                return ReadinessChecker.CheckAsync(request, _ => { }, ct);
+            })));
+            var domains = new List<(XenSession Source, string Name, IReadOnlyList<XenSession> To, IReadOnlyList<ReadinessReport>? Candidates)>();
+            for (var i = 0; i < resolved.Count; i++)
+            {
+                var (target, prepared) = resolved[i];
+                if (checkedHosts?[i].Error is Exception error)
+                {
+                    WriteError(ToErrorRecord(error, target.ComputerName));
+                    continue;
+                }
+                var byDestination = checkedHosts?[i].Value;
+                domains.AddRange(prepared.Selection.Names.Select((name, k) => (prepared.Source, name, prepared.To, Candidates(byDestination, k))));
+            }
             var plan = SkipReadinessCheck ? null : ReadinessPlan.Plan(domains.Select(d => d.Candidates!).ToArray());
             var approved = new List<MigrationRequest>();
             var chosen = new List<ReadinessReport?>();
@@ -195,15 +196,14 @@ namespace XenPS.Commands
             Migrate(approved);
         }
 
-        /// <summary>One source's domains as resolved, the destinations that are not the source itself, and each one's readiness reports (null when not checked).</summary>
+        /// <summary>One source's session, its domains as resolved, and the destinations that are not the source itself.</summary>
         private sealed class Prepared
         {
-            public Prepared(XenSession source, DomainSelection selection, IReadOnlyList<XenSession> to, IReadOnlyList<ReadinessReport>[]? byDestination)
+            public Prepared(XenSession source, DomainSelection selection, IReadOnlyList<XenSession> to)
             {
                 Source = source;
                 Selection = selection;
                 To = to;
-                ByDestination = byDestination;
             }
 
             public XenSession Source { get; }
@@ -211,8 +211,6 @@ namespace XenPS.Commands
             public DomainSelection Selection { get; }
 
             public IReadOnlyList<XenSession> To { get; }
-
-            public IReadOnlyList<ReadinessReport>[]? ByDestination { get; }
         }
 
         /// <summary>
@@ -240,21 +238,33 @@ namespace XenPS.Commands
         }
 
         /// <summary>
-        /// Why the source's domains cannot go anywhere: every -Destination is the source itself (see <see cref="HostIdentity.IsSameHostAs"/>);
-        /// null when one is another host. A destination that is the source among others is left out with a warning.
+        /// Writes the errors of one source's names that name no guest, and of its domains when every -Destination is the source itself
+        /// (see <see cref="HostIdentity.IsSameHostAs"/>); a destination that is the source among others is left out with a warning.
+        /// True when some domain of the source goes on to the readiness check.
         /// </summary>
-        private string? SameHostRefusal(Prepared prepared, IReadOnlyList<XenSession> destinations)
+        private bool Admit(Prepared prepared, IReadOnlyList<XenSession> destinations)
         {
+            foreach (var refused in prepared.Selection.Refused)
+            {
+                WriteError(ToErrorRecord(new XenSessionException(refused.ErrorId, refused.Message), refused.Name));
+            }
             var source = prepared.Source;
+            var names = prepared.Selection.Names;
             var same = destinations.Where(d => !prepared.To.Contains(d)).ToList();
-            if (same.Count == 0 || prepared.Selection.Names.Count == 0) return null;
+            if (names.Count == 0 || same.Count == 0) return names.Count > 0;
+            var hosts = string.Join(", ", same.Select(d => d.ComputerName));
             var why = string.Join("; ", same.Select(d => $"{d.ComputerName}: {HostIdentity.Of(source).Why(HostIdentity.Of(d))}"));
             if (prepared.To.Count > 0)
             {
-                WriteWarning($"{string.Join(", ", same.Select(d => d.ComputerName))} left out as a destination for the domains of {source.ComputerName}: the same host ({why}).");
-                return null;
+                WriteWarning($"{hosts} left out as a destination for the domains of {source.ComputerName}: the same host ({why}).");
+                return true;
             }
-            return $"-Destination {string.Join(", ", same.Select(d => d.ComputerName))} is {source.ComputerName} itself ({why}), and a domain cannot be migrated to the host it runs on. Give another dom0 as -Destination.";
+            foreach (var name in names)
+            {
+                WriteError(ToErrorRecord(new XenSessionException(XenSessionErrorId.SourceIsDestination,
+                    $"{VisibleText.Shorten(name)} cannot move: -Destination {hosts} is {source.ComputerName} itself ({why}), and a domain cannot be migrated to the host it runs on. Give another dom0 as -Destination."), name));
+            }
+            return false;
         }
 
         /// <summary>A domain's report for each destination (the <paramref name="index"/>th of each list); null without the readiness checks.</summary>
@@ -371,9 +381,9 @@ namespace XenPS.Commands
         }
 
         /// <summary>-RemoveLeftover before the migrations: each named guest's leftover on the destination, destroyed once confirmed.</summary>
-        private void RemoveLeftoversBefore(XenSession destination)
+        private void RemoveLeftoversBefore(XenSession destination, IReadOnlyList<string> names)
         {
-            foreach (var name in Targets.SelectMany(t => t.Names).Distinct(StringComparer.Ordinal))
+            foreach (var name in names)
             {
                 try
                 {
