@@ -10,11 +10,12 @@ namespace XenPS
     public abstract class MigrationCmdlet : XenTargetCmdlet
     {
         /// <summary>Names of the domains to migrate (no wildcards: each name is one guest).</summary>
+        /// <remarks>Virtual: Move-XenDomain declares it again with wildcards allowed, and PowerShell reads the attributes of the override.</remarks>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Domain")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
-        public string[] Name { get; set; } = Array.Empty<string>();
+        public virtual string[] Name { get; set; } = Array.Empty<string>();
 
         /// <summary>The source host, where the domains run now.</summary>
         [Parameter(ParameterSetName = ComputerNameSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -108,12 +109,15 @@ namespace XenPS
             return sessions;
         }
 
-        /// <summary>A readiness request for the domains of <paramref name="target"/> to <paramref name="destination"/> with the target settings; the sessions are the caller's.</summary>
-        private protected ReadinessRequest NewReadinessRequest(HostTarget target, string destination) => new ReadinessRequest
+        /// <summary>
+        /// A readiness request for <paramref name="names"/> (by default the domains of <paramref name="target"/>) to <paramref name="destination"/>
+        /// with the target settings; the sessions are the caller's.
+        /// </summary>
+        private protected ReadinessRequest NewReadinessRequest(HostTarget target, string destination, IReadOnlyList<string>? names = null) => new ReadinessRequest
         {
             SourceName = target.ComputerName,
             DestinationName = destination,
-            Domains = target.Names,
+            Domains = names ?? target.Names,
             MigrationTarget = MigrationTarget,
             RelocationPort = RelocationPort,
             SshCommand = SshCommand,

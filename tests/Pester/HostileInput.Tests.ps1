@@ -195,7 +195,7 @@ Describe 'Hostile input' {
             }
             $failures = (Invoke-Refused { Move-XenDomain -Name $names -ComputerName xl-a -Destination xl-b -Confirm:$false }).Errors
             $failures.Count | Should -Be $names.Count
-            $failures | ForEach-Object { Assert-ClearError $_ 'ReadinessCheckFailed' }
+            $failures | ForEach-Object { Assert-ClearError $_ 'DomainNotFound' }
             $skipped = @($Corpus['semicolon'], $Corpus['newline'], $Corpus['1 MB'], $Corpus['ANSI escapes'])
             $failures = (Invoke-Refused { Move-XenDomain -Name $skipped -ComputerName xl-a -Destination xl-b -SkipReadinessCheck -Confirm:$false }).Errors
             $failures.Count | Should -Be $skipped.Count

@@ -144,11 +144,11 @@ Describe 'Move-XenDomain when the receiver is killed, and with the leftover it l
         $move.Result.Error | Should -BeLike '*Domain with name "tiny--incoming" already exists.*migration target: Domain creation failed (code -3).*tiny runs on xl-a, as before; xl-b holds tiny--incoming, a leftover*'
     }
 
-    It 'asks before -RemoveLeftover destroys anything' {
+    It 'asks before -RemoveLeftover destroys anything, for a guest named by a pattern too' {
         $script = New-TestFile -Name 'whatif.ps1' -Line @(
             "Import-Module '$env:XENPS_MODULE'"
             "New-XenSession -ComputerName xl-a, xl-b -SshConfigPath '$($Lab.ssh_config)' | Out-Null"
-            'Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -RemoveLeftover -WhatIf -ErrorAction SilentlyContinue'
+            'Move-XenDomain -Name ''ti*'' -ComputerName xl-a -Destination xl-b -RemoveLeftover -WhatIf -ErrorAction SilentlyContinue'
             'exit 0')
         $output = Invoke-ChildPwsh $script
         $output | Should -Contain "What if: Performing the operation `"Destroy the leftover of a failed migration of tiny ('xl destroy tiny--incoming')`" on target `"tiny--incoming on xl-b`"."
@@ -391,9 +391,10 @@ Describe 'Move-XenDomain when the source prints a domain list it cannot read' {
     BeforeAll {
         $script:Lab = Start-TestLab -Name pfltprs -LabProfile migrate-xl
         New-XenSession -ComputerName xl-a, xl-b -SshConfigPath $Lab.ssh_config | Out-Null
-        # xl on xl-a prints cut-off JSON for 'xl list -l' and runs the simulator for everything else, so the migration's own
-        # domain listing is what fails, after the session (which does not list domains) is open.
-        $wrapper = "#!/bin/sh`ncase `"`$1 `$2`" in`n    'list -l'|'list --long') echo '[ { `"domid`": 1, `"config`": '; exit 0 ;;`nesac`nexec /usr/sbin/xl.sim `"`$@`"`n"
+        # xl on xl-a prints cut-off JSON for 'xl list -l' from its second call on (the count in /var/run/xenps-list-count) and runs
+        # the simulator for everything else: the first listing resolves -Name before anything runs, so the migration's own domain
+        # listing is what fails, after the session (which does not list domains) is open. Each test removes the count first.
+        $wrapper = "#!/bin/sh`ncase `"`$1 `$2`" in`n    'list -l'|'list --long')`n        n=`$(cat /var/run/xenps-list-count 2>/dev/null || echo 0); echo `$((n + 1)) > /var/run/xenps-list-count`n        if [ `"`$n`" -ge 1 ]; then echo '[ { `"domid`": 1, `"config`": '; exit 0; fi ;;`nesac`nexec /usr/sbin/xl.sim `"`$@`"`n"
         Invoke-LabHost $Lab xl-a @('sh', '-c', 'mv /usr/sbin/xl /usr/sbin/xl.sim && printf %s "$1" > /usr/sbin/xl && chmod 755 /usr/sbin/xl', 'sh', $wrapper) | Out-Null
         $script:Activity = 'Migrating tiny to xl-b'
 
@@ -414,6 +415,7 @@ Describe 'Move-XenDomain when the source prints a domain list it cannot read' {
     }
 
     It 'writes one non-terminating error naming the domain and completes its progress bar' {
+        Invoke-LabHost $Lab xl-a @('rm', '-f', '/var/run/xenps-list-count') | Out-Null
         $ps = [powershell]::Create()
         try {
             $null = $ps.AddCommand('Import-Module').AddArgument($env:XENPS_MODULE).AddStatement()
@@ -430,6 +432,7 @@ Describe 'Move-XenDomain when the source prints a domain list it cannot read' {
     }
 
     It 'reports the same in the job''s streams with -AsJob, and the job completes' {
+        Invoke-LabHost $Lab xl-a @('rm', '-f', '/var/run/xenps-list-count') | Out-Null
         $job = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -SkipReadinessCheck -AsJob -Confirm:$false
         $job | Wait-Job -Timeout 120 | Out-Null
         $errors = @($job.Error)

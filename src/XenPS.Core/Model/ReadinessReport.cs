@@ -25,6 +25,12 @@ namespace XenPS.Core.Model
         public IReadOnlyList<string> WaivedChecks => Checks.Where(check => check.Waived).Select(check => check.Id).ToList();
 
         /// <summary>
+        /// Why the domain cannot be checked at all, as the id of the error Move-XenDomain writes for it: DomainNotFound (no such domain on
+        /// the source), Dom0NotMigratable (Domain-0), SourceIsDestination (the destination is the source host); null otherwise.
+        /// </summary>
+        public string? ErrorId { get; set; }
+
+        /// <summary>
         /// How the source reaches the destination for this migration, as the checks tested it and as Move-XenDomain will use it;
         /// null when none was found (the Network check says why).
         /// </summary>

@@ -43,11 +43,12 @@ namespace XenPS.Core.Readiness
 
         /// <summary>
         /// Reads the guest on the source, then (unless <paramref name="skipChecks"/>) checks what applies, a failure of a check named in
-        /// <paramref name="waived"/> turned into a waived warning; changes nothing.
+        /// <paramref name="waived"/> turned into a waived warning. With <paramref name="readOnly"/> (-WhatIf) the checks that write a marker
+        /// on a host are not run (see <see cref="ReadinessRequest.ReadOnly"/>), and nothing is left changed either way.
         /// </summary>
         /// <exception cref="Remote.XenSessionException">The source does not allow a cold move of the guest (see <see cref="ColdMove.ReadSourceAsync"/>).</exception>
         public static async Task<ColdMoveCheck> CheckAsync(
-            XenSession source, XenSession destination, string name, string configFile, bool start, bool skipChecks, IReadOnlyCollection<string> waived, Action<string> log, CancellationToken cancellationToken)
+            XenSession source, XenSession destination, string name, string configFile, bool start, bool skipChecks, IReadOnlyCollection<string> waived, bool readOnly, Action<string> log, CancellationToken cancellationToken)
         {
             var read = await ColdMove.ReadSourceAsync(source, name, configFile, cancellationToken).ConfigureAwait(false);
             if (skipChecks) return new ColdMoveCheck(read, Array.Empty<ReadinessCheck>());
@@ -60,6 +61,7 @@ namespace XenPS.Core.Readiness
                 Domains = new[] { name },
                 HaltedDomains = new[] { read.Domain },
                 WaivedChecks = waived,
+                ReadOnly = readOnly,
             };
             var reports = await ReadinessChecker.CheckAsync(request, log, cancellationToken).ConfigureAwait(false);
             var applicable = Applicable(start);

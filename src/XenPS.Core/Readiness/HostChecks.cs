@@ -5,8 +5,8 @@ namespace XenPS.Core.Readiness
     /// <summary>The checks that compare the two dom0s, whatever the domain: each a pure function of the measured facts.</summary>
     internal static class HostChecks
     {
-        /// <summary>Both hosts answered and run xm or xl; they are not one host under two names.</summary>
-        public static ReadinessCheck HostsReachable(HostFacts source, HostFacts destination, bool sameHost)
+        /// <summary>Both hosts answered and run xm or xl; they are not one host under two names (<paramref name="sameHost"/> says why they are, else null).</summary>
+        public static ReadinessCheck HostsReachable(HostFacts source, HostFacts destination, string? sameHost)
         {
             var id = ReadinessCheckId.HostsReachable;
             var problems = new List<string>();
@@ -22,9 +22,10 @@ namespace XenPS.Core.Readiness
                     ? $"Fix the cause above, then check that 'New-XenSession -ComputerName {unreachable.Name}' connects."
                     : "Name the dom0s themselves, with the Xen tools (xm or xl) installed.");
             }
-            if (sameHost)
+            if (sameHost != null)
             {
-                return CheckResult.Fail(id, $"{source.Name} and {destination.Name} are the same host.", "Name another dom0 as the destination.");
+                return CheckResult.Fail(id, $"{source.Name} and {destination.Name} are the same host ({sameHost}): a domain cannot be migrated to the host it runs on.",
+                    "Name another dom0 as the destination.");
             }
             return CheckResult.Pass(id, $"{Describe(source)} and {Describe(destination)} answer over SSH.");
         }

@@ -18,6 +18,12 @@ namespace XenPS.Core.Readiness
     /// </summary>
     public static class ReadinessChecker
     {
+        /// <summary>The checks that write on a host (SharedStorage's marker files): not run for a <see cref="ReadinessRequest.ReadOnly"/> request.</summary>
+        public static IReadOnlyList<string> WritingChecks { get; } = new[] { ReadinessCheckId.SharedStorage };
+
+        /// <summary>How the detail of a check that was not run for a <see cref="ReadinessRequest.ReadOnly"/> request begins.</summary>
+        public const string NotRunReadOnly = "Not run under -WhatIf";
+
         /// <summary>
         /// One report per name in <see cref="ReadinessRequest.Domains"/>, in that order. <paramref name="log"/> receives a line
         /// <c>"{host}: SSH round trip {n}: {what}"</c> before each round trip, plus a line when a marker file could not be removed;

@@ -10,7 +10,8 @@ namespace XenPS.Core.Readiness
     /// <param name="Shell">The session's shell; null when there is none.</param>
     /// <param name="Error">Why there is no shell.</param>
     /// <param name="Port">The SSH port the session connected to.</param>
-    internal sealed record ReadinessEndpoint(string Name, string HostName = "", IRemoteShell? Shell = null, string? Error = null, int Port = 22)
+    /// <param name="HostKeyFingerprint">The host key the session met; empty when not known.</param>
+    internal sealed record ReadinessEndpoint(string Name, string HostName = "", IRemoteShell? Shell = null, string? Error = null, int Port = 22, string HostKeyFingerprint = "")
     {
         public static ReadinessEndpoint From(XenSession? session, Exception? error, string name)
         {
@@ -18,11 +19,13 @@ namespace XenPS.Core.Readiness
             {
                 return new ReadinessEndpoint(Name: name, HostName: name, Error: $"No session to {VisibleText.Shorten(name)}: {error?.Message ?? "none was opened."}");
             }
-            return new ReadinessEndpoint(Name: name, Shell: session.Shell, HostName: session.HostName, Port: session.Port);
+            return new ReadinessEndpoint(Name: name, Shell: session.Shell, HostName: session.HostName, Port: session.Port, HostKeyFingerprint: session.HostKeyFingerprint);
         }
 
-        /// <summary>Both endpoints reach the same sshd.</summary>
-        public bool IsSameHostAs(ReadinessEndpoint other) =>
-            Shell != null && other.Shell != null && Port == other.Port && string.Equals(HostName, other.HostName, StringComparison.OrdinalIgnoreCase);
+        /// <summary>Why both endpoints reach one host (see <see cref="HostIdentity.IsSameHostAs"/>); null when they are two hosts, or one has no shell.</summary>
+        public string? SameHostAs(ReadinessEndpoint other) =>
+            Shell != null && other.Shell != null && Identity.IsSameHostAs(other.Identity) ? Identity.Why(other.Identity) : null;
+
+        private HostIdentity Identity => new HostIdentity(HostName, Port, HostKeyFingerprint);
     }
 }

@@ -49,6 +49,12 @@ namespace XenPS.Core.Readiness
         /// </summary>
         public IReadOnlyList<XenDomain> HaltedDomains { get; set; } = Array.Empty<XenDomain>();
 
+        /// <summary>
+        /// Nothing on either host may change (Move-XenDomain -WhatIf): the checks that write on a host, <see cref="ReadinessChecker.WritingChecks"/>,
+        /// are not run and are Skipped, saying so.
+        /// </summary>
+        public bool ReadOnly { get; set; }
+
         /// <summary>Also time a bounded transfer between the two dom0s and estimate each migration's duration.</summary>
         public bool MeasureBandwidth { get; set; }
 

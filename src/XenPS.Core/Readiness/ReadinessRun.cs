@@ -97,7 +97,7 @@ namespace XenPS.Core.Readiness
                 return;
             }
             var linkPlan = PlanLink();
-            var withStorage = plan.HasPaths && destinationFacts.Error is null;
+            var withStorage = plan.HasPaths && destinationFacts.Error is null && !settings.ReadOnly;
             var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
             if (withStorage) batch.Add("storage", plan.SourceCommand());
             LinkProbe.AddSections(batch, linkPlan);
@@ -147,7 +147,7 @@ namespace XenPS.Core.Readiness
         private async Task ProbeDestinationAgainAsync(CancellationToken cancellationToken)
         {
             if (destinationFacts.Error != null) return;
-            var withStorage = plan.HasPaths && storageProblem is null;
+            var withStorage = plan.HasPaths && storageProblem is null && !settings.ReadOnly;
             var sourceAddress = sourceFacts.Tools.Assumed.UsesXend ? link.Target?.SourceAddress : null;
             if (!withStorage && sourceAddress is null) return;
             var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
@@ -193,6 +193,10 @@ namespace XenPS.Core.Readiness
             var s = sourceFacts;
             var d = destinationFacts;
             var domain = Domain(name);
+            var sameHost = source.SameHostAs(destination);
+            // One host under two names has no link to test: its checks would only report a loopback and offer to allow the host itself.
+            ReadinessCheck Link(string id, Func<ReadinessCheck> check) =>
+                sameHost is null ? check() : CheckResult.NotChecked(id, $"{source.Name} and {destination.Name} are the same host (see HostsReachable).");
             return new ReadinessReport
             {
                 Domain = name,
@@ -200,7 +204,7 @@ namespace XenPS.Core.Readiness
                 Destination = destination.Name,
                 Checks = CheckWaiver.Apply(new[]
                 {
-                    HostChecks.HostsReachable(s, d, source.IsSameHostAs(destination)),
+                    HostChecks.HostsReachable(s, d, sameHost),
                     HostChecks.ToolstackMatch(s, d),
                     HostChecks.XenVersion(s, d),
                     HostChecks.ToolPaths(s, d),
@@ -208,21 +212,30 @@ namespace XenPS.Core.Readiness
                     DomainChecks.DomainState(name, s, domain),
                     DomainChecks.PciPassthrough(name, s, domain),
                     DomainChecks.NameFree(name, domain, d),
-                    StorageCheck.SharedStorage(name, s, domain, d, plan, storageProblem),
+                    StorageCheck.SharedStorage(name, s, domain, d, plan, storageProblem, settings.ReadOnly),
                     MemoryCheck.Memory(name, s, domain, d),
                     HostChecks.Cpu(s, d),
                     DomainChecks.Bridges(name, s, domain, d),
-                    LinkChecks.Network(s, d, link),
-                    LinkChecks.Relocation(s, d, sourceFqdn, link),
-                    LinkChecks.SshTrust(s, d, link),
-                    LinkChecks.Bandwidth(settings.MeasureBandwidth, s, d, link, domain),
+                    Link(ReadinessCheckId.Network, () => LinkChecks.Network(s, d, link)),
+                    Link(ReadinessCheckId.Relocation, () => LinkChecks.Relocation(s, d, sourceFqdn, link)),
+                    Link(ReadinessCheckId.SshTrust, () => LinkChecks.SshTrust(s, d, link)),
+                    Link(ReadinessCheckId.Bandwidth, () => LinkChecks.Bandwidth(settings.MeasureBandwidth, s, d, link, domain)),
                 }, settings.WaivedChecks),
                 WaiverRequest = settings.WaivedChecks,
+                ErrorId = ErrorIdOf(domain, s, sameHost)?.Name,
                 MigrationTarget = link.Target?.Target,
                 Memory = MemoryCheck.Fit(name, s, domain, d),
                 EstimatedDuration = LinkChecks.EstimatedDuration(domain, link),
             };
         }
+
+        /// <summary>The error Move-XenDomain writes for a domain that cannot be checked at all, the same for both cmdlets; null otherwise.</summary>
+        private static XenErrorId? ErrorIdOf(XenDomain? domain, HostFacts source, string? sameHost) =>
+            source.DomainsProblem != null ? null
+            : domain is null ? XenSessionErrorId.DomainNotFound
+            : domain.IsDom0 ? XenSessionErrorId.Dom0NotMigratable
+            : sameHost != null ? XenSessionErrorId.SourceIsDestination
+            : null;
 
         private XenDomain? Domain(string name) =>
             sourceFacts.DomainsProblem is null ? XenDomain.Find(sourceFacts.Domains, name) ?? settings.HaltedDomains.FirstOrDefault(d => d.Name == name) : null;

@@ -15,15 +15,17 @@ namespace XenPS.Core.Readiness
 
         /// <summary>
         /// One verdict per disk of <paramref name="domain"/>, the worst one winning. <paramref name="notProbed"/> says why the
-        /// probe of either host did not run or did not answer.
+        /// probe of either host did not run or did not answer. A <paramref name="readOnly"/> request (-WhatIf) writes no marker, so the
+        /// check is not run: Skipped, saying so, rather than failed, as nothing is wrong with the disks.
         /// </summary>
-        public static ReadinessCheck SharedStorage(string name, HostFacts source, XenDomain? domain, HostFacts destination, StoragePlan plan, string? notProbed)
+        public static ReadinessCheck SharedStorage(string name, HostFacts source, XenDomain? domain, HostFacts destination, StoragePlan plan, string? notProbed, bool readOnly = false)
         {
             var id = ReadinessCheckId.SharedStorage;
             if (DomainChecks.DomainProblem(name, source, domain) is string problem) return CheckResult.NotChecked(id, problem);
             var disks = plan.Disks.Where(d => d.Domain == domain!.Name).ToList();
             if (disks.Count == 0) return CheckResult.Skipped(id, $"{domain!.GuestName} has no disks.");
             if (disks.All(d => d.Disk.Path is null)) return CheckResult.Skipped(id, $"{domain!.GuestName} has only empty cdrom drives.");
+            if (readOnly) return CheckResult.Skipped(id, ReadinessChecker.NotRunReadOnly + ": it writes a marker file beside the disk images on the source to prove that the destination sees the same file.");
             if (notProbed != null) return CheckResult.NotChecked(id, notProbed);
             var verdicts = disks.Select(d => Verdict(d, d.Marker >= 0 ? plan.Markers[d.Marker] : null, source.Name, destination.Name)).ToList();
             var worst = verdicts.Max(v => v.Status);

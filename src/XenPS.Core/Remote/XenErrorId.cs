@@ -117,6 +117,11 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId RemoteFileLocked = new XenErrorId(nameof(RemoteFileLocked), XenErrorKind.ResourceBusy);
         public static readonly XenErrorId RemoteFileWriteFailed = new XenErrorId(nameof(RemoteFileWriteFailed), XenErrorKind.WriteError);
         public static readonly XenErrorId DomainNotFound = new XenErrorId(nameof(DomainNotFound), XenErrorKind.ObjectNotFound);
+        /// <summary>Domain-0 was named for a migration: it is the host itself, and never moves.</summary>
+        public static readonly XenErrorId Dom0NotMigratable = new XenErrorId(nameof(Dom0NotMigratable), XenErrorKind.InvalidArgument);
+
+        /// <summary>The destination is the source host itself, named the same way or another (an alias, an address).</summary>
+        public static readonly XenErrorId SourceIsDestination = new XenErrorId(nameof(SourceIsDestination), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId LiveOnly = new XenErrorId(nameof(LiveOnly), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId MigrationInProgress = new XenErrorId(nameof(MigrationInProgress), XenErrorKind.ResourceBusy);
         public static readonly XenErrorId MigrationStartFailed = new XenErrorId(nameof(MigrationStartFailed), XenErrorKind.InvalidResult);

@@ -30,7 +30,7 @@ namespace XenPS.Commands
             try
             {
                 var source = Wait(() => SessionForAsync(Targets[0], CancellationToken));
-                var check = Wait(() => ColdMoveReadiness.CheckAsync(source, destination, name, configFile, Start, SkipReadinessCheck, SkipCheck, lines.Enqueue, CancellationToken));
+                var check = Wait(() => ColdMoveReadiness.CheckAsync(source, destination, name, configFile, Start, SkipReadinessCheck, SkipCheck, WhatIfMode, lines.Enqueue, CancellationToken));
                 WriteLines(lines);
                 if (check.Problem(destination.ComputerName) is string problem)
                 {
@@ -38,7 +38,7 @@ namespace XenPS.Commands
                     return;
                 }
                 var start = Start ? $", then start it there ('{string.Join(" ", destination.Toolstack.Implementation().CreateFromConfig(configFile).Select(ShellQuote.AsTyped))}')" : "";
-                var action = $"Copy {configFile} to {destination.ComputerName}, check the copy, and rename it on {source.ComputerName} to {DomainConfigPath.MovedName(configFile, destination.ComputerName)}{start}";
+                var action = $"Copy {configFile} to {destination.ComputerName}, check the copy, and rename it on {source.ComputerName} to {DomainConfigPath.MovedName(configFile, destination.ComputerName)}{start}{NotRun(check.Checks)}";
                 if (!ShouldProcess($"{name} on {source.ComputerName}", action)) return;
                 var result = Wait(() => ColdMove.MoveAsync(check.Source, destination, Start, lines.Enqueue, CancellationToken));
                 result.WaivedChecks = check.WaivedChecks;

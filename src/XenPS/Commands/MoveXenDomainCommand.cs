@@ -13,6 +13,17 @@ namespace XenPS.Commands
     [OutputType(typeof(MigrationResult), typeof(Job))]
     public sealed partial class MoveXenDomainCommand : MigrationCmdlet
     {
+        /// <summary>
+        /// Names of the domains to migrate; wildcards allowed, matched against the source's guests as Get-XenDomain matches them
+        /// (Domain-0 never). A name that a domain has exactly is that domain, so completion offers names as they are, unescaped.
+        /// </summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Domain")]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
+        public override string[] Name { get; set; } = Array.Empty<string>();
+
         /// <summary>The migrations this call watches itself (not with -AsJob), set before the first starts; read by Ctrl+C from another thread.</summary>
         private volatile MigrationBatch? batch;
 
@@ -108,38 +119,57 @@ namespace XenPS.Commands
                     XenSessionErrorId.ReadinessCheckNeeded, Destination));
             }
             if (OpenDestinations() is not IReadOnlyList<XenSession> destinations) return;
-            if (RemoveLeftover)
-            {
-                foreach (var destination in destinations) RemoveLeftoversBefore(destination);
-            }
-            var domains = new List<(XenSession Source, string Name, IReadOnlyList<ReadinessReport>? Candidates)>();
+            var resolved = new List<(HostTarget Target, Prepared Prepared)>();
             ForEachHost(async (target, ct) =>
             {
                 var source = await SessionForAsync(target, ct).ConfigureAwait(false);
-                if (SkipReadinessCheck) return (Source: source, ByDestination: (IReadOnlyList<ReadinessReport>[]?)null);
-                var byDestination = await Task.WhenAll(destinations.Select(destination =>
-                {
-                    var request = NewReadinessRequest(target, destination.ComputerName);
-                    request.Source = source;
-                    request.Destination = destination;
-                    return ReadinessChecker.CheckAsync(request, _ => { }, ct);
-                })).ConfigureAwait(false);
-                return (Source: source, ByDestination: (IReadOnlyList<ReadinessReport>[]?)byDestination);
+                var listed = await source.Reader().GetDomainsAsync(ct).ConfigureAwait(false);
+                var to = destinations.Where(d => !HostIdentity.Of(source).IsSameHostAs(HostIdentity.Of(d))).ToList();
+                return new Prepared(source, DomainSelection.Resolve(target.ComputerName, listed, target.Names, PatternOf), to);
             },
-            (target, prepared) => domains.AddRange(target.Names.Select(name => (prepared.Source, name, Candidates(prepared.ByDestination, target.Names.IndexOf(name))))));
+            (target, prepared) =>
+            {
+                if (Admit(prepared, destinations)) resolved.Add((target, prepared));
+            });
+            if (RemoveLeftover)
+            {
+                var names = resolved.SelectMany(r => r.Prepared.Selection.Names).Distinct(StringComparer.Ordinal).ToList();
+                foreach (var destination in destinations) RemoveLeftoversBefore(destination, names);
+            }
+            var whatIf = WhatIfMode;
+            var checkedHosts = SkipReadinessCheck ? null : RunOnEach(resolved, (r, ct) => Task.WhenAll(r.Prepared.To.Select(destination =>
+            {
+                var request = NewReadinessRequest(r.Target, destination.ComputerName, r.Prepared.Selection.Names);
+                request.Source = r.Prepared.Source;
+                request.Destination = destination;
+                request.ReadOnly = whatIf;
+                return ReadinessChecker.CheckAsync(request, _ => { }, ct);
+            })));
+            var domains = new List<(XenSession Source, string Name, IReadOnlyList<XenSession> To, IReadOnlyList<ReadinessReport>? Candidates)>();
+            for (var i = 0; i < resolved.Count; i++)
+            {
+                var (target, prepared) = resolved[i];
+                if (checkedHosts?[i].Error is Exception error)
+                {
+                    WriteError(ToErrorRecord(error, target.ComputerName));
+                    continue;
+                }
+                var byDestination = checkedHosts?[i].Value;
+                domains.AddRange(prepared.Selection.Names.Select((name, k) => (prepared.Source, name, prepared.To, Candidates(byDestination, k))));
+            }
             var plan = SkipReadinessCheck ? null : ReadinessPlan.Plan(domains.Select(d => d.Candidates!).ToArray());
             var approved = new List<MigrationRequest>();
             var chosen = new List<ReadinessReport?>();
             for (var j = 0; j < domains.Count; j++)
             {
-                var (source, name, _) = domains[j];
+                var (source, name, to, _) = domains[j];
                 if (plan?[j] is { Chosen: null } refused)
                 {
                     WriteError(NewErrorRecord(new InvalidOperationException(NotReady(refused, source.ComputerName)), XenSessionErrorId.ReadinessCheckFailed, name));
                     continue;
                 }
                 var report = plan?[j].Chosen;
-                var destination = report is null ? destinations[0] : destinations.First(d => string.Equals(d.ComputerName, report.Destination, StringComparison.OrdinalIgnoreCase));
+                var destination = report is null ? to[0] : to.First(d => string.Equals(d.ComputerName, report.Destination, StringComparison.OrdinalIgnoreCase));
                 var request = new MigrationRequest(source, destination, name)
                 {
                     Live = Live.IsPresent,
@@ -166,13 +196,91 @@ namespace XenPS.Commands
             Migrate(approved);
         }
 
+        /// <summary>One source's session, its domains as resolved, and the destinations that are not the source itself.</summary>
+        private sealed class Prepared
+        {
+            public Prepared(XenSession source, DomainSelection selection, IReadOnlyList<XenSession> to)
+            {
+                Source = source;
+                Selection = selection;
+                To = to;
+            }
+
+            public XenSession Source { get; }
+
+            public DomainSelection Selection { get; }
+
+            public IReadOnlyList<XenSession> To { get; }
+        }
+
+        /// <summary>
+        /// Whether this call runs under -WhatIf, given or by $WhatIfPreference: the readiness checks then write nothing on a host
+        /// (<see cref="ReadinessRequest.ReadOnly"/>), as PowerShell's ShouldProcess says only at the confirmation, after them.
+        /// </summary>
+        private bool WhatIfMode => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+            ? ((SwitchParameter)given).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
+        /// <summary>The matcher of a -Name that is a valid wildcard pattern, as Get-XenDomain matches it; null for a plain name, which is looked up as it is.</summary>
+        private static Func<string, bool>? PatternOf(string name)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(name)) return null;
+            try
+            {
+                var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+                pattern.IsMatch("");
+                return pattern.IsMatch;
+            }
+            catch (WildcardPatternException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Writes the errors of one source's names that name no guest, and of its domains when every -Destination is the source itself
+        /// (see <see cref="HostIdentity.IsSameHostAs"/>); a destination that is the source among others is left out with a warning.
+        /// True when some domain of the source goes on to the readiness check.
+        /// </summary>
+        private bool Admit(Prepared prepared, IReadOnlyList<XenSession> destinations)
+        {
+            foreach (var refused in prepared.Selection.Refused)
+            {
+                WriteError(ToErrorRecord(new XenSessionException(refused.ErrorId, refused.Message), refused.Name));
+            }
+            var source = prepared.Source;
+            var names = prepared.Selection.Names;
+            var same = destinations.Where(d => !prepared.To.Contains(d)).ToList();
+            if (names.Count == 0 || same.Count == 0) return names.Count > 0;
+            var hosts = string.Join(", ", same.Select(d => d.ComputerName));
+            var why = string.Join("; ", same.Select(d => $"{d.ComputerName}: {HostIdentity.Of(source).Why(HostIdentity.Of(d))}"));
+            if (prepared.To.Count > 0)
+            {
+                WriteWarning($"{hosts} left out as a destination for the domains of {source.ComputerName}: the same host ({why}).");
+                return true;
+            }
+            foreach (var name in names)
+            {
+                WriteError(ToErrorRecord(new XenSessionException(XenSessionErrorId.SourceIsDestination,
+                    $"{VisibleText.Shorten(name)} cannot move: -Destination {hosts} is {source.ComputerName} itself ({why}), and a domain cannot be migrated to the host it runs on. Give another dom0 as -Destination."), name));
+            }
+            return false;
+        }
+
         /// <summary>A domain's report for each destination (the <paramref name="index"/>th of each list); null without the readiness checks.</summary>
         private static IReadOnlyList<ReadinessReport>? Candidates(IReadOnlyList<ReadinessReport>[]? byDestination, int index) =>
             byDestination?.Select(reports => reports[index]).ToArray();
 
         /// <summary>How a migration goes: live or not, and the migration target the checks chose.</summary>
         private string How(ReadinessReport? report) =>
-            (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
+            (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "") + NotRun(report?.Checks);
+
+        /// <summary>For the what-if text: the checks that were not run because they write on a host; empty when none.</summary>
+        private static string NotRun(IEnumerable<ReadinessCheck>? checks)
+        {
+            var ids = (checks ?? Enumerable.Empty<ReadinessCheck>()).Where(c => c.Detail.StartsWith(ReadinessChecker.NotRunReadOnly, StringComparison.Ordinal)).Select(c => c.Id).ToList();
+            return ids.Count > 0 ? $"; not run under -WhatIf, as they write on a host: {string.Join(", ", ids)}" : "";
+        }
 
         /// <summary>The plan of a move to several destinations, one line per domain, as -WhatIf and the confirmation show it.</summary>
         private string PlanText(IReadOnlyList<MigrationRequest> approved, IReadOnlyList<ReadinessReport?> reports)
@@ -273,9 +381,9 @@ namespace XenPS.Commands
         }
 
         /// <summary>-RemoveLeftover before the migrations: each named guest's leftover on the destination, destroyed once confirmed.</summary>
-        private void RemoveLeftoversBefore(XenSession destination)
+        private void RemoveLeftoversBefore(XenSession destination, IReadOnlyList<string> names)
         {
-            foreach (var name in Targets.SelectMany(t => t.Names).Distinct(StringComparer.Ordinal))
+            foreach (var name in names)
             {
                 try
                 {

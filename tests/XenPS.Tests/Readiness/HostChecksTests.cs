@@ -13,7 +13,7 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public void HostsReachablePassesForTwoDom0s()
         {
-            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-b"), sameHost: false);
+            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-b"), sameHost: null);
 
             Assert.Equal(ReadinessCheckId.HostsReachable, check.Id);
             Assert.Equal("Hosts reachable", check.Name);
@@ -27,7 +27,7 @@ namespace XenPS.Tests.Readiness
         {
             var destination = Hosts.Unreachable("dom0-b");
 
-            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), destination, sameHost: false);
+            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), destination, sameHost: null);
             var version = HostChecks.XenVersion(Hosts.Xm("dom0-a"), destination);
 
             Assert.Equal(ReadinessStatus.Fail, check.Status);
@@ -43,7 +43,7 @@ namespace XenPS.Tests.Readiness
             var plain = Hosts.Xm("dom0-b");
             plain.Tools = new ToolFacts();
 
-            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), plain, sameHost: false);
+            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), plain, sameHost: null);
 
             Assert.Equal(ReadinessStatus.Fail, check.Status);
             Assert.StartsWith("dom0-b is not a Xen dom0: neither xm nor xl", check.Detail);
@@ -52,10 +52,10 @@ namespace XenPS.Tests.Readiness
         [Fact]
         public void HostsReachableFailsForOneHostUnderTwoNames()
         {
-            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-a.lab"), sameHost: true);
+            var check = HostChecks.HostsReachable(Hosts.Xm("dom0-a"), Hosts.Xm("dom0-a.lab"), sameHost: "both show the SSH host key SHA256:aaaa");
 
             Assert.Equal(ReadinessStatus.Fail, check.Status);
-            Assert.Equal("dom0-a and dom0-a.lab are the same host.", check.Detail);
+            Assert.Equal("dom0-a and dom0-a.lab are the same host (both show the SSH host key SHA256:aaaa): a domain cannot be migrated to the host it runs on.", check.Detail);
         }
 
         [Fact]

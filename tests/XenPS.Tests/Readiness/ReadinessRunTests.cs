@@ -63,7 +63,28 @@ namespace XenPS.Tests.Readiness
             Assert.StartsWith($"Migration target 127.0.0.1:{((IPEndPoint)sshPort.LocalEndpoint).Port} (given with -MigrationTarget): xl-a reaches", tiny.Checks.Single(c => c.Id == "Network").Detail);
             Assert.Equal("no domain named ghost on xl-a", reports[1].Checks.Single(c => c.Id == "DomainState").Detail);
             Assert.False(reports[1].IsReady);
+            Assert.Equal("DomainNotFound", reports[1].ErrorId);
+            Assert.Null(tiny.ErrorId);
             Assert.Equal(new[] { "tiny.img" }, Directory.GetFileSystemEntries(Path.GetDirectoryName(image)!).Select(Path.GetFileName));
+        }
+
+        [Fact]
+        public async Task AReadOnlyRequestWritesNoMarkerAndSkipsSharedStorageSayingWhy()
+        {
+            using var folder = new TempFolder();
+            var image = folder.Write("shared/tiny.img", "disk");
+            var profile = folder.Write("profile.json", Profile(image));
+            var source = new ReadinessEndpoint(Name: "xl-a", Shell: SimulatedDom0.Create(folder.Path, profile, "xl-a"), HostName: "127.0.0.1");
+            var destination = new ReadinessEndpoint(Name: "xl-b", Shell: SimulatedDom0.Create(folder.Path, profile, "xl-b"), HostName: "localhost");
+            var log = new List<string>();
+
+            var reports = await ReadinessChecker.CheckAsync(source, destination, new ReadinessRequest { Domains = new[] { "tiny" }, ReadOnly = true }, log.Add, CancellationToken.None);
+
+            var storage = reports[0].Checks.Single(c => c.Id == ReadinessCheckId.SharedStorage);
+            Assert.Equal(ReadinessStatus.Skipped, storage.Status);
+            Assert.StartsWith(ReadinessChecker.NotRunReadOnly + ": it writes a marker file", storage.Detail);
+            Assert.DoesNotContain(log, line => line.Contains("marker"));
+            Assert.Equal(new[] { "xl-a: 1", "xl-b: 1", "xl-a: 2" }, RoundTrips(log));
         }
 
         [Fact]
