@@ -61,7 +61,10 @@ namespace XenPS.Core.Sessions
         /// of these options; <see cref="Password"/> is offered to <see cref="ComputerName"/> only.
         /// </summary>
         public string[]? JumpHosts { get; set; }
-    
+
+        /// <summary>A copy whose settings can be changed without changing these (the arrays are shared: nothing changes them in place).</summary>
+        public SessionOptions Copy() => (SessionOptions)MemberwiseClone();
+
         /// <summary>
         /// The options of <paramref name="hop"/>, one jump host on the way to <see cref="ComputerName"/>: the user and port written in the
         /// hop (else its ssh config's) and <paramref name="jumpHosts"/>; the key files, their passphrase, the known_hosts file,
@@ -70,7 +73,7 @@ namespace XenPS.Core.Sessions
         /// </summary>
         internal SessionOptions ForJumpHost(JumpHostSpec hop, string[]? jumpHosts)
         {
-            var options = (SessionOptions)MemberwiseClone();
+            var options = Copy();
             options.ComputerName = hop.Host;
             options.UserName = hop.UserName;
             options.Port = hop.Port;
