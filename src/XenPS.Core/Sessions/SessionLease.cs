@@ -30,7 +30,7 @@ namespace XenPS.Core.Sessions
             $"Give -Force to close it and open a new one.",
             settingsDiffer
                 ? $"Session {session.Id} to {session.ComputerName} is already open as {Endpoint(session)}{(session.UseSudo ? " with sudo" : "")}, and it is returned: " +
-                  "the user, port, jump hosts or -UseSudo given now differ from it and are not used. Give -Force to replace it with a session of these settings."
+                  "the settings given now differ from those it was opened with, and are not used. Give -Force to replace it with a session of these settings."
                 : null);
 
         /// <summary>A broken session, connected again with its own settings.</summary>

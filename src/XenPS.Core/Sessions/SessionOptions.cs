@@ -62,6 +62,13 @@ namespace XenPS.Core.Sessions
         /// </summary>
         public string[]? JumpHosts { get; set; }
 
+        /// <summary>
+        /// Every setting that shapes a session except the host name and the secrets, as one text: two requests with the same text ask for
+        /// the same session. The password and passphrase are left out; the server judges them, and they are never compared or shown.
+        /// </summary>
+        internal string Settings => string.Join("\n", Port, UserName, string.Join("\0", KeyFilePaths), KnownHostsPath, AcceptNewHostKey, SshConfigPath,
+            ConnectTimeout, CommandTimeout, MaxCommandOutput, UseSudo, JumpHosts is null ? "(ssh config)" : string.Join(",", JumpHosts));
+
         /// <summary>A copy whose settings can be changed without changing these (the arrays are shared: nothing changes them in place).</summary>
         public SessionOptions Copy() => (SessionOptions)MemberwiseClone();
 

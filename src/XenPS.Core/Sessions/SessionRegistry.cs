@@ -97,7 +97,7 @@ namespace XenPS.Core.Sessions
             SessionDecision decision;
             lock (gate)
             {
-                decision = SessionRules.ForNew(Entries(), options.ComputerName, key, options.UseSudo, force);
+                decision = SessionRules.ForNew(Entries(), options.ComputerName, key, options.Settings, force);
                 if (decision.Action == SessionAction.Reuse) return SessionLease.Reused(sessions.First(s => s.Id == decision.Id), decision.SettingsDiffer);
                 replaced = sessions.Where(s => decision.Replaced.Contains(s.Id)).ToList();
                 replaced.ForEach(s => sessions.Remove(s));
@@ -149,7 +149,7 @@ namespace XenPS.Core.Sessions
         }
 
         private List<SessionEntry> Entries() =>
-            sessions.Select(s => new SessionEntry(s.Id, s.ComputerName, s.ConnectionKey, s.UseSudo, s.State)).ToList();
+            sessions.Select(s => new SessionEntry(s.Id, s.ComputerName, s.ConnectionKey, s.OpenedWith?.Settings ?? "", s.State)).ToList();
 
         /// <summary>The connection attempt for <paramref name="key"/>: the one under way, else a new one. Called under the gate.</summary>
         private Task<XenSession> OpeningFor(SessionOptions options, string key, CancellationToken cancellationToken)
@@ -166,7 +166,9 @@ namespace XenPS.Core.Sessions
         {
             try
             {
-                return Add(await XenSessionFactory.OpenAsync(options, cancellationToken).ConfigureAwait(false));
+                var session = await XenSessionFactory.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+                session.OpenedWith = options.Copy();
+                return Add(session);
             }
             finally
             {

@@ -4,9 +4,9 @@ namespace XenPS.Core.Sessions
     /// <param name="Id">The session's registry number.</param>
     /// <param name="ComputerName">The host as the user named it.</param>
     /// <param name="ConnectionKey"><c>user@host:port</c> as connected to, with the jump hosts' after <c>via</c>.</param>
-    /// <param name="UseSudo">Whether the session runs root commands through sudo.</param>
+    /// <param name="Settings">The settings the session was opened with (<see cref="SessionOptions.Settings"/>).</param>
     /// <param name="State">Opened, Broken or Closed.</param>
-    internal readonly record struct SessionEntry(int Id, string ComputerName, string ConnectionKey, bool UseSudo, XenSessionState State)
+    internal readonly record struct SessionEntry(int Id, string ComputerName, string ConnectionKey, string Settings, XenSessionState State)
     {
         /// <summary>The jump host part of <see cref="ConnectionKey"/> (empty for a direct session): the route the session takes.</summary>
         public string Route => SessionRules.RouteOf(ConnectionKey);
@@ -32,7 +32,7 @@ namespace XenPS.Core.Sessions
     /// <param name="Action">What to do.</param>
     /// <param name="Id">The session reused or reconnected; 0 for a new one.</param>
     /// <param name="Replaced">The sessions to close and forget before a new one opens.</param>
-    /// <param name="SettingsDiffer">The session reused connects as another user, port or with other sudo than was asked for now.</param>
+    /// <param name="SettingsDiffer">The session reused was opened with other settings than were asked for now.</param>
     internal sealed record SessionDecision(SessionAction Action, int Id, IReadOnlyList<int> Replaced, bool SettingsDiffer);
 
     /// <summary>
@@ -48,7 +48,7 @@ namespace XenPS.Core.Sessions
         /// New-XenSession: an open session of the same host is reused (<see cref="SessionDecision.SettingsDiffer"/> when it connects
         /// otherwise than asked); with <paramref name="force"/>, or when the only ones left broke, they are replaced by a new one.
         /// </summary>
-        public static SessionDecision ForNew(IEnumerable<SessionEntry> registered, string computerName, string key, bool useSudo, bool force)
+        public static SessionDecision ForNew(IEnumerable<SessionEntry> registered, string computerName, string key, string settings, bool force)
         {
             var same = SameHost(registered, computerName, key).ToList();
             var open = same.Where(e => e.State == XenSessionState.Opened).ToList();
@@ -56,7 +56,7 @@ namespace XenPS.Core.Sessions
             {
                 var reused = open.FirstOrDefault(e => e.ConnectionKey == key);
                 if (reused.Id == 0) reused = open[0];
-                return new SessionDecision(SessionAction.Reuse, reused.Id, Array.Empty<int>(), reused.ConnectionKey != key || reused.UseSudo != useSudo);
+                return new SessionDecision(SessionAction.Reuse, reused.Id, Array.Empty<int>(), reused.ConnectionKey != key || reused.Settings != settings);
             }
             var replaced = same.Select(e => e.Id).ToList();
             return new SessionDecision(replaced.Count > 0 ? SessionAction.Replace : SessionAction.Open, 0, replaced, false);

@@ -64,6 +64,9 @@ namespace XenPS.Core.Sessions
         /// </summary>
         public string? NotRootWarning { get; }
 
+        /// <summary>The options the registry opened the session with; null for a session opened outside the registry.</summary>
+        internal SessionOptions? OpenedWith { get; set; }
+
         /// <summary>Why the connection last dropped, for messages.</summary>
         internal string BreakReason => shell.DropReason is { } reason ? $"its SSH connection dropped: {reason.TrimEnd('.')}" : "its SSH connection dropped";
 

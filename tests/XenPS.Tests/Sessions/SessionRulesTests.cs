@@ -10,13 +10,15 @@ namespace XenPS.Tests.Sessions
         private const string RootA = "root@10.0.0.2:22";
         private const string JumpedA = "root@10.0.0.2:22 via root@10.0.0.9:22";
 
-        private static SessionEntry Entry(int id, string name, string key, XenSessionState state = XenSessionState.Opened, bool sudo = false) =>
-            new SessionEntry(id, name, key, sudo, state);
+        private const string Defaults = "defaults";
+
+        private static SessionEntry Entry(int id, string name, string key, XenSessionState state = XenSessionState.Opened) =>
+            new SessionEntry(id, name, key, Defaults, state);
 
         [Fact]
         public void NewSessionForAHostWithoutOneOpensOne()
         {
-            var decision = SessionRules.ForNew(new[] { Entry(1, "dom0-b", "root@10.0.0.3:22") }, "dom0-a", RootA, false, false);
+            var decision = SessionRules.ForNew(new[] { Entry(1, "dom0-b", "root@10.0.0.3:22") }, "dom0-a", RootA, Defaults, false);
 
             Assert.Equal(SessionAction.Open, decision.Action);
             Assert.Empty(decision.Replaced);
@@ -25,7 +27,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void NewSessionForTheSameNameReturnsTheOpenOne()
         {
-            var decision = SessionRules.ForNew(new[] { Entry(4, "DOM0-A", RootA) }, "dom0-a", RootA, false, false);
+            var decision = SessionRules.ForNew(new[] { Entry(4, "DOM0-A", RootA) }, "dom0-a", RootA, Defaults, false);
 
             Assert.Equal(SessionAction.Reuse, decision.Action);
             Assert.Equal(4, decision.Id);
@@ -35,18 +37,18 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void NewSessionForTheSameEndpointUnderAnotherNameReturnsTheOpenOne()
         {
-            var decision = SessionRules.ForNew(new[] { Entry(2, "dom0-a", RootA) }, "10.0.0.2", RootA, false, false);
+            var decision = SessionRules.ForNew(new[] { Entry(2, "dom0-a", RootA) }, "10.0.0.2", RootA, Defaults, false);
 
             Assert.Equal(SessionAction.Reuse, decision.Action);
             Assert.Equal(2, decision.Id);
         }
 
         [Theory]
-        [InlineData("xenadmin@10.0.0.2:22", false)]
-        [InlineData(RootA, true)]
-        public void NewSessionWithOtherUserOrSudoReturnsTheOpenOneAndSaysTheSettingsDiffer(string askedKey, bool askedSudo)
+        [InlineData("xenadmin@10.0.0.2:22", Defaults)]
+        [InlineData(RootA, "with sudo")]
+        public void NewSessionWithOtherUserOrSettingsReturnsTheOpenOneAndSaysTheSettingsDiffer(string askedKey, string askedSettings)
         {
-            var decision = SessionRules.ForNew(new[] { Entry(3, "dom0-a", RootA) }, "dom0-a", askedKey, askedSudo, false);
+            var decision = SessionRules.ForNew(new[] { Entry(3, "dom0-a", RootA) }, "dom0-a", askedKey, askedSettings, false);
 
             Assert.Equal(SessionAction.Reuse, decision.Action);
             Assert.Equal(3, decision.Id);
@@ -58,7 +60,7 @@ namespace XenPS.Tests.Sessions
         {
             var registered = new[] { Entry(1, "dom0-a", RootA), Entry(2, "dom0-b", "root@10.0.0.3:22"), Entry(3, "a-alias", RootA, XenSessionState.Broken) };
 
-            var decision = SessionRules.ForNew(registered, "dom0-a", RootA, false, true);
+            var decision = SessionRules.ForNew(registered, "dom0-a", RootA, Defaults, true);
 
             Assert.Equal(SessionAction.Replace, decision.Action);
             Assert.Equal(new[] { 1, 3 }, decision.Replaced);
@@ -67,7 +69,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void NewSessionReplacesABrokenSessionOfTheHostRatherThanListItTwice()
         {
-            var decision = SessionRules.ForNew(new[] { Entry(5, "dom0-a", RootA, XenSessionState.Broken) }, "dom0-a", RootA, false, false);
+            var decision = SessionRules.ForNew(new[] { Entry(5, "dom0-a", RootA, XenSessionState.Broken) }, "dom0-a", RootA, Defaults, false);
 
             Assert.Equal(SessionAction.Replace, decision.Action);
             Assert.Equal(new[] { 5 }, decision.Replaced);
@@ -76,7 +78,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void ADirectAndAJumpedSessionToOneHostAreKeptApart()
         {
-            var decision = SessionRules.ForNew(new[] { Entry(1, "dom0-a", RootA) }, "dom0-a", JumpedA, false, false);
+            var decision = SessionRules.ForNew(new[] { Entry(1, "dom0-a", RootA) }, "dom0-a", JumpedA, Defaults, false);
 
             Assert.Equal(SessionAction.Open, decision.Action);
             Assert.Empty(decision.Replaced);
@@ -87,7 +89,7 @@ namespace XenPS.Tests.Sessions
         {
             var closed = new[] { Entry(1, "dom0-a", RootA, XenSessionState.Closed) };
 
-            Assert.Equal(SessionAction.Open, SessionRules.ForNew(closed, "dom0-a", RootA, false, false).Action);
+            Assert.Equal(SessionAction.Open, SessionRules.ForNew(closed, "dom0-a", RootA, Defaults, false).Action);
             Assert.Equal(SessionAction.Open, SessionRules.ForImplicit(closed, "dom0-a", RootA, true).Action);
         }
 
@@ -145,6 +147,21 @@ namespace XenPS.Tests.Sessions
         public void TheRouteIsTheJumpHostPartOfTheKey(string key, string route)
         {
             Assert.Equal(route, SessionRules.RouteOf(key));
+        }
+
+        [Fact]
+        public void SettingsTellRequestsApartByEverythingButTheNameAndTheSecrets()
+        {
+            var asked = new SessionOptions { ComputerName = "dom0-a", SshConfigPath = "/lab/ssh_config", Password = "one" };
+            var renamed = asked.Copy();
+            renamed.ComputerName = "10.0.0.2";
+            renamed.Password = "two";
+            var limited = asked.Copy();
+            limited.MaxCommandOutput = 4096;
+
+            Assert.Equal(asked.Settings, renamed.Settings);
+            Assert.NotEqual(asked.Settings, limited.Settings);
+            Assert.DoesNotContain("one", asked.Settings);
         }
 
         [Fact]
