@@ -94,7 +94,8 @@ namespace XenPS
             {
                 try
                 {
-                    sessions.Add(Wait(() => SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(name, Credential), CancellationToken)));
+                    sessions.Add(Wait(() => ImplicitSessionAsync(name, Credential, CancellationToken)));
+                    WriteSessionNotes();
                 }
                 catch (OperationCanceledException)
                 {

@@ -51,12 +51,33 @@ namespace XenPS
             while (traced.TryDequeue(out var line)) WriteVerbose(line);
         }
 
-        /// <summary>Options for an implicit session to <paramref name="computerName"/>: ssh_config and defaults, plus the credential.</summary>
-        protected static SessionOptions ImplicitOptions(string computerName, PSCredential? credential)
+        /// <summary>What the registry did for implicit sessions on worker threads, written on the pipeline thread by <see cref="WriteSessionNotes"/>.</summary>
+        private readonly ConcurrentQueue<SessionLease> sessionNotes = new ConcurrentQueue<SessionLease>();
+
+        /// <summary>
+        /// The registry's session for <paramref name="computerName"/>, with the settings New-XenSession was given for that name (else the
+        /// defaults) and the credential; a session it reconnected or opened is noted for <see cref="WriteSessionNotes"/>. Any thread.
+        /// </summary>
+        protected async Task<XenSession> ImplicitSessionAsync(string computerName, PSCredential? credential, CancellationToken cancellationToken)
         {
-            var options = new SessionOptions { ComputerName = computerName };
+            var options = SessionRegistry.Default.OptionsFor(computerName);
             ApplyCredential(options, credential, forKeyPassphrase: false);
-            return options;
+            var lease = await SessionRegistry.Default.GetOrOpenAsync(options, cancellationToken).ConfigureAwait(false);
+            if (lease.Action != SessionAction.Reuse) sessionNotes.Enqueue(lease);
+            return lease.Session;
+        }
+
+        /// <summary>Writes, on the pipeline thread, what the registry did for implicit sessions since the last call: verbose lines and warnings.</summary>
+        protected void WriteSessionNotes()
+        {
+            while (sessionNotes.TryDequeue(out var lease)) WriteLease(lease);
+        }
+
+        /// <summary>Writes what the registry did to hand out a session: its note as a verbose line, its warning as a warning.</summary>
+        protected void WriteLease(SessionLease lease)
+        {
+            if (lease.Note is string note) WriteVerbose(note);
+            if (lease.Warning is string warning) WriteWarning(warning);
         }
 
         /// <summary>Puts a credential's user name and secret into the options; the secret is a password or a key passphrase.</summary>

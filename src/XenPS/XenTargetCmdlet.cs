@@ -42,25 +42,27 @@ namespace XenPS
         /// </summary>
         private protected void AddTargets(IEnumerable<string> names)
         {
-            if (Session is not null)
-            {
-                foreach (var session in Session) HostTarget.Add(Targets, session.ComputerName, session, names);
-            }
-            else if (ComputerName is not null)
+            if (ComputerName is not null && Session is null)
             {
                 foreach (var computer in ComputerName) HostTarget.Add(Targets, computer, null, names);
+                return;
             }
-            else
+            foreach (var session in Session ?? OpenSessionsOrFail())
             {
-                foreach (var session in OpenSessionsOrFail()) HostTarget.Add(Targets, session.ComputerName, session, names);
+                // Two sessions that reach one dom0 as one user (given twice, or one direct and one jumped) would list its domains twice.
+                var first = Targets.Select(t => t.Session).FirstOrDefault(s => s is not null && SessionRegistry.SameHost(s, session)) ?? session;
+                HostTarget.Add(Targets, first.ComputerName, first, names);
             }
         }
 
-        /// <summary>The target's own session, or the registry's implicit session for its host name, opened with -Credential.</summary>
+        /// <summary>
+        /// The target's own session, or the registry's session for its host name: open, reconnected, or opened with the settings New-XenSession
+        /// was given for that name (else the defaults), and -Credential.
+        /// </summary>
         private protected Task<XenSession> SessionForAsync(HostTarget target, CancellationToken cancellationToken) =>
             target.Session is not null
                 ? Task.FromResult(target.Session)
-                : SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(target.ComputerName, Credential), cancellationToken);
+                : ImplicitSessionAsync(target.ComputerName, Credential, cancellationToken);
 
         /// <summary>
         /// Runs <paramref name="work"/> for every target at once, then, on the pipeline thread and in the targets' order, hands each
@@ -69,6 +71,7 @@ namespace XenPS
         private protected void ForEachHost<T>(Func<HostTarget, CancellationToken, Task<T>> work, Action<HostTarget, T> write)
         {
             var outcomes = RunOnEach(Targets, work);
+            WriteSessionNotes();
             for (var i = 0; i < Targets.Count; i++)
             {
                 if (outcomes[i].Error is Exception error) WriteError(ToErrorRecord(error, Targets[i].ComputerName));

@@ -196,7 +196,7 @@ Describe 'Get-XenDomain' {
         }
 
         It 'takes a smaller -MaxCommandOutput for every command of the session' {
-            $small = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -MaxCommandOutput 4KB -ErrorAction Stop
+            $small = New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -MaxCommandOutput 4KB -Force -ErrorAction Stop
             try {
                 Get-XenDomain -Session $small -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
                 $failures[0].FullyQualifiedErrorId | Should -Be 'OutputLimitExceeded,XenPS.Commands.GetXenDomainCommand'
@@ -204,7 +204,7 @@ Describe 'Get-XenDomain' {
                 $failures[0].Exception.Message | Should -BeLike "*on xl-host printed more than 4 KiB*"
             }
             finally {
-                $small | Remove-XenSession
+                New-XenSession -ComputerName xl-host -SshConfigPath $Lab.ssh_config -Force | Out-Null
             }
         }
     }

@@ -91,6 +91,7 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId ConnectTimeout = new XenErrorId(nameof(ConnectTimeout), XenErrorKind.OperationTimeout);
         public static readonly XenErrorId ConnectionLost = new XenErrorId(nameof(ConnectionLost), XenErrorKind.ConnectionError);
         public static readonly XenErrorId SessionClosed = new XenErrorId(nameof(SessionClosed), XenErrorKind.ResourceUnavailable);
+        public static readonly XenErrorId SessionBroken = new XenErrorId(nameof(SessionBroken), XenErrorKind.ConnectionError);
         public static readonly XenErrorId CommandTimeout = new XenErrorId(nameof(CommandTimeout), XenErrorKind.OperationTimeout);
         public static readonly XenErrorId OutputLimitExceeded = new XenErrorId(nameof(OutputLimitExceeded), XenErrorKind.LimitsExceeded);
         public static readonly XenErrorId ChannelOpenFailed = new XenErrorId(nameof(ChannelOpenFailed), XenErrorKind.ConnectionError);

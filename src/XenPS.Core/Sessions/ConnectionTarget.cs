@@ -21,9 +21,10 @@ namespace XenPS.Core.Sessions
         /// <summary>Jump hosts one connection may pass through; more means the ProxyJump settings loop.</summary>
         internal const int MaxJumpHosts = 16;
 
-        private ConnectionTarget(SessionOptions options, SshHostConfig config, string userName, int port, IReadOnlyList<KeyFileChoice> keyFiles, string knownHostsPath,
-            IReadOnlyList<ConnectionTarget> jumpHosts)
+        private ConnectionTarget(SessionOptions options, SshHostConfig config, string userName, int port, IReadOnlyList<KeyFileChoice> keyFiles, string keyFilesFrom,
+            string knownHostsPath, IReadOnlyList<ConnectionTarget> jumpHosts)
         {
+            KeyFilesFrom = keyFilesFrom;
             ComputerName = options.ComputerName;
             HostName = config.HostName;
             Port = port;
@@ -51,6 +52,9 @@ namespace XenPS.Core.Sessions
         public string UserName { get; }
 
         public IReadOnlyList<KeyFileChoice> KeyFiles { get; }
+
+        /// <summary>Where <see cref="KeyFiles"/> come from, for messages: -KeyFilePath, the ssh config's IdentityFile, or the defaults.</summary>
+        public string KeyFilesFrom { get; }
 
         public string KnownHostsPath { get; }
 
@@ -115,10 +119,13 @@ namespace XenPS.Core.Sessions
                 : config.IdentityFiles.Count > 0
                     ? config.IdentityFiles.Select(p => new KeyFileChoice(p, false))
                     : DefaultKeyNames.Select(n => new KeyFileChoice(Path.Combine(UserPaths.SshFolder, n), false));
+            var keyFilesFrom = options.KeyFilePaths.Length > 0 ? "given with -KeyFilePath"
+                : config.IdentityFiles.Count > 0 ? $"named by IdentityFile in {file.Path}"
+                : $"the default ones, as {file.Path} gives no IdentityFile for {options.ComputerName}";
             var knownHosts = options.KnownHostsPath is { } path ? Path.GetFullPath(UserPaths.ExpandTilde(path))
                 : config.UserKnownHostsFile ?? Path.Combine(UserPaths.SshFolder, "known_hosts");
             var jumpHosts = ResolveJumpHosts(options, config, file, hopsBefore);
-            return new ConnectionTarget(options, config, options.UserName ?? config.User ?? "root", options.Port ?? config.Port ?? 22, keyFiles.ToList(), knownHosts, jumpHosts);
+            return new ConnectionTarget(options, config, options.UserName ?? config.User ?? "root", options.Port ?? config.Port ?? 22, keyFiles.ToList(), keyFilesFrom, knownHosts, jumpHosts);
         }
 
         /// <summary>

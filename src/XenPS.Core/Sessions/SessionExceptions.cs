@@ -103,4 +103,26 @@ namespace XenPS.Core.Sessions
         {
         }
     }
+
+    /// <summary>
+    /// A host named with -ComputerName that New-XenSession was never given could not be reached with the defaults. The error id is the
+    /// attempt's own; the message adds that the defaults were used, and how to give the host's settings, since a typo looks the same.
+    /// </summary>
+    internal static class NeverOpened
+    {
+        /// <summary>The failures a mistyped name, or a host that needs settings of its own, produce.</summary>
+        private static readonly XenErrorId[] Explained =
+        {
+            XenSessionErrorId.NoCredentials, XenSessionErrorId.HostNotFound, XenSessionErrorId.ConnectionFailed,
+            XenSessionErrorId.ConnectTimeout, XenSessionErrorId.AuthenticationFailed,
+        };
+
+        public static bool Explains(XenErrorId id) => Explained.Contains(id);
+
+        public static XenSessionException Error(string computerName, XenSessionException failure) => new XenSessionException(failure.ErrorId,
+            $"No session was opened for {computerName}, so it was connected to with the default settings (what ~/.ssh/config gives for that name, " +
+            $"else the default key files and user root), and that failed: {failure.Message} Check the name (Get-XenSession lists the hosts with sessions); if it is right, open its " +
+            $"session first with New-XenSession -ComputerName {computerName} and the settings it needs (-SshConfigPath, -KeyFilePath, -Credential, " +
+            "-UseSudo), which later commands naming it reuse.", failure);
+    }
 }

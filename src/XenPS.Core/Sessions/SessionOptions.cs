@@ -61,7 +61,17 @@ namespace XenPS.Core.Sessions
         /// of these options; <see cref="Password"/> is offered to <see cref="ComputerName"/> only.
         /// </summary>
         public string[]? JumpHosts { get; set; }
-    
+
+        /// <summary>
+        /// Every setting that shapes a session except the host name and the secrets, as one text: two requests with the same text ask for
+        /// the same session. The password and passphrase are left out; the server judges them, and they are never compared or shown.
+        /// </summary>
+        internal string Settings => string.Join("\n", Port, UserName, string.Join("\0", KeyFilePaths), KnownHostsPath, AcceptNewHostKey, SshConfigPath,
+            ConnectTimeout, CommandTimeout, MaxCommandOutput, UseSudo, JumpHosts is null ? "(ssh config)" : string.Join(",", JumpHosts));
+
+        /// <summary>A copy whose settings can be changed without changing these (the arrays are shared: nothing changes them in place).</summary>
+        public SessionOptions Copy() => (SessionOptions)MemberwiseClone();
+
         /// <summary>
         /// The options of <paramref name="hop"/>, one jump host on the way to <see cref="ComputerName"/>: the user and port written in the
         /// hop (else its ssh config's) and <paramref name="jumpHosts"/>; the key files, their passphrase, the known_hosts file,
@@ -70,7 +80,7 @@ namespace XenPS.Core.Sessions
         /// </summary>
         internal SessionOptions ForJumpHost(JumpHostSpec hop, string[]? jumpHosts)
         {
-            var options = (SessionOptions)MemberwiseClone();
+            var options = Copy();
             options.ComputerName = hop.Host;
             options.UserName = hop.UserName;
             options.Port = hop.Port;

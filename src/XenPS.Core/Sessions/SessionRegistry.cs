@@ -1,14 +1,18 @@
+using XenPS.Core.Remote;
+
 namespace XenPS.Core.Sessions
 {
     /// <summary>
-    /// The sessions of one PowerShell process: those opened with New-XenSession and the implicit ones of <c>-ComputerName</c>,
-    /// which are reused per <c>user@host:port</c>. Safe to use from several threads.
+    /// The sessions of one PowerShell process: those opened with New-XenSession and the implicit ones of <c>-ComputerName</c>, one per
+    /// host (see <see cref="SessionRules"/>), and the settings New-XenSession was given for each host name, which implicit sessions reuse
+    /// after the session closed or broke. Safe to use from several threads.
     /// </summary>
     public sealed class SessionRegistry
     {
         private readonly object gate = new object();
         private readonly List<XenSession> sessions = new List<XenSession>();
         private readonly Dictionary<string, Task<XenSession>> opening = new Dictionary<string, Task<XenSession>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, SessionOptions> remembered = new Dictionary<string, SessionOptions>(StringComparer.OrdinalIgnoreCase);
         private int lastId;
 
         /// <summary>The registry of the module; emptied when the module is removed.</summary>
@@ -46,7 +50,7 @@ namespace XenPS.Core.Sessions
             lock (gate) return sessions.Where(s => string.Equals(s.ComputerName, computerName, StringComparison.OrdinalIgnoreCase)).ToList();
         }
 
-        /// <summary>Closes <paramref name="session"/> and forgets it.</summary>
+        /// <summary>Closes <paramref name="session"/> and forgets it; the settings it was opened with stay for its host name.</summary>
         public void Remove(XenSession session)
         {
             if (session is null) throw new ArgumentNullException(nameof(session));
@@ -54,7 +58,7 @@ namespace XenPS.Core.Sessions
             session.Close();
         }
 
-        /// <summary>Closes and forgets every session.</summary>
+        /// <summary>Closes and forgets every session, and the settings given for each host name.</summary>
         public void Clear()
         {
             List<XenSession> all;
@@ -62,46 +66,109 @@ namespace XenPS.Core.Sessions
             {
                 all = sessions.ToList();
                 sessions.Clear();
+                remembered.Clear();
             }
             all.ForEach(s => s.Close());
         }
 
         /// <summary>
-        /// The open session for <paramref name="options"/>: one with the same <c>user@host:port</c> and jump hosts (after the ssh config is applied),
-        /// or, when neither user nor port is given, one opened for the same ComputerName; otherwise a new registered session.
-        /// A broken session for the same key is closed and replaced. Concurrent calls for one key share one connection attempt.
+        /// The options for an implicit session to <paramref name="computerName"/>: a copy of those New-XenSession last opened a session
+        /// with for that name (even when that session has closed or broken since), else the defaults (ssh config, default keys, root).
         /// </summary>
-        public async Task<XenSession> GetOrOpenAsync(SessionOptions options, CancellationToken cancellationToken)
+        public SessionOptions OptionsFor(string computerName)
+        {
+            lock (gate) return remembered.TryGetValue(computerName, out var given) ? given.Copy() : new SessionOptions { ComputerName = computerName };
+        }
+
+        /// <summary>Whether two sessions reach the same dom0 as the same user (<see cref="SessionRules.SameEndpoint"/>).</summary>
+        public static bool SameHost(XenSession session, XenSession other) =>
+            session is null || other is null ? throw new ArgumentNullException(nameof(session)) : SessionRules.SameEndpoint(session.ConnectionKey, other.ConnectionKey);
+
+        /// <summary>
+        /// New-XenSession: the open session of the same host (<see cref="SessionRules.ForNew"/>), else a new registered session whose
+        /// options are remembered for its host name. <paramref name="force"/> closes the host's sessions and opens a new one.
+        /// </summary>
+        public async Task<SessionLease> OpenAsync(SessionOptions options, bool force, CancellationToken cancellationToken)
         {
             if (options is null) throw new ArgumentNullException(nameof(options));
             var key = ConnectionTarget.Resolve(options).Key;
-            Task<XenSession>? opening;
-            List<XenSession> broken;
+            Task<XenSession> opened;
+            List<XenSession> replaced;
+            SessionDecision decision;
             lock (gate)
             {
-                var open = sessions.Where(s => s.State == XenSessionState.Opened).ToList();
-                var reusable = open.FirstOrDefault(s => s.ConnectionKey == key)
-                    ?? (options.UserName is null && options.Port is null
-                        ? open.FirstOrDefault(s => string.Equals(s.ComputerName, options.ComputerName, StringComparison.OrdinalIgnoreCase))
-                        : null);
-                if (reusable != null) return reusable;
-                broken = sessions.Where(s => s.ConnectionKey == key && s.State == XenSessionState.Broken).ToList();
-                broken.ForEach(s => sessions.Remove(s));
-                if (!this.opening.TryGetValue(key, out opening))
-                {
-                    opening = Task.Run(() => OpenAndAddAsync(options, key, cancellationToken));
-                    this.opening[key] = opening;
-                }
+                decision = SessionRules.ForNew(Entries(), options.ComputerName, key, options.Settings, force);
+                if (decision.Action == SessionAction.Reuse) return SessionLease.Reused(sessions.First(s => s.Id == decision.Id), decision.SettingsDiffer);
+                replaced = sessions.Where(s => decision.Replaced.Contains(s.Id)).ToList();
+                replaced.ForEach(s => sessions.Remove(s));
+                opened = OpeningFor(options, key, cancellationToken);
             }
-            broken.ForEach(s => s.Close());
-            return await opening.ConfigureAwait(false);
+            replaced.ForEach(s => s.Close());
+            var session = await opened.ConfigureAwait(false);
+            lock (gate) remembered[options.ComputerName] = options.Copy();
+            return SessionLease.Opened(session, decision.Action, replaced.Select(s => s.Id).ToList());
+        }
+
+        /// <summary>
+        /// The session of a host named with -ComputerName (<see cref="SessionRules.ForImplicit"/>): the open one, else the broken one
+        /// connected again with its own settings, else a new registered session. Concurrent calls for one key share one connection attempt.
+        /// </summary>
+        /// <exception cref="XenSessionException">
+        /// <see cref="XenSessionErrorId.SessionBroken"/> when a broken session cannot be connected again; for a host name New-XenSession
+        /// was never given, the error of the connection attempt, saying that the defaults were used and what to do.
+        /// </exception>
+        public async Task<SessionLease> GetOrOpenAsync(SessionOptions options, CancellationToken cancellationToken)
+        {
+            if (options is null) throw new ArgumentNullException(nameof(options));
+            var key = ConnectionTarget.Resolve(options).Key;
+            SessionDecision decision;
+            XenSession? chosen;
+            Task<XenSession>? opened = null;
+            bool given;
+            lock (gate)
+            {
+                decision = SessionRules.ForImplicit(Entries(), options.ComputerName, key, options.UserName is null && options.Port is null);
+                chosen = sessions.FirstOrDefault(s => s.Id == decision.Id);
+                if (decision.Action == SessionAction.Reuse) return SessionLease.Reused(chosen!, false);
+                if (decision.Action == SessionAction.Open) opened = OpeningFor(options, key, cancellationToken);
+                given = remembered.ContainsKey(options.ComputerName);
+            }
+            if (decision.Action == SessionAction.Reconnect)
+            {
+                await chosen!.ReconnectAsync(cancellationToken).ConfigureAwait(false);
+                return SessionLease.Reconnected(chosen);
+            }
+            try
+            {
+                return SessionLease.Opened(await opened!.ConfigureAwait(false), SessionAction.Open, Array.Empty<int>());
+            }
+            catch (XenSessionException e) when (!given && NeverOpened.Explains(e.ErrorId))
+            {
+                throw NeverOpened.Error(options.ComputerName, e);
+            }
+        }
+
+        private List<SessionEntry> Entries() =>
+            sessions.Select(s => new SessionEntry(s.Id, s.ComputerName, s.ConnectionKey, s.OpenedWith?.Settings ?? "", s.State)).ToList();
+
+        /// <summary>The connection attempt for <paramref name="key"/>: the one under way, else a new one. Called under the gate.</summary>
+        private Task<XenSession> OpeningFor(SessionOptions options, string key, CancellationToken cancellationToken)
+        {
+            if (!opening.TryGetValue(key, out var task))
+            {
+                task = Task.Run(() => OpenAndAddAsync(options, key, cancellationToken));
+                opening[key] = task;
+            }
+            return task;
         }
 
         private async Task<XenSession> OpenAndAddAsync(SessionOptions options, string key, CancellationToken cancellationToken)
         {
             try
             {
-                return Add(await XenSessionFactory.OpenAsync(options, cancellationToken).ConfigureAwait(false));
+                var session = await XenSessionFactory.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+                session.OpenedWith = options.Copy();
+                return Add(session);
             }
             finally
             {

@@ -57,9 +57,9 @@ namespace XenPS.Core.Sessions
                 if (methods.Count == 0)
                 {
                     throw skipped ?? new XenSessionException(XenSessionErrorId.NoCredentials,
-                        $"There is nothing to log in to {target.UserName}@{target.HostName} with: none of the key files {string.Join(", ", target.KeyFiles.Select(k => k.Path))} exists " +
-                        "and no password was given. Give a key file with -KeyFilePath or IdentityFile in the ssh config, or a password with -Credential " +
-                        "(offered to the session's own host, not to its jump hosts).");
+                        $"There is nothing to log in to {target.UserName}@{target.HostName} with: none of the key files ({target.KeyFilesFrom}: " +
+                        $"{string.Join(", ", target.KeyFiles.Select(k => k.Path))}) exists and no password was given. Give a key file with -KeyFilePath or " +
+                        "IdentityFile in the ssh config, or a password with -Credential (offered to the session's own host, not to its jump hosts).");
                 }
                 return new SshCredentials(methods.ToArray(), string.Join("; ", described), owned);
             }

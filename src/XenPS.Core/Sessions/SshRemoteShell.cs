@@ -28,6 +28,7 @@ namespace XenPS.Core.Sessions
         private readonly SemaphoreSlim reconnectGate = new SemaphoreSlim(1, 1);
         private volatile SshConnection? connection;
         private volatile bool disposed;
+        private volatile string? dropReason;
 
         private SshRemoteShell(ConnectionTarget target)
         {
@@ -85,6 +86,9 @@ namespace XenPS.Core.Sessions
 
         public bool IsDisposed => disposed;
 
+        /// <summary>Why the connection last dropped, as SSH.NET reported it; null when it never did or no reason was given.</summary>
+        internal string? DropReason => dropReason;
+
         /// <summary>
         /// What must never be written down about this connection: its password, key passphrase and key file paths, and those of its jump
         /// hosts (the migration journal cuts them out of what it records).
@@ -109,6 +113,9 @@ namespace XenPS.Core.Sessions
                 throw;
             }
         }
+
+        /// <summary>Connects again, with the same settings, when the connection dropped; does nothing while it is up.</summary>
+        internal async Task EnsureConnectedAsync(CancellationToken cancellationToken) => await ConnectedAsync(cancellationToken).ConfigureAwait(false);
 
         /// <inheritdoc/>
         public async Task<RemoteResult> RunAsync(string command, RemoteRunOptions options, CancellationToken cancellationToken)
@@ -327,6 +334,7 @@ namespace XenPS.Core.Sessions
                     port = link.LocalPort;
                 }
                 var final = await ConnectStageAsync(target, credentials, host, port, links, cancellationToken).ConfigureAwait(false);
+                final.Client.ErrorOccurred += (sender, e) => dropReason = e.Exception.Message;
                 return new SshConnection(final.Client, links);
             }
             catch

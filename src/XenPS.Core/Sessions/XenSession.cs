@@ -10,10 +10,11 @@ namespace XenPS.Core.Sessions
         private readonly SshRemoteShell shell;
         private ToolstackDetection detection;
 
-        internal XenSession(SshRemoteShell shell, ToolstackDetection detection)
+        internal XenSession(SshRemoteShell shell, ToolstackDetection detection, string? notRootWarning)
         {
             this.shell = shell;
             this.detection = detection;
+            NotRootWarning = notRootWarning;
         }
 
         /// <summary>Number given by the session registry (0 until registered).</summary>
@@ -58,6 +59,18 @@ namespace XenPS.Core.Sessions
         public XenSessionState State => shell.IsDisposed ? XenSessionState.Closed : shell.IsConnected ? XenSessionState.Opened : XenSessionState.Broken;
 
         /// <summary>
+        /// Set when the session logs on as a user other than root without -UseSudo: what will fail and how to open it with sudo. The
+        /// cmdlet that opens the session writes it as a warning.
+        /// </summary>
+        public string? NotRootWarning { get; }
+
+        /// <summary>The options the registry opened the session with; null for a session opened outside the registry.</summary>
+        internal SessionOptions? OpenedWith { get; set; }
+
+        /// <summary>Why the connection last dropped, for messages.</summary>
+        internal string BreakReason => shell.DropReason is { } reason ? $"its SSH connection dropped: {reason.TrimEnd('.')}" : "its SSH connection dropped";
+
+        /// <summary>
         /// The shell that runs commands on the host. Internal, as <see cref="Detection"/> is: a session's public properties are what
         /// Format-List *, ConvertTo-Json and serialisation show, and the shell and the detection's info lines are its workings.
         /// </summary>
@@ -79,6 +92,26 @@ namespace XenPS.Core.Sessions
         public async Task RefreshToolstackAsync(CancellationToken cancellationToken)
         {
             detection = await ToolstackDetector.DetectAsync(shell, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Connects a broken session again with the settings it was opened with (same key files, known_hosts, user, jump hosts, sudo).
+        /// </summary>
+        /// <exception cref="XenSessionException"><see cref="XenSessionErrorId.SessionBroken"/>: the session broke and cannot be connected again.</exception>
+        internal async Task ReconnectAsync(CancellationToken cancellationToken)
+        {
+            var why = BreakReason;
+            try
+            {
+                await shell.EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (XenSessionException e)
+            {
+                throw new XenSessionException(XenSessionErrorId.SessionBroken,
+                    $"Session {Id} to {ComputerName} broke ({why}) and could not be connected again with its settings: {e.Message} " +
+                    $"Once {ComputerName} can be reached, run the command again to reconnect it; or replace it with New-XenSession -ComputerName {ComputerName} -Force " +
+                    $"and the settings it needs now.", e);
+            }
         }
 
         /// <summary>Closes the connection.</summary>

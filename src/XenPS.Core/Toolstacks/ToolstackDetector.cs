@@ -60,17 +60,24 @@ namespace XenPS.Core.Toolstacks
         public static async Task<ToolstackDetection> DetectAsync(IRemoteShell shell, CancellationToken cancellationToken)
         {
             if (shell is null) throw new ArgumentNullException(nameof(shell));
-            IReadOnlyDictionary<string, RemoteResult> sections;
+            return Interpret(await ProbeAsync(shell, NewBatch(), cancellationToken).ConfigureAwait(false), shell.ComputerName);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="batch"/>, the sections of <see cref="NewBatch"/> and any a caller adds to the same round trip, as the probe
+        /// (as root through sudo when the session uses sudo).
+        /// </summary>
+        internal static async Task<IReadOnlyDictionary<string, RemoteResult>> ProbeAsync(IRemoteShell shell, RemoteBatch batch, CancellationToken cancellationToken)
+        {
             try
             {
-                sections = await NewBatch().RunAsync(shell, ProbeOptions, cancellationToken).ConfigureAwait(false);
+                return await batch.RunAsync(shell, ProbeOptions, cancellationToken).ConfigureAwait(false);
             }
             catch (XenSessionException e) when (e.ErrorId == XenSessionErrorId.RemoteScriptIncomplete)
             {
                 throw new XenSessionException(XenSessionErrorId.ProbeFailed,
                     $"The toolstack probe on {shell.ComputerName} printed no result. Check that {shell.ComputerName} has a POSIX sh and runs commands over SSH. ({e.Message})", e);
             }
-            return Interpret(sections, shell.ComputerName);
         }
 
         /// <summary>The detection from the sections of <see cref="NewBatch"/>; neither xm nor xl on the PATH is not a dom0.</summary>

@@ -30,6 +30,7 @@ namespace XenPS.Commands
             try
             {
                 var source = Wait(() => SessionForAsync(Targets[0], CancellationToken));
+                WriteSessionNotes();
                 var check = Wait(() => ColdMoveReadiness.CheckAsync(source, destination, name, configFile, Start, SkipReadinessCheck, SkipCheck, WhatIfMode, lines.Enqueue, CancellationToken));
                 WriteLines(lines);
                 if (check.Problem(destination.ComputerName) is string problem)

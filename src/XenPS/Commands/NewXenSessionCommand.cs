@@ -65,18 +65,24 @@ namespace XenPS.Commands
         [ValidateNotNullOrEmpty]
         public string[]? JumpHost { get; set; }
 
+        /// <summary>Close the open session of each host and open a new one with these settings, rather than return the open one.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <inheritdoc/>
         protected override void ProcessRecord()
         {
-            var outcomes = RunOnEach(ComputerName, (computer, ct) => XenSessionFactory.OpenAsync(OptionsFor(computer), ct));
-            for (var i = 0; i < ComputerName.Length; i++)
+            var computers = ComputerName.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            var outcomes = RunOnEach(computers, (computer, ct) => SessionRegistry.Default.OpenAsync(OptionsFor(computer), Force, ct));
+            for (var i = 0; i < computers.Count; i++)
             {
                 if (outcomes[i].Error is Exception error)
                 {
-                    WriteError(ToErrorRecord(error, ComputerName[i]));
+                    WriteError(ToErrorRecord(error, computers[i]));
                     continue;
                 }
-                WriteObject(SessionRegistry.Default.Add(outcomes[i].Value));
+                WriteLease(outcomes[i].Value);
+                WriteObject(outcomes[i].Value.Session);
             }
         }
 

@@ -46,7 +46,7 @@ namespace XenPS.Commands
                     request.SourceError = sourceError;
                     try
                     {
-                        request.Destination = await SessionRegistry.Default.GetOrOpenAsync(ImplicitOptions(destination, Credential), ct).ConfigureAwait(false);
+                        request.Destination = await ImplicitSessionAsync(destination, Credential, ct).ConfigureAwait(false);
                     }
                     catch (XenSessionException e)
                     {

@@ -50,7 +50,7 @@ namespace XenPS.Tests.Migration
             });
             var shell = (SshRemoteShell)RuntimeHelpers.GetUninitializedObject(typeof(SshRemoteShell));
             typeof(SshRemoteShell).GetField("target", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(shell, target);
-            return new XenSession(shell, new ToolstackDetection(toolstack, new[] { toolstack }, false, "4.17.5", Array.Empty<KeyValuePair<string, string>>()));
+            return new XenSession(shell, new ToolstackDetection(toolstack, new[] { toolstack }, false, "4.17.5", Array.Empty<KeyValuePair<string, string>>()), null);
         }
 
         private MigrationRequest Request(string domain, string source = "xl-a", string destination = "xl-b") =>
