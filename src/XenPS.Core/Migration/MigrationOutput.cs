@@ -21,7 +21,7 @@ namespace XenPS.Core.Migration
             @"^(xc: (info|detail|progress|debug):|libxl: (info|debug|verbose|detail):(?!.*libxl_report_child_exitstatus)|[\w-]+(:[\w-]+)?: (debug|detail):|" +
             @"migration target: (Ready to receive domain|Transfer complete|Got permission|Domain started)|" +
             @"migration sender: (Target has acknowledged|Giving target permission|Target reports successful startup)|" +
-            @"Saving to migration stream|Loading new save file|Savefile contains|Parsing config from|Migration successful|" +
+            @"Saving to .* new xl format|Loading new save file|Savefile contains|Parsing config from|Migration successful|" +
             @"Saving memory|Reloading memory)",
             RegexOptions.CultureInvariant);
 

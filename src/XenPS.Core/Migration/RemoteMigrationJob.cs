@@ -22,7 +22,7 @@ namespace XenPS.Core.Migration
     /// </summary>
     public sealed class RemoteMigrationJob
     {
-        private const string DefaultFolder = "/var/run/xenps";
+        internal const string DefaultFolder = "/var/run/xenps";
         private const string Script = "migration-job.sh";
         private static readonly RemoteRunOptions Write = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true };
         private static readonly RemoteRunOptions Read = new RemoteRunOptions { ReadOnly = true, NeedsRoot = true };

@@ -21,7 +21,10 @@ namespace XenPS.Core.Model
         /// <summary>The domain kept running while its memory was copied.</summary>
         public bool Live { get; set; }
 
-        /// <summary>How the domain moved: the toolstack's migration, or (Cold) its configuration file, the guest being halted.</summary>
+        /// <summary>
+        /// How the domain moved: the toolstack's migration, (Cold) its configuration file, the guest being halted, or
+        /// (SaveRestore) its state saved to a shared folder and restored on the destination.
+        /// </summary>
         public MigrationMethod Method { get; set; }
 
         /// <summary>Cold: the domain's configuration file, at the same path on both hosts.</summary>
@@ -32,6 +35,16 @@ namespace XenPS.Core.Model
 
         /// <summary>Cold: the guest was started on the destination (Move-XenDomain -Start).</summary>
         public bool Started { get; set; }
+
+        /// <summary>
+        /// SaveRestore: the guest's state file, in the folder both hosts share (Move-XenDomain -SaveTo). It is removed once the
+        /// guest runs again on either host (<see cref="StateFileRemoved"/>); otherwise it holds the guest, and <see cref="Error"/>
+        /// says how to restore it.
+        /// </summary>
+        public string? StateFile { get; set; }
+
+        /// <summary>SaveRestore: <see cref="StateFile"/> was removed, the guest being verified running on one host.</summary>
+        public bool StateFileRemoved { get; set; }
 
         /// <summary>Succeeded only when the toolstack reported success and the domain runs on the destination and not on the source.</summary>
         public MigrationStatus Status { get; set; }

@@ -59,6 +59,13 @@ namespace XenPS.Core.Readiness
         public bool MeasureBandwidth { get; set; }
 
         /// <summary>
+        /// The move needs no connection between the two dom0s (Move-XenDomain -SaveTo: a save and a restore through a shared folder):
+        /// the source's connection tests (migration target, relocation server, ssh login, bandwidth) are not run, and the Network,
+        /// Relocation, SshTrust and Bandwidth checks say so. <see cref="MeasureBandwidth"/> is then ignored.
+        /// </summary>
+        public bool WithoutDom0Link { get; set; }
+
+        /// <summary>
         /// The ids of checks whose failure does not block (-SkipCheck): they still run, and a failure becomes a waived warning
         /// (see <see cref="CheckWaiver"/>). <see cref="CheckWaiver.Unwaivable"/> checks may not be named.
         /// </summary>

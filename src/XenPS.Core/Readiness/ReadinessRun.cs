@@ -96,29 +96,36 @@ namespace XenPS.Core.Readiness
                 storageProblem ??= problem;
                 return;
             }
-            var linkPlan = PlanLink();
             var withStorage = plan.HasPaths && destinationFacts.Error is null && !settings.ReadOnly;
+            if (settings.WithoutDom0Link)
+            {
+                link.Error = "not tested: this move needs no connection between the two dom0s";
+                if (!withStorage) return;
+            }
+            var linkPlan = settings.WithoutDom0Link ? null : PlanLink();
             var batch = new RemoteBatch().Add("env", XenToolstack.PathPrefix);
             if (withStorage) batch.Add("storage", plan.SourceCommand());
-            LinkProbe.AddSections(batch, linkPlan);
-            var what = (withStorage ? $"markers in {plan.Markers.Count} disk folder(s), " : "") +
+            if (linkPlan != null) LinkProbe.AddSections(batch, linkPlan);
+            var what = linkPlan is null ? $"markers in {plan.Markers.Count} disk folder(s)" :
+                (withStorage ? $"markers in {plan.Markers.Count} disk folder(s), " : "") +
                 $"migration target from {string.Join(", ", linkPlan.Target.Candidates.Select(c => c.Host))}" +
                 (linkPlan.RelocationHold ? ", relocation server" : "") +
                 (linkPlan.SshLogin ? ", ssh login" : "") +
                 (linkPlan.MeasureBandwidth && linkPlan.SshLogin ? ", timed transfer" : "");
-            var seconds = 60 + 5 * linkPlan.Target.Candidates.Count + (linkPlan.MeasureBandwidth ? 60 : 0);
+            var seconds = linkPlan is null ? 60 : 60 + 5 * linkPlan.Target.Candidates.Count + (linkPlan.MeasureBandwidth ? 60 : 0);
             var options = new RemoteRunOptions { ReadOnly = false, NeedsRoot = true, Timeout = TimeSpan.FromSeconds(seconds) };
             if (withStorage) plan.MarkPending();
             try
             {
                 var sections = await RoundTripAsync(source, batch, what, options, cancellationToken).ConfigureAwait(false);
                 if (withStorage) plan.ReadSource(sections["storage"]);
-                link = LinkProbe.Read(linkPlan, sections, source.Name, destination.Name);
+                if (linkPlan != null) link = LinkProbe.Read(linkPlan, sections, source.Name, destination.Name);
             }
             catch (Exception e) when (!(e is OperationCanceledException))
             {
-                link.Error = Unanswered(source, e);
-                storageProblem ??= link.Error;
+                var unanswered = Unanswered(source, e);
+                if (linkPlan != null) link.Error = unanswered;
+                storageProblem ??= unanswered;
             }
         }
 
@@ -219,7 +226,7 @@ namespace XenPS.Core.Readiness
                     Link(ReadinessCheckId.Network, () => LinkChecks.Network(s, d, link)),
                     Link(ReadinessCheckId.Relocation, () => LinkChecks.Relocation(s, d, sourceFqdn, link)),
                     Link(ReadinessCheckId.SshTrust, () => LinkChecks.SshTrust(s, d, link)),
-                    Link(ReadinessCheckId.Bandwidth, () => LinkChecks.Bandwidth(settings.MeasureBandwidth, s, d, link, domain)),
+                    Link(ReadinessCheckId.Bandwidth, () => LinkChecks.Bandwidth(settings.MeasureBandwidth && !settings.WithoutDom0Link, s, d, link, domain)),
                 }, settings.WaivedChecks),
                 WaiverRequest = settings.WaivedChecks,
                 ErrorId = ErrorIdOf(domain, s, sameHost)?.Name,

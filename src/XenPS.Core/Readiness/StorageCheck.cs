@@ -39,6 +39,53 @@ namespace XenPS.Core.Readiness
             };
         }
 
+        /// <summary>
+        /// The verdict on the folder to prove shared (<see cref="StoragePlan.SharedFolder"/>, Move-XenDomain -SaveTo's): it is
+        /// a folder on both hosts, and the marker written in it on the source is seen on the destination. Anything less fails:
+        /// a file written there on the source must be the one the destination reads.
+        /// </summary>
+        internal static (Severity Status, string Detail, string? Remedy) FolderVerdict(DiskProbe probe, MarkerProbe? marker, string source, string destination)
+        {
+            var path = probe.Path ?? probe.Disk.Path ?? "";
+            var label = $"folder {path}";
+            if (probe.Problem != null) return (Severity.Fail, $"{label}: not checked, {probe.Problem}.", null);
+            var shareIt = $"Give a folder on storage that both hosts mount at the same path (NFS, a cluster file system...), or mount {path} so on both.";
+            switch (probe.SourceKind)
+            {
+                case PathKind.Unknown:
+                    return (Severity.Fail, $"{label}: not checked, {source} did not report on {path}.", null);
+                case PathKind.Missing:
+                    return (Severity.Fail, $"{label}: {path} does not exist on {source}.", shareIt);
+                case PathKind.Folder:
+                    break;
+                default:
+                    return (Severity.Fail, $"{label}: {path} is not a folder on {source}.", shareIt);
+            }
+            switch (probe.DestinationKind)
+            {
+                case PathKind.Unknown:
+                    return (Severity.Fail, $"{label}: not checked, {destination} did not report on {path}.", null);
+                case PathKind.Missing:
+                    return (Severity.Fail, $"{label}: {path} does not exist on {destination}.", shareIt);
+                case PathKind.Folder:
+                    break;
+                default:
+                    return (Severity.Fail, $"{label}: {path} is not a folder on {destination}.", shareIt);
+            }
+            if (marker is null || marker.State != MarkerState.Created)
+            {
+                var why = marker is { State: MarkerState.Failed } ? $"a marker file could not be written in it on {source} ({marker.Error})" : $"no marker file was written in it on {source}";
+                return (Severity.Fail, $"{label}: {path} exists on both hosts, but it cannot be proved to be the same shared folder: {why}.",
+                    $"Let root on {source} create files in {path} (an NFS export with root_squash refuses it), then try again.");
+            }
+            if (marker.SeenOnDestination)
+            {
+                return (Severity.Pass, $"{label}: the same shared folder on both hosts (a marker written in it on {source} is visible on {destination}).", null);
+            }
+            return (Severity.Fail, $"{label}: {destination} has a folder of its own at {path}, not the shared one (a marker written in it on {source} is not visible on {destination}).",
+                shareIt);
+        }
+
         /// <summary>The verdict on one disk.</summary>
         internal static (Severity Status, string Detail, string? Remedy) Verdict(DiskProbe probe, MarkerProbe? marker, string source, string destination)
         {
@@ -54,6 +101,7 @@ namespace XenPS.Core.Readiness
                     return (Severity.Fail, $"{label}: not checked, {source} did not report on {path}.", null);
                 case PathKind.Missing:
                     return (Severity.Fail, $"{label}: {path} does not exist on {source}, although the domain uses it.", $"Check the domain's disk configuration on {source}.");
+                case PathKind.Folder:
                 case PathKind.Other:
                     return (Severity.Fail, $"{label}: {path} is neither a file nor a block device on {source}.", $"Check the domain's disk configuration on {source}.");
             }

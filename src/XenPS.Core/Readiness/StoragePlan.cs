@@ -13,7 +13,10 @@ namespace XenPS.Core.Readiness
         File,
         Block,
 
-        /// <summary>Exists, but is neither a regular file nor a block device (a folder, a character device...).</summary>
+        /// <summary>A folder.</summary>
+        Folder,
+
+        /// <summary>Exists, but is neither a regular file, a block device nor a folder (a character device, a socket...).</summary>
         Other,
         Missing,
     }
@@ -27,16 +30,20 @@ namespace XenPS.Core.Readiness
         /// <summary>Sent, but its answer never came: the marker may exist.</summary>
         Pending,
 
-        /// <summary>No disk in the folder is a regular file on the source, so no marker was written.</summary>
+        /// <summary>No disk in the folder is a regular file on the source (or the folder to prove is none), so no marker was written.</summary>
         NotNeeded,
         Created,
         Failed,
     }
 
-    /// <summary>One disk of a requested domain and what it is on each host.</summary>
+    /// <summary>One disk of a requested domain, or a folder to prove shared, and what it is on each host.</summary>
     internal sealed class DiskProbe
     {
+        /// <summary>The domain whose disk this is; empty for <see cref="IsFolder"/>.</summary>
         public string Domain { get; set; } = "";
+
+        /// <summary>Not a disk: a folder that must be the same shared folder on both hosts (Move-XenDomain -SaveTo's), its marker written in it.</summary>
+        public bool IsFolder { get; set; }
 
         public XenDisk Disk { get; set; } = new XenDisk();
 
@@ -80,7 +87,8 @@ namespace XenPS.Core.Readiness
     /// The storage probe of one request. On the source (second round trip) each disk path is classified and, in every folder
     /// holding a regular-file image, a marker <c>.xenps-marker-NONCE</c> is created (never over an existing file); on the
     /// destination each path is classified again and each marker looked for and, when seen, deleted. A marker the destination
-    /// sees is the proof that the image folder is the same shared storage, not a local copy at the same path.
+    /// sees is the proof that the image folder is the same shared storage, not a local copy at the same path. A folder given
+    /// to prove shared itself (<see cref="Create(IEnumerable{XenDomain}, string, string)"/>) gets its marker in it whenever it is a folder.
     /// </summary>
     internal sealed class StoragePlan
     {
@@ -103,7 +111,14 @@ namespace XenPS.Core.Readiness
             .ToList();
 
         /// <summary>The disks of <paramref name="domains"/> with the markers their folders need; <paramref name="nonce"/> names the markers.</summary>
-        public static StoragePlan Create(IEnumerable<XenDomain> domains, string nonce)
+        public static StoragePlan Create(IEnumerable<XenDomain> domains, string nonce) => Create(domains, nonce, null);
+
+        /// <summary>
+        /// As <see cref="Create(IEnumerable{XenDomain}, string)"/>, and, when <paramref name="sharedFolder"/> is given (an absolute
+        /// path without a trailing '/'), that folder as one more entry (<see cref="DiskProbe.IsFolder"/>), proved shared by a marker
+        /// in it (the one of its disks, when some disk's image is in it).
+        /// </summary>
+        public static StoragePlan Create(IEnumerable<XenDomain> domains, string nonce, string? sharedFolder)
         {
             var disks = new List<DiskProbe>();
             var markers = new List<MarkerProbe>();
@@ -121,29 +136,47 @@ namespace XenPS.Core.Readiness
                         continue;
                     }
                     probe.Path = path;
-                    var folder = path.Substring(0, Math.Max(1, path.LastIndexOf('/')));
-                    probe.Marker = markers.FindIndex(m => m.Folder == folder);
-                    if (probe.Marker < 0)
-                    {
-                        probe.Marker = markers.Count;
-                        markers.Add(new MarkerProbe { Folder = folder, Path = (folder == "/" ? "" : folder) + "/.xenps-marker-" + nonce });
-                    }
+                    probe.Marker = MarkerOf(markers, path.Substring(0, Math.Max(1, path.LastIndexOf('/'))), nonce);
+                }
+            }
+            if (sharedFolder != null)
+            {
+                var probe = new DiskProbe { IsFolder = true, Disk = new XenDisk { Path = sharedFolder } };
+                disks.Add(probe);
+                if (!sharedFolder.StartsWith("/", StringComparison.Ordinal) || sharedFolder.IndexOf('\0') >= 0) probe.Problem = $"'{sharedFolder}' is not an absolute path";
+                else
+                {
+                    probe.Path = sharedFolder;
+                    probe.Marker = MarkerOf(markers, sharedFolder, nonce);
                 }
             }
             return new StoragePlan(disks, markers);
         }
 
+        /// <summary>The index of the marker in <paramref name="folder"/>, added to <paramref name="markers"/> when there is none yet.</summary>
+        private static int MarkerOf(List<MarkerProbe> markers, string folder, string nonce)
+        {
+            var index = markers.FindIndex(m => m.Folder == folder);
+            if (index >= 0) return index;
+            markers.Add(new MarkerProbe { Folder = folder, Path = (folder == "/" ? "" : folder) + "/.xenps-marker-" + nonce });
+            return markers.Count - 1;
+        }
+
+        /// <summary>The folder to prove shared, or null.</summary>
+        public DiskProbe? SharedFolder => Disks.FirstOrDefault(d => d.IsFolder);
+
         /// <summary>True when the source has something to probe.</summary>
         public bool HasPaths => Disks.Any(d => d.Path != null);
 
         /// <summary>
-        /// Source script: prints <c>disk.I=KIND</c> for each probed disk and <c>marker.J=created|not-needed|failed REASON</c>
-        /// for each folder; a marker is written only in a folder where some image is a regular file.
+        /// Source script: prints <c>disk.I=KIND</c> for each probed path and <c>marker.J=created|not-needed|failed REASON</c>
+        /// for each folder; a marker is written only in a folder where some image is a regular file, and in the folder to prove
+        /// shared when it is a folder.
         /// </summary>
         public string SourceCommand()
         {
             var arguments = new List<string> { Number(Probed().Count()) };
-            foreach (var (disk, i) in Probed()) arguments.AddRange(new[] { Number(i), disk.Path!, Number(disk.Marker) });
+            foreach (var (disk, i) in Probed()) arguments.AddRange(new[] { Number(i), disk.Path!, (disk.IsFolder ? "+" : "") + Number(disk.Marker) });
             arguments.AddRange(Markers.Select(m => m.Path));
             return RemoteScripts.Call(Script, "xenps_storage_source", arguments.ToArray());
         }
@@ -214,6 +247,7 @@ namespace XenPS.Core.Readiness
         {
             "file" => PathKind.File,
             "block" => PathKind.Block,
+            "folder" => PathKind.Folder,
             "other" => PathKind.Other,
             "missing" => PathKind.Missing,
             _ => PathKind.Unknown,

@@ -12,6 +12,7 @@ namespace XenPS.Core.Remote
         DeviceError,
         InvalidArgument,
         InvalidData,
+        InvalidOperation,
         InvalidResult,
         NotImplemented,
         NotInstalled,
@@ -152,6 +153,24 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId DomainRunning = new XenErrorId(nameof(DomainRunning), XenErrorKind.ResourceBusy);
         public static readonly XenErrorId ConfigFileExists = new XenErrorId(nameof(ConfigFileExists), XenErrorKind.ResourceBusy);
         public static readonly XenErrorId ColdMoveFailed = new XenErrorId(nameof(ColdMoveFailed), XenErrorKind.WriteError);
+
+        /// <summary>Move-XenDomain -SaveTo names a folder that cannot hold a state file (the path rule), or one that is not a folder on a host.</summary>
+        public static readonly XenErrorId SaveFolderInvalid = new XenErrorId(nameof(SaveFolderInvalid), XenErrorKind.InvalidArgument);
+
+        /// <summary>The -SaveTo folder is not proved to be the same shared folder on both hosts (a marker written on the source is not seen on the destination).</summary>
+        public static readonly XenErrorId SaveFolderNotShared = new XenErrorId(nameof(SaveFolderNotShared), XenErrorKind.ResourceUnavailable);
+
+        /// <summary>Something is at the state file's path already.</summary>
+        public static readonly XenErrorId StateFileExists = new XenErrorId(nameof(StateFileExists), XenErrorKind.ResourceBusy);
+
+        /// <summary>The domain to save does not run (halted, paused, shut down...) or is the host's control domain.</summary>
+        public static readonly XenErrorId DomainNotRunning = new XenErrorId(nameof(DomainNotRunning), XenErrorKind.InvalidOperation);
+
+        /// <summary>The destination has a domain of the guest's name (or UUID), which its toolstack's restore refuses.</summary>
+        public static readonly XenErrorId DomainExists = new XenErrorId(nameof(DomainExists), XenErrorKind.ResourceBusy);
+
+        /// <summary>The two hosts run different toolstacks: one's state file is not the other's.</summary>
+        public static readonly XenErrorId ToolstackMismatch = new XenErrorId(nameof(ToolstackMismatch), XenErrorKind.InvalidOperation);
 
         /// <summary>Get-XenMigrationHistory -Path names no file.</summary>
         public static readonly XenErrorId JournalNotFound = new XenErrorId(nameof(JournalNotFound), XenErrorKind.ObjectNotFound);

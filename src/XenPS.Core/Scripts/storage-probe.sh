@@ -3,12 +3,13 @@
 # is the proof.
 #
 #   xenps_storage_source COUNT [INDEX PATH MARKER]... [MARKER_PATH]...
-#       COUNT disks, each given by its index, its path and the index of the marker of its folder, then the path of every
-#       marker in index order. Prints disk.INDEX=block|file|other|missing for each disk, and for each marker
+#       COUNT paths, each given by its index, its path and the index of the marker of its folder, then the path of every
+#       marker in index order. Prints disk.INDEX=block|file|folder|other|missing for each path, and for each marker
 #       marker.J=created|not-needed|failed REASON: a marker is created (never over an existing file) only in a folder
-#       where some image is a regular file.
+#       where some image is a regular file, or for a path given with +J instead of J (a folder that must be proved
+#       shared itself, such as Move-XenDomain -SaveTo's) when that path is a folder.
 #   xenps_storage_destination COUNT [INDEX PATH]... [J MARKER_PATH]...
-#       COUNT disks, each given by its index and its path, then the markers created on the source, each with its index.
+#       COUNT paths, each given by its index and its path, then the markers created on the source, each with its index.
 #       Prints disk.INDEX=KIND for each disk and marker.J=seen-removed|seen|unseen for each marker: one seen is deleted.
 #   xenps_storage_remove MARKER_PATH...
 #       Deletes the markers; one already gone is no error.
@@ -16,7 +17,7 @@
 # Every value is one line: a failure's message has its newlines made blanks.
 
 xenps_storage_kind() {
-    if [ -b "$1" ]; then echo block; elif [ -f "$1" ]; then echo file; elif [ -e "$1" ]; then echo other; else echo missing; fi
+    if [ -b "$1" ]; then echo block; elif [ -f "$1" ]; then echo file; elif [ -d "$1" ]; then echo folder; elif [ -e "$1" ]; then echo other; else echo missing; fi
 }
 
 xenps_storage_source() {
@@ -24,7 +25,10 @@ xenps_storage_source() {
     s_need=
     while [ "$s_n" -gt 0 ]; do
         s_k=$(xenps_storage_kind "$2"); printf 'disk.%s=%s\n' "$1" "$s_k"
-        [ "$s_k" != file ] || s_need="$s_need $3 "
+        case $3 in
+            +*) [ "$s_k" != folder ] || s_need="$s_need ${3#+} " ;;
+            *) [ "$s_k" != file ] || s_need="$s_need $3 " ;;
+        esac
         shift 3; s_n=$((s_n - 1))
     done
     s_j=0

@@ -87,6 +87,21 @@ namespace XenPS.Core.Toolstacks
 
         /// <summary>The command that resumes a domain left suspended by a failed migration, or null with <paramref name="why"/> when there is none.</summary>
         string? ResumeCommand(string xenVersion, string name, out string why);
+
+        /// <summary>
+        /// The command that writes the running <paramref name="domain"/>'s state (its memory and configuration) to the file
+        /// <paramref name="file"/> and then destroys the domain, as words. The domain is named as in <see cref="Migrate"/>.
+        /// </summary>
+        string[] SaveToFile(XenDomain domain, string file, string source);
+
+        /// <summary>The command that creates a domain from the state file <paramref name="file"/> and lets it run, as words.</summary>
+        string[] RestoreFromFile(string file);
+
+        /// <summary>What the toolstack's restore of <paramref name="guest"/> says when the host has <paramref name="existing"/> (of that name, or for xm of its UUID), for a message.</summary>
+        string RestoreRefusesClash(string guest, XenDomain existing);
+
+        /// <summary>What the toolstack does with the domain when its save fails, for a message.</summary>
+        string SaveFailureText { get; }
     }
 
     /// <summary>One section of a domain listing: its name in the batch and the command's words.</summary>

@@ -56,5 +56,13 @@ namespace XenPS.Core.Toolstacks
         public abstract XenDomain ParseConfigDryRun(string stdout, string computerName);
 
         public abstract string[] CreateFromConfig(string path);
+
+        public abstract string[] SaveToFile(XenDomain domain, string file, string source);
+
+        public abstract string[] RestoreFromFile(string file);
+
+        public abstract string RestoreRefusesClash(string guest, XenDomain existing);
+
+        public abstract string SaveFailureText { get; }
     }
 }

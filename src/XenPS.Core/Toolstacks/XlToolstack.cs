@@ -112,5 +112,32 @@ namespace XenPS.Core.Toolstacks
         public override XenDomain ParseConfigDryRun(string stdout, string computerName) => XlDomainParser.ParseConfig(stdout, computerName);
 
         public override string[] CreateFromConfig(string path) => new[] { "xl", "create", "-f", path };
+
+        /// <summary>
+        /// <c>xl save -- DOMID FILE</c> (xl_saverestore.c main_save, save_domain): xl writes its savefile header with the domain's
+        /// configuration and the memory image, then destroys the domain (without <c>-c</c> or <c>-p</c>). The domain is named by its
+        /// domid, as for <see cref="Migrate"/>.
+        /// </summary>
+        public override string[] SaveToFile(XenDomain domain, string file, string source)
+        {
+            var domid = domain.Id ?? throw new XenSessionException(XenSessionErrorId.DomainNotRunning,
+                $"{source} lists {VisibleText.Shorten(domain.Name)} without a domain id, so xl cannot be told which domain to save; nothing was changed. Look at 'xl list' there.");
+            return new[] { "xl", "save", "--", domid.ToString(CultureInfo.InvariantCulture), file };
+        }
+
+        /// <summary>
+        /// <c>xl restore FILE</c> (main_restore, xl_vmcontrol.c create_domain): the configuration comes from the file; xl frees memory
+        /// for the domain (<c>failed to free memory for the domain</c>), libxl creates it (refusing a name that is taken), the image is
+        /// loaded and the domain unpaused; xl then waits for its death in the background, as after <c>xl create</c>. The file is
+        /// absolute, so it is never read as an option.
+        /// </summary>
+        public override string[] RestoreFromFile(string file) => new[] { "xl", "restore", file };
+
+        /// <summary>libxl__domain_rename, as libxl__domain_make calls it for the restored domain's name.</summary>
+        public override string RestoreRefusesClash(string guest, XenDomain existing) =>
+            $"xl restore refuses the guest while {existing.Name} is there (Domain with name \"{guest}\" already exists)";
+
+        /// <summary>save_domain: when libxl_domain_suspend fails, xl prints "Failed to save domain, resuming domain" and resumes it.</summary>
+        public override string SaveFailureText => "when its save fails, xl resumes the domain (\"Failed to save domain, resuming domain\")";
     }
 }

@@ -88,5 +88,25 @@ namespace XenPS.Core.Toolstacks
         public override XenDomain ParseConfigDryRun(string stdout, string computerName) => XmDomainParser.ParseConfig(stdout, computerName);
 
         public override string[] CreateFromConfig(string path) => new[] { "xm", "create", "-f", path };
+
+        /// <summary>
+        /// <c>xm save -- UUID FILE</c> (main.py xm_save, XendDomain.domain_save, XendCheckpoint.save): xend lists the domain as
+        /// <c>migrating-NAME</c> while it writes the file, then destroys it. The domain is named by its UUID, as for <see cref="Migrate"/>.
+        /// </summary>
+        public override string[] SaveToFile(XenDomain domain, string file, string source) =>
+            new[] { "xm", "save", "--", DomainUuid.IsUuid(domain.Uuid) ? domain.Uuid! : domain.Name, file };
+
+        /// <summary>
+        /// <c>xm restore FILE</c> (main.py xm_restore, XendDomain.domain_restore, XendCheckpoint.restore): xend refuses a domain whose
+        /// name or UUID a running domain has, frees memory (balloon.free), creates the domain, loads the image and unpauses it.
+        /// </summary>
+        public override string[] RestoreFromFile(string file) => new[] { "xm", "restore", file };
+
+        /// <summary>XendCheckpoint.restore: a domain with an id that answers to the saved guest's name, else to its UUID.</summary>
+        public override string RestoreRefusesClash(string guest, XenDomain existing) =>
+            $"xm restore refuses the guest while {existing.Name} is there (Domain '{guest}' already exists with ID '{existing.Id?.ToString(CultureInfo.InvariantCulture) ?? "None"}')";
+
+        /// <summary>XendCheckpoint.save: a failed save logs "Save failed on domain NAME (ID) - resuming." and resumes the domain.</summary>
+        public override string SaveFailureText => "when its save fails, xend resumes the domain (\"Save failed on domain ... - resuming.\" in xend.log)";
     }
 }

@@ -98,6 +98,15 @@ namespace XenPS.Commands
         [Parameter]
         public SwitchParameter Start { get; set; }
 
+        /// <summary>
+        /// Moves the running guest by save and restore instead of migrating it: the source's toolstack saves it to a state file in this
+        /// folder (xm save, xl save), which both hosts must share at the same path, and the destination's toolstack restores it from
+        /// there (xm restore, xl restore). The dom0s need no connection to each other; the guest does not run in between.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SaveTo { get; set; }
+
         /// <inheritdoc/>
         protected override void EndProcessing()
         {
@@ -107,9 +116,20 @@ namespace XenPS.Commands
                     "Give -SkipCheck or -SkipReadinessCheck, not both: -SkipCheck runs every check and lets the named ones through, -SkipReadinessCheck runs none."),
                     XenSessionErrorId.SkipCheckConflict, SkipCheck));
             }
+            if (ConfigFile != null && SaveTo != null)
+            {
+                ThrowTerminatingError(NewErrorRecord(new ArgumentException(
+                    "Give -ConfigFile or -SaveTo, not both: -ConfigFile moves a halted guest's configuration file, -SaveTo a running guest by save and restore."),
+                    XenSessionErrorId.InvalidArgument, SaveTo));
+            }
             if (ConfigFile != null)
             {
                 MoveCold(ConfigFile);
+                return;
+            }
+            if (SaveTo != null)
+            {
+                MoveBySaveRestore(SaveTo);
                 return;
             }
             var guestProbe = NewGuestProbe();
@@ -321,6 +341,7 @@ namespace XenPS.Commands
             var lines = batch?.Started.StoppedWatching() ?? Array.Empty<string>();
             base.StopProcessing();
             foreach (var line in lines) Host?.UI?.WriteWarningLine(line);
+            if (saveRestoreUnderWay is string note) Host?.UI?.WriteWarningLine(note);
         }
 
         /// <summary>The guest probe's options from the parameters; null without -GuestProbe. Terminates on an invalid probe or more than one domain.</summary>

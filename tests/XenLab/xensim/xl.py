@@ -10,7 +10,7 @@ import struct
 import sys
 import time
 
-from xensim import hostinfo, paths, state as hoststate, xlcfg, xlmigrate, yajl
+from xensim import hostinfo, paths, savefile, state as hoststate, xlcfg, xlmigrate, yajl
 from xensim.state import DOM0, version_at_least
 
 ERROR_INVAL = -6
@@ -351,6 +351,91 @@ def xl_info(args):
     sys.stdout.write("".join(lines))
 
 
+SAVE_HELP = (
+    "Usage: xl [-vtTf] save [options] <Domain> <CheckpointFile> [<ConfigFile>]\n"
+    "\n"
+    "Save a domain state to restore later.\n"
+    "\n"
+    "Options:\n"
+    "\n"
+    "-h  Print this help.\n"
+    "-c  Leave domain running after creating the snapshot.\n"
+    "-p  Leave domain paused after creating the snapshot.\n"
+    "-D  Store the domain id in the configuration.\n"
+)
+
+RESTORE_HELP = (
+    "Usage: xl [-vtTf] restore [options] [<ConfigFile>] <CheckpointFile>\n"
+    "\n"
+    "Restore a domain from a saved state.\n"
+    "\n"
+    "Options:\n"
+    "\n"
+    "-h                       Print this help.\n"
+    "-p                       Do not unpause domain after restoring it.\n"
+    "-e                       Do not wait in the background for the death of the domain.\n"
+    "-d                       Enable debug messages.\n"
+    "-V, --vncviewer          Connect to the VNC display after the domain is created.\n"
+    "-A, --vncviewer-autopass Pass VNC password to viewer via stdin.\n"
+)
+
+
+def _required(args_count, command, required, help_text):
+    """def_getopt: fewer arguments than the command requires prints xl's message and the command's help, exit 2."""
+    if args_count < required:
+        sys.stderr.write("'xl %s' requires at least %d argument%s.\n\n" % (command, required, "s" if required > 1 else ""))
+        sys.stdout.write(help_text)
+        raise XlExit(2)
+
+
+def xl_save(args):
+    """xl save [-c] [-p] [-D] DOMAIN CHECKPOINTFILE (xl_saverestore.c main_save, save_domain): without -c or -p the domain
+    is destroyed once its state is written (savefile.xl_save)."""
+    options, params = _options(args, "cpD", [])
+    flags = {k for k, _ in options}
+    if flags & {"-h", "--help"}:
+        sys.stdout.write(SAVE_HELP)
+        return
+    _required(len(params), "save", 2, SAVE_HELP)
+    if len(params) > 3:
+        sys.stdout.write(SAVE_HELP)
+        raise XlExit(1)
+    state = hoststate.load()
+    domid, dom = _find_domain(state, params[0])
+    if dom is not None and not _has_configuration(dom):
+        sys.stderr.write(NO_CONFIGURATION % domid)
+        dom = None
+    if dom is None:
+        sys.stderr.write("unable to retrieve domain configuration\n")
+        raise XlExit(1)
+    if len(params) == 3:
+        sys.stderr.write("xl save with a config file is not simulated in XenLab\n")
+        raise XlExit(1)
+    if dom["name"] == DOM0:
+        sys.stderr.write("xl save of Domain-0 is not simulated in XenLab\n")
+        raise XlExit(1)
+    raise XlExit(savefile.xl_save(state, dom, params[1], "-c" in flags, "-p" in flags))
+
+
+def xl_restore(args):
+    """xl restore [-p] [-e] [-d] [-F] [-c] [-V] [-A] CHECKPOINTFILE (xl_saverestore.c main_restore, xl_vmcontrol.c
+    create_domain): xl's memory check, libxl's name and disk checks, then the domain runs (savefile.xl_restore). The
+    monitoring daemon that real xl leaves (unless -e) is not simulated."""
+    options, params = _options(args, "FcpdeVA", ["vncviewer", "vncviewer-autopass"])
+    flags = {k for k, _ in options}
+    if flags & {"-h", "--help"}:
+        sys.stdout.write(RESTORE_HELP)
+        return
+    _required(len(params), "restore", 1, RESTORE_HELP)
+    if len(params) == 2:
+        sys.stderr.write("xl restore with a config file is not simulated in XenLab\n")
+        raise XlExit(1)
+    if len(params) != 1:
+        sys.stdout.write(RESTORE_HELP)
+        raise XlExit(1)
+    raise XlExit(savefile.xl_restore(hoststate.load(), params[0], "-p" in flags))
+
+
 MIGRATE_HELP = (
     "Usage: xl [-vf] migrate <Domain> <host>\n"
     "\n"
@@ -405,7 +490,8 @@ def xl_migrate_receive(args, verbosity):
     raise XlExit(xlmigrate.receive(hoststate.load()))
 
 
-COMMANDS = {"list": xl_list, "info": xl_info, "destroy": xl_destroy, "create": xl_create}
+COMMANDS = {"list": xl_list, "info": xl_info, "destroy": xl_destroy, "create": xl_create, "save": xl_save,
+            "restore": xl_restore}
 MIGRATION_COMMANDS = {"migrate": xl_migrate, "migrate-receive": xl_migrate_receive}
 
 
@@ -433,6 +519,8 @@ def main(args):
                          " info                Get information about Xen host\n"
                          " create              Create a domain from config file <filename>\n"
                          " destroy             Terminate a domain immediately\n"
+                         " save                Save a domain state to restore later\n"
+                         " restore             Restore a domain from a saved state\n"
                          " migrate             Migrate a domain to another host\n")
         return 0 if args else 1
     if paths.unprivileged():

@@ -5,11 +5,12 @@ connection fails it prints xm's own errors. Domain lists come sorted by
 name (XendDomain.list_sorted); messages go through err() as "Error: ...".
 """
 import getopt
+import os
 import socket
 import sys
 import time
 
-from xensim import hostinfo, paths, state as hoststate, xlcfg, xmmigrate
+from xensim import hostinfo, paths, savefile, state as hoststate, xlcfg, xmmigrate
 from xensim.sxp import prettyprint, py2_float
 from xensim.state import DOM0
 
@@ -366,7 +367,118 @@ def xm_create(args):
         sys.stdout.write("Started domain %s (id=%d)\n" % (dom["name"], dom["domid"]))
 
 
-COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate, "destroy": xm_destroy, "create": xm_create}
+# main.py SUBCOMMAND_HELP and SUBCOMMAND_OPTIONS, as cmdHelp prints them (the option's text wrapped at 43 and padded).
+COMMAND_HELP = {
+    "save": ("[-c] <Domain> <CheckpointFile>", "Save a domain state to restore later.",
+             [("-c", "--checkpoint", "Leave domain running after creating snapshot")]),
+    "restore": ("<CheckpointFile> [-p]", "Restore a domain from a saved state.",
+                [("-p", "--paused", "Do not unpause domain after restoring it")]),
+}
+
+
+def _wrap(text, width):
+    """xen.xm.opts.wrap: the text as it is when shorter than width, else words gathered while a line stays below it."""
+    if len(text) < width:
+        return [text]
+    lines, current = [], ""
+    for word in text.strip().split():
+        if len(current) + len(word) + 1 < width:
+            current += word + " "
+        else:
+            lines.append(current.strip())
+            current = word + " "
+    if current:
+        lines.append(current.strip())
+    return lines
+
+
+def _usage(command):
+    """cmdHelp: the command's usage, its description and its options, on stdout."""
+    args, description, options = COMMAND_HELP[command]
+    out = "Usage: xm %s %s\n\n%s\n" % (command, args, description)
+    for short, long_, text in options:
+        wrapped = _wrap(text, 43)
+        out += "  %-30s %-43s\n" % ("%s, %s" % (short, long_), wrapped[0])
+        out += "".join(" " * 33 + line + "\n" for line in wrapped[1:])
+    sys.stdout.write(out + "\n")
+
+
+def _fault(command, message):
+    """An error xend raised (xmlrpclib.Fault other than an invalid domain): xm prints it, then the command's usage; exit 1."""
+    err(message)
+    _usage(command)
+    raise XmExit(1)
+
+
+def _arg_check(args, command, low, high):
+    """main.py arg_check: the arguments that are not '--' must number low to high."""
+    count = len([a for a in args if a != "--"])
+    if count < low or count > high:
+        err("'xm %s' requires between %d and %d arguments.\n" % (command, low, high))
+        _usage(command)
+        raise XmExit(1)
+
+
+def xm_save(args):
+    """xm save [-c|--checkpoint] DOMAIN FILE (main.py xm_save, XendDomain.domain_save): the domain must run; without -c it
+    is destroyed once its state is written (savefile.xm_save)."""
+    _arg_check(args, "save", 2, 3)
+    try:
+        options, params = getopt.gnu_getopt(args, "c", ["checkpoint"])
+    except getopt.GetoptError as e:
+        err(e.msg)
+        _usage("save")
+        raise XmExit(1)
+    checkpoint = any(k in ("-c", "--checkpoint") for k, _ in options)
+    if len(params) != 2:
+        err("Wrong number of parameters")
+        _usage("save")
+        raise XmExit(1)
+    savefile_path = os.path.abspath(params[1])
+    if not os.access(os.path.dirname(paths.path(savefile_path)), os.W_OK):
+        err("xm save: Unable to create file %s" % savefile_path)
+        raise XmExit(1)
+    dom = _lookup_nr(hoststate.load(), params[0])
+    if dom is None:
+        err("Domain '%s' does not exist." % params[0])
+        raise XmExit(ERROR_INVALID_DOMAIN)
+    if dom["domid"] == 0:
+        _fault("save", "Cannot save privileged domain %s" % params[0])
+    if _status(dom) != 2 or not ("r" in dom["state"] or "b" in dom["state"]):
+        _fault("save", "Domain is not running")
+    try:
+        savefile.xm_save(dom, domain_sxp(dom), savefile_path, checkpoint)
+    except savefile.XendFault as e:
+        _fault("save", str(e))
+
+
+def xm_restore(args):
+    """xm restore [-p|--paused] FILE (main.py xm_restore, XendDomain.domain_restore, XendCheckpoint.restore): a domain of
+    the name refuses it, then xend's memory and disk checks (savefile.xm_restore)."""
+    _arg_check(args, "restore", 1, 2)
+    try:
+        options, params = getopt.gnu_getopt(args, "p", ["paused"])
+    except getopt.GetoptError as e:
+        err(e.msg)
+        _usage("restore")
+        raise XmExit(1)
+    paused = any(k in ("-p", "--paused") for k, _ in options)
+    if len(params) != 1:
+        err("Wrong number of parameters")
+        _usage("restore")
+        raise XmExit(1)
+    savefile_path = os.path.abspath(params[0])
+    if not os.access(paths.path(savefile_path), os.R_OK):
+        err("xm restore: Unable to read file %s" % savefile_path)
+        raise XmExit(1)
+    try:
+        savefile.xm_restore(savefile_path, paused)
+    except savefile.XendFault as e:
+        _fault("restore", str(e))
+
+
+COMMANDS = {"list": xm_list, "info": xm_info, "migrate": xm_migrate, "destroy": xm_destroy, "create": xm_create,
+            "save": xm_save, "restore": xm_restore}
 
 
 def main(args):

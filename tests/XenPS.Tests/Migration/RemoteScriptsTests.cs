@@ -22,7 +22,7 @@ namespace XenPS.Tests.Migration
         public void EveryRemoteScriptIsEmbedded()
         {
             Assert.Equal(
-                new[] { "config-move.sh", "file-read.sh", "file-replace.sh", "guest-probe.sh", "incoming-receivers.sh", "migration-job.sh", "migration-target.sh", "storage-probe.sh" },
+                new[] { "config-move.sh", "file-read.sh", "file-replace.sh", "guest-probe.sh", "incoming-receivers.sh", "migration-job.sh", "migration-target.sh", "save-restore.sh", "storage-probe.sh" },
                 RemoteScripts.Names.OrderBy(n => n, StringComparer.Ordinal));
         }
 
