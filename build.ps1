@@ -11,7 +11,12 @@
       Lab      start a lab of simulated dom0 hosts (-LabProfile, default 'default') and print how to reach it
       LabStop  tear that lab down completely
       Demo     Build, start the default lab, show XenPS at work on it, tear the lab down
-      Bench    the migration benchmark: Move-XenDomain against plain ssh + xm migrate on a 1 Gbit/s lab link
+      Bench    Build, then measure every figure of XenPS against the plain ssh way in the same run, on two labs in
+               turn (profile bench: Move-XenDomain against ssh + xm migrate on a 1 Gbit/s link; profile fanout with a
+               host of 1000 domains added: Get-XenDomain warm, on a new session, on 16 hosts at once, its memory,
+               and the hosts' own time) and without a lab (Import-Module, the parsers under BenchmarkDotNet);
+               prints one table (medians, ratio, spread, target, met or NOT met) and each figure's notes, and
+               writes out/bench/bench-yyyyMMdd-HHmmss.json and out/bench/latest.json. Takes a few minutes.
       Load     the load run on the readiness lab (xm and xl hosts): -Callers callers (default 32) in parallel runspaces
                share one session per host for -Seconds seconds (default 60) of Get-XenDomain, Get-XenHost,
                Get-XendRelocation and Test-XenMigrationReadiness; prints calls and failures per cmdlet, TCP
@@ -249,11 +254,15 @@ function Invoke-RealXenTask {
 }
 
 function Invoke-LabScript {
-    <# Builds, starts a lab of the profile, runs the script against it in a PowerShell of its own, and tears the lab down. #>
-    param([string] $LabProfile, [string] $LabName, [string] $Script, [string[]] $ArgumentList = @())
-    $psd1 = Invoke-BuildTask
+    <#
+    Builds (unless given the module), starts a lab of the profile (a name in tests/XenLab/profiles, or a profile file),
+    runs the script against it in a PowerShell of its own, and tears the lab down.
+    #>
+    param([string] $LabProfile, [string] $LabName, [string] $Script, [string[]] $ArgumentList = @(), [string] $ModulePath)
+    $psd1 = if ($ModulePath) { $ModulePath } else { Invoke-BuildTask }
     $labDir = Join-Path $OutRoot "$LabName-lab"
-    Start-Lab -ProfilePath (Join-Path $Root "tests/XenLab/profiles/$LabProfile.json") -Directory $labDir -Name $LabName
+    $profilePath = if (Test-Path -LiteralPath $LabProfile -PathType Leaf) { $LabProfile } else { Join-Path $Root "tests/XenLab/profiles/$LabProfile.json" }
+    Start-Lab -ProfilePath $profilePath -Directory $labDir -Name $LabName
     try {
         Push-Location $Root
         try {
@@ -267,6 +276,47 @@ function Invoke-LabScript {
     }
 }
 
+function New-BenchFanoutProfile {
+    <#
+    The profile of the session benchmarks: tests/XenLab/profiles/fanout.json and a host 'big' with Domain-0 and 999 small
+    xl guests, for the memory of a listing of 1000 domains; written to Path, as no profile in the repository needs them.
+    #>
+    param([string] $Path)
+    $guests = foreach ($id in 1..999) {
+        [ordered]@{ name = 'guest{0:D4}' -f $id; domid = $id; type = 'pv'; memory = 64; vcpus = 1; state = '-b----'; cpu_time = 9.7 + $id
+            kernel = '/boot/vmlinuz-6.1.0-28-amd64'; disks = @("phy:/dev/vg0/guest$id,xvda,w"); vifs = @('bridge=xenbr0') }
+    }
+    $bigHost = [ordered]@{ name = 'big'; toolstacks = @('xl'); xen = @{ major = 4; minor = 17; extra = '.5' }; total_memory_mb = 131072
+        bridges = @('xenbr0'); domains = @(@{ name = 'Domain-0'; memory = 2048; vcpus = 2; state = 'r-----'; cpu_time = 8120.4 }) + $guests }
+    $benchProfile = [ordered]@{ extends = (Join-Path $Root 'tests/XenLab/profiles/fanout.json'); name = 'fanout-1000'
+        description = 'fanout, and host big with 1000 domains (written by build.ps1 -Task Bench)'; hosts = @($bigHost) }
+    New-Item -ItemType Directory -Force -Path (Split-Path $Path) | Out-Null
+    ConvertTo-Json -InputObject $benchProfile -Depth 6 | Set-Content -LiteralPath $Path
+    $Path
+}
+
+function Invoke-BenchTask {
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $psd1 = Invoke-BuildTask
+    $bench = Join-Path $OutRoot 'bench'
+    $parts = Join-Path $bench 'parts'
+    if (Test-Path $parts) { Remove-Item -Recurse -Force $parts }
+    New-Item -ItemType Directory -Force -Path $parts | Out-Null
+    Invoke-LabScript -LabProfile 'bench' -LabName 'xenbench' -Script 'build/Bench.ps1' -ModulePath $psd1 `
+        -ArgumentList '-ResultPath', (Join-Path $parts '1-migration.json')
+    Invoke-LabScript -LabProfile (New-BenchFanoutProfile (Join-Path $bench 'fanout-1000.json')) -LabName 'xenfanout' `
+        -Script 'build/Bench.Sessions.ps1' -ModulePath $psd1 -ArgumentList '-ResultPath', (Join-Path $parts '2-sessions.json')
+    Push-Location $Root
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Bench.Local.ps1') -ModulePath $psd1 `
+            -ResultPath (Join-Path $parts '3-local.json') -Configuration $Configuration
+        if ($LASTEXITCODE -ne 0) { throw "build/Bench.Local.ps1 failed (exit code $LASTEXITCODE)." }
+    }
+    finally { Pop-Location }
+    Import-Module (Join-Path $Root 'build/BenchCommon.psm1')
+    Write-BenchReport -PartsDirectory $parts -Directory $bench -Seconds $clock.Elapsed.TotalSeconds | Out-Null
+}
+
 switch ($Task) {
     'Build' { Invoke-BuildTask | Out-Null }
     'Test' { Invoke-TestTask }
@@ -278,7 +328,7 @@ switch ($Task) {
     }
     'LabStop' { Stop-Lab -Directory $LabDirectory }
     'Demo' { Invoke-LabScript -LabProfile 'default' -LabName 'xendemo' -Script 'build/Demo.ps1' }
-    'Bench' { Invoke-LabScript -LabProfile 'bench' -LabName 'xenbench' -Script 'build/Bench.ps1' }
+    'Bench' { Invoke-BenchTask }
     'Load' {
         Invoke-LabScript -LabProfile 'readiness' -LabName 'xenload' -Script 'build/Load.ps1' -ArgumentList '-Callers', $Callers, '-Seconds', $Seconds
     }

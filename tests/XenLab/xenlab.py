@@ -148,6 +148,7 @@ def _new_lab(labdir, name, profile_path, loaded):
         "key_passphrase": None,
         "users": access.new_users(),
         "link_rate": loaded["link_rate"],
+        "link_delay": loaded["link_delay"],
         "topology": topology,
         "internal_bridge": internal[network.INTERNAL][0],
         "internal_subnet": internal[network.INTERNAL][1],
@@ -183,11 +184,12 @@ def _forwarder_pids(labdir):
 
 
 def _start_forwarder(labdir, lab, entry):
-    """Start the host's forwarder (127.0.0.1:free port -> its address:22) in a session of its own;
-    records its pid and port in the entry."""
+    """Start the host's forwarder (127.0.0.1:free port -> its address:22, holding each chunk the lab's link_delay)
+    in a session of its own; records its pid and port in the entry."""
     log = open(os.path.join(labhost.host_dir(labdir, entry["name"]), "forward.log"), "ab")
     process = subprocess.Popen(["/usr/bin/python3", "-B", FORWARDER, "--lab", labdir, "--host", entry["name"],
-                                "--target", "%s:22" % entry["address"]],
+                                "--target", "%s:22" % entry["address"],
+                                "--delay", str(labprofile.delay_seconds(lab["link_delay"]))],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True)
     log.close()
     entry["forwarder_pid"] = process.pid

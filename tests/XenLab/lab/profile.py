@@ -19,6 +19,9 @@ RATE = re.compile(r"^(\d+(?:\.\d+)?)(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps|
 RATE_UNITS = {"bit": 1, "kbit": 1e3, "mbit": 1e6, "gbit": 1e9, "tbit": 1e12,
               "bps": 8, "kbps": 8e3, "mbps": 8e6, "gbps": 8e9, "tbps": 8e12}
 NO_RATE = "none"
+DELAY = re.compile(r"^(\d+(?:\.\d+)?)(us|ms|s)$")
+DELAY_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+NO_DELAY = "none"
 
 
 def reference_dir():
@@ -157,6 +160,27 @@ def check_rate(rate):
     return rate
 
 
+def check_delay(delay, topology):
+    """A link delay each way (20ms, 500us, 0.1s) or 'none'; it is the forwarders' (see lab/forward.py), so it needs
+    topology client 'forwarded'. Raises LabError otherwise."""
+    if delay == NO_DELAY:
+        return delay
+    if not DELAY.match(str(delay)):
+        raise LabError("link delay '%s' is not a delay such as 20ms, 500us or 0.1s, nor 'none'" % delay)
+    if topology["client"] != "forwarded":
+        raise LabError("link_delay '%s' is added by the forwarders of topology client 'forwarded', but client is '%s'"
+                       % (delay, topology["client"]))
+    return delay
+
+
+def delay_seconds(delay):
+    """A checked link delay in seconds; 0 for 'none'."""
+    if delay == NO_DELAY:
+        return 0.0
+    number, unit = DELAY.match(delay).groups()
+    return float(number) * DELAY_UNITS[unit]
+
+
 CLIENT_MODES = ("direct", "forwarded", "bastion")
 DEFAULT_BASTION = "bastion"
 TOPOLOGY_KEYS = ("client", "migration_network", "bastion")
@@ -239,6 +263,8 @@ def load(path):
         except hoststate.ProfileError as e:
             raise LabError(str(e))
         host["xend_config_text"] = _xend_config(host, where) if "xm" in host["toolstacks"] else None
+    topology = check_topology(profile.get("topology"), names)
     return {"name": profile.get("name", ""), "shares": shares, "hosts": hosts,
             "link_rate": check_rate(profile.get("link_rate", NO_RATE)),
-            "topology": check_topology(profile.get("topology"), names)}
+            "link_delay": check_delay(profile.get("link_delay", NO_DELAY), topology),
+            "topology": topology}

@@ -1,0 +1,58 @@
+<#
+.SYNOPSIS
+    The benchmarks that need no lab: Import-Module in a new pwsh against a bare pwsh start (fresh processes, in turns),
+    and the parsers of xl list + xl list -l and of xm list --long on 1000 domains (tests/XenPS.Bench, BenchmarkDotNet,
+    in process, with its MemoryDiagnoser). Writes the rows of the Bench table to ResultPath.
+#>
+param(
+    [Parameter(Mandatory)][string] $ModulePath,
+    [Parameter(Mandatory)][string] $ResultPath,
+    [ValidateSet('Debug', 'Release')][string] $Configuration = 'Release',
+    [ValidateRange(3, 100)][int] $StartRuns = 7
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'BenchCommon.psm1')
+$root = Split-Path $PSScriptRoot
+$rows = [Collections.Generic.List[object]]::new()
+
+function Measure-Pwsh([string] $Command) {
+    # The repository's PowerShell (its tool manifest), as build.ps1 runs; the dotnet host's start is in both ways alike.
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    & dotnet pwsh -NoProfile -NonInteractive -Command $Command
+    if ($LASTEXITCODE -ne 0) { throw "pwsh -Command '$Command' failed (exit code $LASTEXITCODE)." }
+    $watch.Elapsed.TotalMilliseconds
+}
+
+Write-Host "Import-Module in a new pwsh against a bare pwsh start ($StartRuns runs each, in turns)"
+Push-Location $root
+try {
+    Measure-Pwsh 'exit' | Out-Null
+    $import, $bare = @(), @()
+    for ($i = 0; $i -lt $StartRuns; $i++) {
+        $import += Measure-Pwsh "Import-Module '$($ModulePath -replace "'", "''")'"
+        $bare += Measure-Pwsh 'exit'
+    }
+}
+finally { Pop-Location }
+$import, $bare = (Get-BenchStats $import), (Get-BenchStats $bare)
+$rows.Add((New-BenchRow -What "Import-Module in a new pwsh (median of $StartRuns)" -XenPS $import -Plain $bare -PlainWay "bare pwsh -NoProfile -Command 'exit'" `
+            -Unit 'ms' -Target '<= plain + 80 ms' -Limit ($bare.median + 80) `
+            -Notes @(('Import-Module costs {0:N0} ms over a bare start' -f ($import.median - $bare.median)))))
+
+Write-Host 'The parsers on 1000 domains (BenchmarkDotNet)'
+$project = Join-Path $root 'tests/XenPS.Bench/XenPS.Bench.csproj'
+& dotnet build $project -c $Configuration --nologo -v quiet | Out-Host
+if ($LASTEXITCODE -ne 0) { throw "Building $project failed (exit code $LASTEXITCODE)." }
+$parsed = Join-Path (Split-Path (Split-Path $ResultPath)) 'parsers.json'
+& dotnet (Join-Path $root "tests/XenPS.Bench/bin/$Configuration/net10.0/XenPS.Bench.dll") (Join-Path $root 'tests/reference') $parsed | Out-Host
+if ($LASTEXITCODE -ne 0) { throw "The parser benchmark failed (exit code $LASTEXITCODE)." }
+$parsers = @(Get-Content -Raw $parsed | ConvertFrom-Json)
+$sxp = $parsers | Where-Object name -EQ 'XmSxp'
+foreach ($parser in $parsers | Where-Object name -In 'Xl', 'Xm') {
+    $stats = [ordered]@{ median = $parser.median_ms; min = $parser.min_ms; max = $parser.max_ms; runs = $parser.samples }
+    $notes = @(('{0:N2} MB allocated per parse (MemoryDiagnoser)' -f ($parser.allocated_bytes / 1MB)))
+    if ($parser.name -eq 'Xm') { $notes += '{0}: median {1:N2} ms, {2:N2} MB allocated' -f $sxp.description, $sxp.median_ms, ($sxp.allocated_bytes / 1MB) }
+    $rows.Add((New-BenchRow -What "parsing $($parser.description) of $($parser.domains) domains, in process" -XenPS $stats -Unit 'ms' `
+                -Target '<= 10 ms' -Limit 10 -Notes $notes))
+}
+Save-BenchRows -Path $ResultPath -Rows $rows
