@@ -15,14 +15,14 @@ BeforeAll {
     $script:Lab = Start-TestLab -Name phist -LabProfile migrate-xl
     New-XenSession -ComputerName xl-a, xl-b, xl-c -SshConfigPath $Lab.ssh_config | Out-Null
 
-    # Oldest first: a success, a refusal by the destination (short of memory), then, after $Mark, a domain that does not
-    # exist, and a success with -AsJob.
+    # Oldest first: a success, a refusal by the destination (short of memory), then, after $Mark, a migration that fails
+    # without a result (xl with -Live:$false), and a success with -AsJob.
     $script:Moved = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -Confirm:$false
     $script:Refused = Move-XenDomain -Name mini -ComputerName xl-a -Destination xl-c -SkipReadinessCheck -Confirm:$false -ErrorAction SilentlyContinue
     $script:Mark = Get-Date
     Start-Sleep -Milliseconds 50
-    Move-XenDomain -Name ghost -ComputerName xl-a -Destination xl-b -SkipReadinessCheck -Confirm:$false -ErrorVariable ghostErrors -ErrorAction SilentlyContinue
-    $script:GhostErrors = $ghostErrors
+    Move-XenDomain -Name mini -ComputerName xl-a -Destination xl-b -Live:$false -SkipReadinessCheck -Confirm:$false -ErrorVariable liveOnlyErrors -ErrorAction SilentlyContinue
+    $script:LiveOnlyErrors = $liveOnlyErrors
     $job = Move-XenDomain -Name mini -ComputerName xl-a -Destination xl-b -Confirm:$false -AsJob
     $script:Jobbed = $job | Wait-Job -Timeout 60 | Receive-Job
     $script:JobState = $job.State
@@ -48,7 +48,7 @@ Describe 'Get-XenMigrationHistory' {
     It 'the migrations themselves went as expected' {
         $Moved.Status | Should -Be 'Succeeded'
         $Refused.Status | Should -Be 'Failed'
-        $GhostErrors[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
+        $LiveOnlyErrors[0].FullyQualifiedErrorId | Should -BeLike 'LiveOnly,*'
         $JobState | Should -Be 'Completed'
         $Jobbed.Status | Should -Be 'Succeeded'
     }
@@ -69,7 +69,7 @@ Describe 'Get-XenMigrationHistory' {
 
         $history.Count | Should -Be 4
         $history | ForEach-Object { $_.GetType().FullName | Should -Be 'XenPS.Core.Model.MigrationHistoryEntry' }
-        $history.Domain | Should -Be @('mini', 'ghost', 'mini', 'tiny')
+        $history.Domain | Should -Be @('mini', 'mini', 'mini', 'tiny')
         $history.Status | Should -Be @('Succeeded', 'Failed', 'Failed', 'Succeeded')
         $history.Source | Should -Be @('xl-a', 'xl-a', 'xl-a', 'xl-a')
         $history.Destination | Should -Be @('xl-b', 'xl-b', 'xl-c', 'xl-b')
@@ -96,19 +96,19 @@ Describe 'Get-XenMigrationHistory' {
         $refused.Message | Should -BeLike '*mini runs on xl-a, as before; xl-c has no copy of it.'
         $refused.ErrorId | Should -BeNullOrEmpty
 
-        $ghost = Get-XenMigrationHistory -Name ghost
-        $ghost.ErrorId | Should -Be 'DomainNotFound'
-        $ghost.Message | Should -BeLike "No domain named 'ghost' on xl-a.*"
-        $ghost.DomainLocation | Should -BeNullOrEmpty
+        $liveOnly = Get-XenMigrationHistory -Name mini | Where-Object ErrorId -EQ 'LiveOnly'
+        @($liveOnly).Count | Should -Be 1
+        $liveOnly.Message | Should -BeLike 'xl-a uses *, which always migrates live: leave out -Live:$false.'
+        $liveOnly.DomainLocation | Should -BeNullOrEmpty
     }
 
     It 'filters by <Filter>' -ForEach @(
-        @{ Filter = 'a domain name'; Parameters = @{ Name = 'mini' }; Expected = @('mini/xl-b', 'mini/xl-c') }
-        @{ Filter = 'a domain wildcard'; Parameters = @{ Name = 'G*' }; Expected = @('ghost/xl-b') }
-        @{ Filter = 'a source host'; Parameters = @{ ComputerName = 'xl-a' }; Expected = @('mini/xl-b', 'ghost/xl-b', 'mini/xl-c', 'tiny/xl-b') }
+        @{ Filter = 'a domain name'; Parameters = @{ Name = 'mini' }; Expected = @('mini/xl-b', 'mini/xl-b', 'mini/xl-c') }
+        @{ Filter = 'a domain wildcard'; Parameters = @{ Name = 'T*' }; Expected = @('tiny/xl-b') }
+        @{ Filter = 'a source host'; Parameters = @{ ComputerName = 'xl-a' }; Expected = @('mini/xl-b', 'mini/xl-b', 'mini/xl-c', 'tiny/xl-b') }
         @{ Filter = 'a destination host'; Parameters = @{ ComputerName = 'xl-c' }; Expected = @('mini/xl-c') }
         @{ Filter = 'a host wildcard and a name'; Parameters = @{ ComputerName = 'xl-[bz]'; Name = 't*' }; Expected = @('tiny/xl-b') }
-        @{ Filter = 'status'; Parameters = @{ Status = 'Failed' }; Expected = @('ghost/xl-b', 'mini/xl-c') }
+        @{ Filter = 'status'; Parameters = @{ Status = 'Failed' }; Expected = @('mini/xl-b', 'mini/xl-c') }
         @{ Filter = 'the newest N'; Parameters = @{ Last = 1 }; Expected = @('mini/xl-b') }
         @{ Filter = 'the newest N after another filter'; Parameters = @{ Name = 'mini'; Last = 1 }; Expected = @('mini/xl-b') }
         @{ Filter = 'a name that matches nothing'; Parameters = @{ Name = 'nothing' }; Expected = @() }
@@ -118,15 +118,15 @@ Describe 'Get-XenMigrationHistory' {
     }
 
     It 'filters by start time with -After and -Before' {
-        @(Get-XenMigrationHistory -After $Mark).Domain | Should -Be @('mini', 'ghost')
+        @(Get-XenMigrationHistory -After $Mark).Domain | Should -Be @('mini', 'mini')
         @(Get-XenMigrationHistory -Before $Mark).Domain | Should -Be @('mini', 'tiny')
-        @(Get-XenMigrationHistory -After $Mark.ToUniversalTime()).Domain | Should -Be @('mini', 'ghost')
+        @(Get-XenMigrationHistory -After $Mark.ToUniversalTime()).Domain | Should -Be @('mini', 'mini')
         @(Get-XenMigrationHistory -After (Get-Date).AddMinutes(1)) | Should -BeNullOrEmpty
     }
 
     It 'reads another journal with -Path, and writes JournalNotFound for a missing one' {
         $copy = Copy-Journal
-        @(Get-XenMigrationHistory -Path $copy).Domain | Should -Be @('mini', 'ghost', 'mini', 'tiny')
+        @(Get-XenMigrationHistory -Path $copy).Domain | Should -Be @('mini', 'mini', 'mini', 'tiny')
         (Get-XenMigrationHistory -Path $copy -Last 1).JournalPath | Should -Be $copy
 
         $missing = Join-Path (Split-Path $copy) 'none.jsonl'
@@ -139,7 +139,7 @@ Describe 'Get-XenMigrationHistory' {
 
         $history = @(Get-XenMigrationHistory -Path $copy -WarningVariable warnings -WarningAction SilentlyContinue -ErrorAction Stop)
 
-        $history.Domain | Should -Be @('mini', 'ghost', 'mini', 'tiny')
+        $history.Domain | Should -Be @('mini', 'mini', 'mini', 'tiny')
         $warnings.Count | Should -Be 2
         $warnings[0].Message | Should -BeLike "$copy, line 5: skipped, because *"
         $warnings[1].Message | Should -BeLike "$copy, line 10: skipped, because it is not complete JSON*"

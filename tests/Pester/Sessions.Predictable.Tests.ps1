@@ -98,7 +98,7 @@ Describe 'Implicit sessions of -ComputerName' {
         Undo-Connection $session
         $output = Invoke-WithEmptyHome { Get-XenDomain -ComputerName xm-host -Verbose -ErrorAction Stop 4>&1 }
         @($output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Name | Should -Contain 'web01'
-        Get-Verbose $output | Should -BeLike "Session $($session.Id) to xm-host had broken (its SSH connection dropped*); it was connected again as root@$($XmHost.address):22 with the settings it was opened with."
+        (Get-Verbose $output) -like 'Session *' | Should -BeLike "Session $($session.Id) to xm-host had broken (its SSH connection dropped*); it was connected again as root@$($XmHost.address):22 with the settings it was opened with."
         $session.State | Should -Be 'Opened'
         @(Get-XenSession).Id | Should -Be @($session.Id)
     }
