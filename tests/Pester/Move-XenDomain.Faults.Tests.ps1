@@ -90,6 +90,11 @@ sys.exit(0 if hits else 1)
         $lab
     }
 
+    function Set-FaultLabRate($Lab, [string] $Rate) {
+        <# Reshapes every link of the lab; 'none' lets a retry after the fault, which needs no slow link, run at full speed. #>
+        & /usr/bin/python3 $LabScript shape --dir $Lab.dir --rate $Rate | Out-Null
+    }
+
     function Stop-FaultLab($Lab) {
         Get-XenSession | Remove-XenSession
         Stop-TestLab $Lab
@@ -156,6 +161,7 @@ Describe 'Move-XenDomain when the receiver is killed, and with the leftover it l
     }
 
     It 'removes the leftover with -RemoveLeftover, and the retry succeeds' {
+        Set-FaultLabRate $Lab none
         $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -RemoveLeftover -Confirm:$false -Verbose 4>&1
         $verbose = $result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $migration = $result | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
@@ -191,6 +197,7 @@ Describe 'Move-XenDomain when the sender crashes' {
 
     It 'migrates once the guest is resumed as the message says' {
         Invoke-LabHost $Lab xl-a @('xl', 'resume', 'tiny') | Out-Null
+        Set-FaultLabRate $Lab none
         $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -Confirm:$false
         $result.Status | Should -Be 'Succeeded'
         $result.DestinationState | Should -Be 'Blocked'
@@ -231,6 +238,7 @@ Describe 'Move-XenDomain when xend is killed on the destination while it receive
     }
 
     It 'removes the leftover with -RemoveLeftover, and the retry succeeds' {
+        Set-FaultLabRate $Lab none
         $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -RemoveLeftover -Confirm:$false
         $result.Status | Should -Be 'Succeeded'
         $result.DestinationState | Should -Be 'Blocked'
@@ -253,6 +261,7 @@ Describe 'Move-XenDomain with a timeout shorter than the migration' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
         Get-LockState $Lab dom0-a | Should -BeIn 'running', 'rc 0'
 
+        Set-FaultLabRate $Lab none
         Wait-OnlyOn com-xp1 dom0-b
         Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
         Get-LockState $Lab dom0-a | Should -Be 'rc 0'
@@ -311,6 +320,7 @@ Describe "Move-XenDomain when the migration job's shell is killed on the source"
         $lock = "/var/run/xenps/$LockName"
         Invoke-LabHost $Lab dom0-b @('sh', '-c', 'mkdir -p "$1" && echo xenps-test > "$1/owner" && echo 4194303 > "$1/pid"', 'sh', $lock) | Out-Null
         Set-XendRelocation -ComputerName dom0-a -Enabled -HostsAllow '^dom0-b$' -Restart -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        Set-FaultLabRate $Lab none
 
         $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-b -Destination dom0-a -SkipReadinessCheck -Confirm:$false -ErrorAction Stop
 
