@@ -24,6 +24,8 @@
         'Test-XenMigrationReadiness'
         'Move-XenDomain'
         'Get-XenMigrationHistory'
+        'Start-XenLab'
+        'Stop-XenLab'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -121,6 +121,16 @@ function Invoke-BuildTask {
     }
     Get-ChildItem -LiteralPath $publishCore -Filter *.dll | Copy-Item -Destination $dependencies
 
+    # XenLab goes with the module (lab/), with its own copy of the captures its profiles use, so that Start-XenLab works
+    # where XenPS is installed.
+    $labDir = Join-Path $moduleDir 'lab'
+    New-Item -ItemType Directory -Force -Path $labDir | Out-Null
+    foreach ($item in 'xenlab.py', 'README.md', 'lab', 'xensim', 'profiles') {
+        Copy-Item -Recurse -LiteralPath (Join-Path $Root "tests/XenLab/$item") -Destination $labDir
+    }
+    Copy-Item -Recurse -LiteralPath (Join-Path $Root 'tests/reference') -Destination $labDir
+    Get-ChildItem -LiteralPath $labDir -Recurse -Directory -Filter __pycache__ | Remove-Item -Recurse -Force
+
     $manifest = Get-Content -Raw (Join-Path $Root 'XenPS.psd1')
     $stamped = $manifest -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
     if ($stamped -eq $manifest) { throw "XenPS.psd1 must carry ModuleVersion = '0.0.0' for the build to stamp." }

@@ -136,6 +136,9 @@ namespace XenPS.Core.Remote
         public static readonly XenErrorId UnreadableData = new XenErrorId(nameof(UnreadableData), XenErrorKind.InvalidData);
 
         public static readonly XenErrorId InvalidWildcardPattern = new XenErrorId(nameof(InvalidWildcardPattern), XenErrorKind.InvalidArgument);
+
+        /// <summary>XenLab could not start or stop here (Start-XenLab, Stop-XenLab), with its reason.</summary>
+        public static readonly XenErrorId LabFailed = new XenErrorId(nameof(LabFailed), XenErrorKind.ResourceUnavailable);
         public static readonly XenErrorId ComputerNameRequired = new XenErrorId(nameof(ComputerNameRequired), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId HostsAllowConflict = new XenErrorId(nameof(HostsAllowConflict), XenErrorKind.InvalidArgument);
         public static readonly XenErrorId NoChangeRequested = new XenErrorId(nameof(NoChangeRequested), XenErrorKind.InvalidArgument);

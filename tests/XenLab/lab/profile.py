@@ -25,11 +25,14 @@ NO_DELAY = "none"
 
 
 def reference_dir():
-    """The repository's captures of real Xen output (tests/reference), the contract the simulator prints to."""
-    path = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "reference"))
-    if not os.path.isdir(path):
-        raise LabError("the captures folder %s is missing: the lab runs from a complete checkout of the repository" % path)
-    return path
+    """The captures of real Xen output, the contract the simulator prints to: the lab's own copy (reference/ beside
+    xenlab.py, as the module ships it) or the repository's tests/reference."""
+    lab_root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    for path in (os.path.join(lab_root, "reference"), os.path.join(lab_root, "..", "reference")):
+        if os.path.isdir(path):
+            return os.path.normpath(path)
+    raise LabError("the captures folder is missing beside %s and in the repository's tests/reference: the lab runs from "
+                   "a complete checkout of the repository or from the module's lab folder" % os.path.normpath(lab_root))
 
 
 def _storage_path(path, where):

@@ -21,6 +21,7 @@ namespace XenPS.Tests.Architecture
             ["Remote"] = 4,
             ["Scripts"] = 4,
             ["Toolstacks"] = 5,
+            ["Lab"] = 5,
             ["Sessions"] = 6,
             ["Relocation"] = 7,
             ["Migration"] = 8,
