@@ -52,17 +52,8 @@ namespace XenPS.Core.Readiness
         {
             var read = await ColdMove.ReadSourceAsync(source, name, configFile, cancellationToken).ConfigureAwait(false);
             if (skipChecks) return new ColdMoveCheck(read, Array.Empty<ReadinessCheck>());
-            var request = new ReadinessRequest
-            {
-                Source = source,
-                Destination = destination,
-                SourceName = source.ComputerName,
-                DestinationName = destination.ComputerName,
-                Domains = new[] { name },
-                HaltedDomains = new[] { read.Domain },
-                WaivedChecks = waived,
-                ReadOnly = readOnly,
-            };
+            var request = ReadinessRequest.ForOne(source, destination, name, waived, readOnly);
+            request.HaltedDomains = new[] { read.Domain };
             var reports = await ReadinessChecker.CheckAsync(request, log, cancellationToken).ConfigureAwait(false);
             var applicable = Applicable(start);
             return new ColdMoveCheck(read, reports[0].Checks.Where(c => applicable.Contains(c.Id)).ToList());

@@ -70,5 +70,17 @@ namespace XenPS.Core.Readiness
         /// (see <see cref="CheckWaiver"/>). <see cref="CheckWaiver.Unwaivable"/> checks may not be named.
         /// </summary>
         public IReadOnlyCollection<string> WaivedChecks { get; set; } = Array.Empty<string>();
+
+        /// <summary>A request for one guest between two open sessions, as a move of a single guest (cold, save and restore) makes it.</summary>
+        public static ReadinessRequest ForOne(XenSession source, XenSession destination, string name, IReadOnlyCollection<string> waived, bool readOnly) => new ReadinessRequest
+        {
+            Source = source,
+            Destination = destination,
+            SourceName = source.ComputerName,
+            DestinationName = destination.ComputerName,
+            Domains = new[] { name },
+            WaivedChecks = waived,
+            ReadOnly = readOnly,
+        };
     }
 }

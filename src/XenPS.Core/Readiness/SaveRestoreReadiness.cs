@@ -71,17 +71,8 @@ namespace XenPS.Core.Readiness
                 ? CheckResult.Skipped(ReadinessCheckId.SharedStorage, $"{ReadinessChecker.NotRunReadOnly}: proving {plan.Folder} shared writes a marker file in it.")
                 : await ProveSharedAsync(plan, log, cancellationToken).ConfigureAwait(false);
             if (skipChecks) return new SaveRestoreCheck(plan, shared, Array.Empty<ReadinessCheck>());
-            var request = new ReadinessRequest
-            {
-                Source = source,
-                Destination = destination,
-                SourceName = source.ComputerName,
-                DestinationName = destination.ComputerName,
-                Domains = new[] { name },
-                WaivedChecks = waived,
-                WithoutDom0Link = true,
-                ReadOnly = readOnly,
-            };
+            var request = ReadinessRequest.ForOne(source, destination, name, waived, readOnly);
+            request.WithoutDom0Link = true;
             var reports = await ReadinessChecker.CheckAsync(request, log, cancellationToken).ConfigureAwait(false);
             return new SaveRestoreCheck(plan, shared, reports[0].Checks.Where(c => Applicable.Contains(c.Id)).ToList());
         }

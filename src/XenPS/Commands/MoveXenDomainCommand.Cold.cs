@@ -14,20 +14,11 @@ namespace XenPS.Commands
         /// <summary>Checks, confirms and moves the one guest named, by <paramref name="configFile"/>.</summary>
         private void MoveCold(string configFile)
         {
-            var names = Targets.SelectMany(t => t.Names).ToList();
-            var conflicting = AsJob || GuestProbe != null || RemoveLeftover || !Live;
-            if (conflicting || names.Count != 1 || Destinations.Count != 1)
-            {
-                var why = conflicting
-                    ? "-ConfigFile moves a halted guest, so -AsJob, -GuestProbe, -RemoveLeftover and -Live do not apply; leave them out."
-                    : "-ConfigFile is one guest's file: give one domain name and one -Destination.";
-                ThrowTerminatingError(NewErrorRecord(new ArgumentException(why), XenSessionErrorId.InvalidArgument, configFile));
-            }
-            if (OpenDestinations() is not IReadOnlyList<XenSession> destinations) return;
-            var destination = destinations[0];
-            var name = names[0];
+            if (OneGuest(configFile, AsJob || GuestProbe != null || RemoveLeftover || !Live,
+                "-ConfigFile moves a halted guest, so -AsJob, -GuestProbe, -RemoveLeftover and -Live do not apply; leave them out.",
+                "-ConfigFile is one guest's file: give one domain name and one -Destination.") is not (XenSession destination, string name)) return;
             var lines = new ConcurrentQueue<string>();
-            try
+            OneGuestMove(name, lines, () =>
             {
                 var source = Wait(() => SessionForAsync(Targets[0], CancellationToken));
                 WriteSessionNotes();
@@ -46,6 +37,30 @@ namespace XenPS.Commands
                 WriteLines(lines);
                 if (MigrationRecords.Failure(result) is ErrorRecord failure) WriteError(failure);
                 WriteObject(result);
+            });
+        }
+
+        /// <summary>
+        /// The one guest and destination of a move of a single guest (-ConfigFile, -SaveTo), after refusing, as a terminating error
+        /// about <paramref name="target"/>, options that do not apply (<paramref name="conflicting"/>) or several guests or destinations;
+        /// null when the destination cannot be opened (its error is written).
+        /// </summary>
+        private (XenSession Destination, string Name)? OneGuest(string target, bool conflicting, string conflictText, string oneGuestText)
+        {
+            var names = Targets.SelectMany(t => t.Names).ToList();
+            if (conflicting || names.Count != 1 || Destinations.Count != 1)
+            {
+                ThrowTerminatingError(NewErrorRecord(new ArgumentException(conflicting ? conflictText : oneGuestText), XenSessionErrorId.InvalidArgument, target));
+            }
+            return OpenDestinations() is IReadOnlyList<XenSession> destinations ? (destinations[0], names[0]) : null;
+        }
+
+        /// <summary>Runs <paramref name="move"/>, writing a Core error as <paramref name="name"/>'s error record after the lines so far; Ctrl+C stops the pipeline.</summary>
+        private void OneGuestMove(string name, ConcurrentQueue<string> lines, Action move)
+        {
+            try
+            {
+                move();
             }
             catch (OperationCanceledException)
             {

@@ -13,62 +13,47 @@ namespace XenPS.Commands
         /// <summary>Checks, confirms and moves the one guest named, saved to and restored from <paramref name="folder"/>.</summary>
         private void MoveBySaveRestore(string folder)
         {
-            var names = Targets.SelectMany(t => t.Names).ToList();
-            var conflicting = AsJob || GuestProbe != null || RemoveLeftover || !Live || Start || Timeout != 0 || MigrationTarget != null || Port != 0 || SshCommand != null;
-            if (conflicting || names.Count != 1 || Destinations.Count != 1)
-            {
-                var why = conflicting
-                    ? "-SaveTo saves the guest and restores it, with no connection between the dom0s and nothing to watch on the guest, and it is never left half done: " +
-                      "-AsJob, -GuestProbe, -RemoveLeftover, -Live, -Start, -Timeout, -MigrationTarget, -Port and -SshCommand do not apply; leave them out."
-                    : "-SaveTo moves one guest: give one domain name and one -Destination.";
-                ThrowTerminatingError(NewErrorRecord(new ArgumentException(why), XenSessionErrorId.InvalidArgument, folder));
-            }
-            if (OpenDestinations() is not IReadOnlyList<XenSession> destinations) return;
-            var destination = destinations[0];
-            var name = names[0];
+            if (OneGuest(folder, AsJob || GuestProbe != null || RemoveLeftover || !Live || Start || Timeout != 0 || MigrationTarget != null || Port != 0 || SshCommand != null,
+                "-SaveTo saves the guest and restores it, with no connection between the dom0s and nothing to watch on the guest, and it is never left half done: " +
+                "-AsJob, -GuestProbe, -RemoveLeftover, -Live, -Start, -Timeout, -MigrationTarget, -Port and -SshCommand do not apply; leave them out.",
+                "-SaveTo moves one guest: give one domain name and one -Destination.") is not (XenSession destination, string name)) return;
             var lines = new ConcurrentQueue<string>();
             try
             {
-                var source = Wait(() => SessionForAsync(Targets[0], CancellationToken));
-                WriteSessionNotes();
-                var check = Wait(() => SaveRestoreReadiness.CheckAsync(source, destination, name, folder, SkipReadinessCheck, SkipCheck, WhatIfMode, lines.Enqueue, CancellationToken));
-                WriteLines(lines);
-                if (check.Problem() is string problem)
+                OneGuestMove(name, lines, () =>
                 {
-                    WriteError(NewErrorRecord(new InvalidOperationException(problem), XenSessionErrorId.ReadinessCheckFailed, name));
-                    return;
-                }
-                var plan = check.Plan;
-                var action = $"Save it to {plan.StateFile} ('{Typed(plan.SaveCommand)}'), which stops it, restore it on {destination.ComputerName} " +
-                    $"('{Typed(plan.RestoreCommand(plan.Destination))}'), then remove the file{NotRun(check.Checks.Prepend(check.SharedFolder))}";
-                if (!ShouldProcess($"{name} on {source.ComputerName}", action)) return;
-                var owner = $"Move-XenDomain -SaveTo by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
-                var note = $"{name}: Move-XenDomain -SaveTo goes on until the guest runs again, on {destination.ComputerName} or on {source.ComputerName}: " +
-                    $"it does not stop between the save and the restore, for the guest runs nowhere in between. Its state is in {plan.StateFile}.";
-                Task<MigrationResult> move;
-                using (RemoteTrace.Listen(lines.Enqueue))
-                {
-                    move = SaveRestoreMove.MoveAsync(plan, owner, lines.Enqueue, progress =>
+                    var source = Wait(() => SessionForAsync(Targets[0], CancellationToken));
+                    WriteSessionNotes();
+                    var check = Wait(() => SaveRestoreReadiness.CheckAsync(source, destination, name, folder, SkipReadinessCheck, SkipCheck, WhatIfMode, lines.Enqueue, CancellationToken));
+                    WriteLines(lines);
+                    if (check.Problem() is string problem)
                     {
-                        // The first progress comes as the save starts: from then on Ctrl+C no longer stops the move.
-                        latest = progress;
-                        saveRestoreUnderWay ??= note;
-                    }, CancellationToken);
-                }
-                var result = Follow(move, lines, destination.ComputerName);
-                result.WaivedChecks = check.WaivedChecks;
-                if (MigrationRecords.Failure(result) is ErrorRecord failure) WriteError(failure);
-                else if (result.Error != null) WriteWarning($"{result.Domain}: {result.Error}");
-                WriteObject(result);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-            catch (Exception e) when (e is XenSessionException || e is Core.Parsing.XenParseException)
-            {
-                WriteLines(lines);
-                WriteError(ToErrorRecord(e, name));
+                        WriteError(NewErrorRecord(new InvalidOperationException(problem), XenSessionErrorId.ReadinessCheckFailed, name));
+                        return;
+                    }
+                    var plan = check.Plan;
+                    var action = $"Save it to {plan.StateFile} ('{Typed(plan.SaveCommand)}'), which stops it, restore it on {destination.ComputerName} " +
+                        $"('{Typed(plan.RestoreCommand(plan.Destination))}'), then remove the file{NotRun(check.Checks.Prepend(check.SharedFolder))}";
+                    if (!ShouldProcess($"{name} on {source.ComputerName}", action)) return;
+                    var owner = $"Move-XenDomain -SaveTo by {Environment.UserName}@{Environment.MachineName}, started {DateTime.Now:yyyy-MM-dd HH:mm:ss}";
+                    var note = $"{name}: Move-XenDomain -SaveTo goes on until the guest runs again, on {destination.ComputerName} or on {source.ComputerName}: " +
+                        $"it does not stop between the save and the restore, for the guest runs nowhere in between. Its state is in {plan.StateFile}.";
+                    Task<MigrationResult> move;
+                    using (RemoteTrace.Listen(lines.Enqueue))
+                    {
+                        move = SaveRestoreMove.MoveAsync(plan, owner, lines.Enqueue, progress =>
+                        {
+                            // The first progress comes as the save starts: from then on Ctrl+C no longer stops the move.
+                            latest = progress;
+                            saveRestoreUnderWay ??= note;
+                        }, CancellationToken);
+                    }
+                    var result = Follow(move, lines, destination.ComputerName);
+                    result.WaivedChecks = check.WaivedChecks;
+                    if (MigrationRecords.Failure(result) is ErrorRecord failure) WriteError(failure);
+                    else if (result.Error != null) WriteWarning($"{result.Domain}: {result.Error}");
+                    WriteObject(result);
+                });
             }
             finally
             {
