@@ -82,6 +82,8 @@ BeforeAll {
 
 AfterAll {
     Stop-TestLab $Lab
+    # Stopping removes what the lab wrote; the user's folder and the examples' files are this test's.
+    Remove-Item -LiteralPath $Lab.dir -Recurse -Force
 }
 
 Describe 'The list of examples not run' {
