@@ -49,6 +49,13 @@ namespace XenPS.Tests.HostileInput
         public static IEnumerable<object[]> OneLineNames =>
             Values.Where(v => v.Value.Trim().Length > 0 && v.Value.IndexOfAny(new[] { '\n', '\r', '\0' }) < 0).Select(v => new object[] { v.Key });
 
+        /// <summary>The corpus values that can be a file's name: one line, no '/', not longer than a file system takes.</summary>
+        public static IEnumerable<object[]> FileNames => OneLineNames.Where(n =>
+        {
+            var value = Value((string)n[0]);
+            return !value.Contains('/') && value.Length <= 200;
+        });
+
         public static string Value(string name) => Values[name];
 
         public static int Count => Values.Count;

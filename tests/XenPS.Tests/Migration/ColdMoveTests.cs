@@ -193,15 +193,8 @@ namespace XenPS.Tests.Migration
             Assert.False(File.Exists(path));
         }
 
-        /// <summary>The corpus values that can be a file's name: one line, no '/', not longer than a file system takes.</summary>
-        public static IEnumerable<object[]> FileNames => HostileInputCorpus.OneLineNames.Where(n =>
-        {
-            var value = HostileInputCorpus.Value((string)n[0]);
-            return !value.Contains('/') && value.Length <= 200;
-        });
-
         [Theory]
-        [MemberData(nameof(FileNames))]
+        [MemberData(nameof(HostileInputCorpus.FileNames), MemberType = typeof(HostileInputCorpus))]
         public async Task AHostileFileNameReachesTheScriptAsDataOnly(string corpusName)
         {
             var name = HostileInputCorpus.Value(corpusName);
