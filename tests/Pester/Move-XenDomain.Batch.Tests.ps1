@@ -76,7 +76,7 @@ Describe 'Move-XenDomain emptying a dom0 over two destinations' {
         $output = Invoke-ChildPwsh -File $script -ArgumentList @('-ModulePath', $env:XENPS_MODULE, '-SshConfigPath', $Lab.ssh_config)
 
         $text = $output -join "`n"
-        $text | Should -BeLike '*What if: Migrate 6 domain(s) over dom0-b, dom0-c:*'
+        $text | Should -BeLike '*What if: Migrate 6 domain(s) over dom0-b, dom0-c; not run under -WhatIf, as they write on a host: SharedStorage:*'
         foreach ($guest in $Guests) { $text | Should -Match "  $guest`: dom0-a -> dom0-[bc] \(live, via .*, 16 MiB, \d+ MiB left there after it\)" }
         @($output | Where-Object { "$_" -like 'What if:*' }).Count | Should -Be 1
         Get-GuestsOn $Lab dom0-a | Should -Be $Guests

@@ -291,9 +291,12 @@ namespace XenPS.Commands
         private static IReadOnlyList<ReadinessReport>? Candidates(IReadOnlyList<ReadinessReport>[]? byDestination, int index) =>
             byDestination?.Select(reports => reports[index]).ToArray();
 
-        /// <summary>How a migration goes: live or not, and the migration target the checks chose.</summary>
-        private string How(ReadinessReport? report) =>
-            (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "") + NotRun(report?.Checks);
+        /// <summary>How a migration goes: live or not, the migration target the checks chose, and the checks not run under -WhatIf.</summary>
+        private string How(ReadinessReport? report) => Route(report) + NotRun(report?.Checks);
+
+        /// <summary>Live or not, and the migration target the checks chose.</summary>
+        private string Route(ReadinessReport? report) =>
+            (Live ? "live" : "stopped while copied") + (report?.MigrationTarget is MigrationTarget chosen ? $", via {chosen}" : "");
 
         /// <summary>For the what-if text: the checks that were not run because they write on a host; empty when none.</summary>
         private static string NotRun(IEnumerable<ReadinessCheck>? checks)
@@ -308,9 +311,11 @@ namespace XenPS.Commands
             var lines = approved.Select((request, i) =>
             {
                 var memory = reports[i]?.Memory is MemoryFit fit ? $", {fit.RequiredMB} MiB, {fit.RemainingMB} MiB left there after it" : "";
-                return $"  {request.Domain}: {request.Source.ComputerName} -> {request.Destination.ComputerName} ({How(reports[i])}{memory})";
+                return $"  {request.Domain}: {request.Source.ComputerName} -> {request.Destination.ComputerName} ({Route(reports[i])}{memory})";
             });
-            return $"Migrate {approved.Count} domain(s) over {string.Join(", ", Destinations)}:" + Environment.NewLine + string.Join(Environment.NewLine, lines);
+            // The checks not run under -WhatIf are the same for every domain, so the first line says it once.
+            var notRun = NotRun(reports.Where(r => r != null).SelectMany(r => r!.Checks).GroupBy(c => c.Id).Select(g => g.First()));
+            return $"Migrate {approved.Count} domain(s) over {string.Join(", ", Destinations)}{notRun}:" + Environment.NewLine + string.Join(Environment.NewLine, lines);
         }
 
         /// <summary>What lets a refused domain through: fixing its failed checks, and -SkipCheck for those that may be waived.</summary>
