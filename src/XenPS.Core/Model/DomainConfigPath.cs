@@ -10,8 +10,6 @@ namespace XenPS.Core.Model
         /// <summary>The folder the toolstacks keep domain configurations in.</summary>
         public const string Folder = "/etc/xen/";
 
-        private const int MaxLength = 1024;
-
         private static readonly string[] ToolstackFiles = { "xend-config.sxp", "xl.conf", "xend-pci-permissive.sxp", "xend-pci-quirks.sxp" };
 
         private static readonly string[] ToolstackFolders = { "auto", "scripts" };
@@ -19,14 +17,10 @@ namespace XenPS.Core.Model
         /// <summary>Why <paramref name="path"/> is not a configuration file a cold move may copy, or null.</summary>
         public static string? ProblemWith(string? path)
         {
-            if (string.IsNullOrEmpty(path)) return "is empty";
-            if (path!.Length > MaxLength) return $"is longer than {MaxLength} characters";
-            if (path.Any(c => char.IsControl(c))) return "holds a line break or another control character";
-            if (!path.StartsWith("/", StringComparison.Ordinal)) return "is not an absolute path";
-            if (path.IndexOfAny(new[] { '\'', '\\' }) >= 0) return "holds a quote or a backslash, which xm pastes into Python code as it loads the file (opts.py: xm_file = '...')";
-            if (!path.StartsWith(Folder, StringComparison.Ordinal)) return $"is not under {Folder}, where the toolstacks keep domain configurations";
+            if (HostPath.Problem(path, "which xm pastes into Python code as it loads the file (opts.py: xm_file = '...')") is string problem) return problem;
+            if (!path!.StartsWith(Folder, StringComparison.Ordinal)) return $"is not under {Folder}, where the toolstacks keep domain configurations";
             var segments = path.Substring(Folder.Length).Split('/');
-            if (segments.Any(s => s.Length == 0 || s == "." || s == "..")) return "has an empty, '.' or '..' segment, or ends with '/'";
+            if (segments.Any(HostPath.IsOddSegment)) return "has an empty, '.' or '..' segment, or ends with '/'";
             if (segments.Length > 1 && ToolstackFolders.Contains(segments[0], StringComparer.Ordinal))
             {
                 return segments[0] == "auto"
@@ -42,6 +36,6 @@ namespace XenPS.Core.Model
         /// destination's name with every character other than a letter, digit, '.', '-' and '_' made '_'.
         /// </summary>
         public static string MovedName(string path, string destination) =>
-            path + ".moved-to-" + new string(destination.Select(c => c < 128 && (char.IsLetterOrDigit(c) || c == '.' || c == '-' || c == '_') ? c : '_').ToArray());
+            path + ".moved-to-" + HostPath.Safe(destination);
     }
 }

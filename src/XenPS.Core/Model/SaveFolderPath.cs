@@ -10,8 +10,6 @@ namespace XenPS.Core.Model
         /// <summary>How the state file's name ends.</summary>
         public const string Extension = ".xenps-save";
 
-        private const int MaxLength = 1024;
-
         /// <summary>The most characters of the domain's name that the file's name keeps.</summary>
         private const int MaxNameLength = 64;
 
@@ -21,17 +19,10 @@ namespace XenPS.Core.Model
         /// <summary>Why <paramref name="folder"/> cannot hold a state file, or null.</summary>
         public static string? ProblemWith(string? folder)
         {
-            if (string.IsNullOrEmpty(folder)) return "is empty";
-            if (folder!.Length > MaxLength) return $"is longer than {MaxLength} characters";
-            if (folder.Any(c => char.IsControl(c))) return "holds a line break or another control character";
-            if (!folder.StartsWith("/", StringComparison.Ordinal)) return "is not an absolute path";
-            if (folder.IndexOfAny(new[] { '\'', '\\' }) >= 0)
-            {
-                return "holds a quote or a backslash, which XenPS keeps out of every path it gives the toolstacks";
-            }
-            var normal = Normalize(folder);
+            if (HostPath.Problem(folder, "which XenPS keeps out of every path it gives the toolstacks") is string problem) return problem;
+            var normal = Normalize(folder!);
             if (normal == "/") return "is the root folder; give a folder on storage that both hosts share";
-            if (normal.Substring(1).Split('/').Any(s => s.Length == 0 || s == "." || s == "..")) return "has an empty, '.' or '..' segment";
+            if (normal.Substring(1).Split('/').Any(HostPath.IsOddSegment)) return "has an empty, '.' or '..' segment";
             return null;
         }
 
@@ -47,7 +38,7 @@ namespace XenPS.Core.Model
         /// </summary>
         public static string FileName(string domain, DateTime when, string token)
         {
-            var safe = new string(domain.Take(MaxNameLength).Select(c => c < 128 && (char.IsLetterOrDigit(c) || c == '.' || c == '-' || c == '_') ? c : '_').ToArray());
+            var safe = HostPath.Safe(domain.Take(MaxNameLength));
             if (safe.Length == 0 || safe[0] == '.' || safe[0] == '-') safe = "_" + (safe.Length == 0 ? "" : safe.Substring(1));
             var suffix = new string(token.Where(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')).Take(TokenLength).ToArray());
             return $"{safe}-{when.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{suffix}{Extension}";
