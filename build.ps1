@@ -8,6 +8,8 @@
       Build    compile and lay out the module in out/XenPS/<version>/ (Import-Module takes that folder)
       Test     Build, then run the xunit tests and the Pester tests (against lab hosts); ends with one line
                "N passed, N failed, N skipped" and a non-zero exit code on any failure
+      Package  Build, then pack the module as out/package/XenPS.<version>.nupkg, which Install-PSResource installs from
+               a folder registered as a repository (Register-PSResourceRepository -Name NAME -Uri out/package)
       Lab      start a lab of simulated dom0 hosts (-LabProfile, default 'default') and print how to reach it
       LabStop  tear that lab down completely
       Demo     Build, start the default lab, show XenPS at work on it, tear the lab down
@@ -30,7 +32,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Lab', 'LabStop', 'Demo', 'Bench', 'Load', 'RealXen')]
+    [ValidateSet('Build', 'Test', 'Package', 'Lab', 'LabStop', 'Demo', 'Bench', 'Load', 'RealXen')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -140,6 +142,17 @@ function Invoke-BuildTask {
     Test-ModuleManifest -Path $psd1 | Out-Null
     Write-Host "Module: $psd1"
     return $psd1
+}
+
+function Invoke-PackageTask {
+    $psd1 = Invoke-BuildTask
+    $packageDir = Join-Path $OutRoot 'package'
+    if (Test-Path $packageDir) { Remove-Item -Recurse -Force $packageDir }
+    New-Item -ItemType Directory -Path $packageDir | Out-Null
+    Compress-PSResource -Path (Split-Path $psd1) -DestinationPath $packageDir
+    $package = Get-ChildItem -LiteralPath $packageDir -Filter *.nupkg
+    Write-Host "Package: $($package.FullName)"
+    Write-Host "Install it with:    Register-PSResourceRepository -Name XenPSLocal -Uri $packageDir -Trusted; Install-PSResource -Name XenPS -Repository XenPSLocal"
 }
 
 function Get-LabProfilePath {
@@ -330,6 +343,7 @@ function Invoke-BenchTask {
 switch ($Task) {
     'Build' { Invoke-BuildTask | Out-Null }
     'Test' { Invoke-TestTask }
+    'Package' { Invoke-PackageTask }
     'Lab' {
         Start-Lab -ProfilePath (Get-LabProfilePath) -Directory $LabDirectory
         $config = Join-Path $LabDirectory 'ssh_config'
