@@ -34,7 +34,10 @@ namespace XenPS
         /// <summary>Closes every session and unregisters the resolver.</summary>
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
-            CloseAllSessions();
+            // PowerShell removes the module when it exits too. Sessions live in XenPS.Core, so while nothing has loaded it
+            // there is none to close, and loading it (with its load context) only to find the registry empty made every
+            // pwsh that imported XenPS and ran no cmdlet slower to exit.
+            if (CoreIsLoaded()) CloseAllSessions();
             if (IsNetFramework)
             {
                 AppDomain.CurrentDomain.AssemblyResolve -= ResolveFromDependencyFolder;
@@ -45,6 +48,11 @@ namespace XenPS
             }
         }
 
+        private static bool CoreIsLoaded() =>
+            Array.Exists(AppDomain.CurrentDomain.GetAssemblies(), assembly => assembly.FullName.StartsWith("XenPS.Core,", StringComparison.Ordinal));
+
+        // Not inlined: compiling OnRemove must not resolve SessionRegistry, which would load XenPS.Core.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void CloseAllSessions() => SessionRegistry.Default.Clear();
 
         private static Assembly? ResolveFromDependencyFolder(object? sender, ResolveEventArgs args)
@@ -56,11 +64,13 @@ namespace XenPS
         /// <summary>Kept apart so that .NET Framework never has to load the AssemblyLoadContext type.</summary>
         private static class IsolatedLoading
         {
-            private static DependencyLoadContext? context;
+            // Made when XenPS.Core is first asked for, not at import: reading the platform's assembly list is work that
+            // Import-Module would otherwise pay for a module that may only be imported.
+            private static Lazy<DependencyLoadContext>? context;
 
             public static void Register(string folder)
             {
-                context ??= new DependencyLoadContext(folder);
+                context ??= new Lazy<DependencyLoadContext>(() => new DependencyLoadContext(folder));
                 AssemblyLoadContext.Default.Resolving += ResolveCore;
             }
 
@@ -69,7 +79,7 @@ namespace XenPS
             // The default context asks only for XenPS.Core (the one assembly XenPS.dll references from
             // dependencies/); everything XenPS.Core needs is then resolved by the isolated context itself.
             private static Assembly? ResolveCore(AssemblyLoadContext defaultContext, AssemblyName name) =>
-                string.Equals(name.Name, "XenPS.Core", StringComparison.Ordinal) ? context!.LoadDependency(name) : null;
+                string.Equals(name.Name, "XenPS.Core", StringComparison.Ordinal) ? context!.Value.LoadDependency(name) : null;
         }
 
         /// <summary>

@@ -6,35 +6,47 @@ namespace XenPS.Core.Parsing
     /// </summary>
     public sealed class SxpNode
     {
-        private static readonly IReadOnlyList<SxpNode> NoItems = Array.Empty<SxpNode>();
+        private static readonly SxpNode[] NoItems = Array.Empty<SxpNode>();
 
-        private SxpNode(string? value, IReadOnlyList<SxpNode> items)
+        // An array rather than a list: the lookups below run a loop over it for every field of every domain xm lists.
+        private readonly SxpNode[] items;
+
+        private SxpNode(string? value, SxpNode[] items)
         {
             Value = value;
-            Items = items;
+            this.items = items;
         }
 
         /// <summary>The text of an atom (quotes removed, escapes resolved); null for a list.</summary>
         public string? Value { get; }
 
         /// <summary>The items of a list, the name included; empty for an atom.</summary>
-        public IReadOnlyList<SxpNode> Items { get; }
+        public IReadOnlyList<SxpNode> Items => items;
 
         public bool IsAtom => Value != null;
 
         /// <summary>The first item of a list when it is an atom; otherwise null.</summary>
-        public string? Name => Value == null && Items.Count > 0 ? Items[0].Value : null;
+        public string? Name => Value == null && items.Length > 0 ? items[0].Value : null;
 
         public static SxpNode Atom(string value) => new SxpNode(value ?? throw new ArgumentNullException(nameof(value)), NoItems);
 
         public static SxpNode List(IEnumerable<SxpNode> items) => new SxpNode(null, (items ?? throw new ArgumentNullException(nameof(items))).ToArray());
 
+        /// <summary>A list of <paramref name="items"/>, which the node keeps: the reader hands over an array nobody else holds.</summary>
+        internal static SxpNode ListOf(SxpNode[] items) => new SxpNode(null, items);
+
         /// <summary>The first item after the name that is an element called <paramref name="name"/>, or null.</summary>
-        public SxpNode? Child(string name) => Children(name).FirstOrDefault();
+        public SxpNode? Child(string name)
+        {
+            var index = IndexOfChild(name, 1);
+            return index < 0 ? null : items[index];
+        }
 
         /// <summary>Every item after the name that is an element called <paramref name="name"/>, in order.</summary>
-        public IEnumerable<SxpNode> Children(string name) =>
-            Items.Skip(1).Where(item => string.Equals(item.Name, name, StringComparison.Ordinal));
+        public IEnumerable<SxpNode> Children(string name)
+        {
+            for (var index = IndexOfChild(name, 1); index >= 0; index = IndexOfChild(name, index + 1)) yield return items[index];
+        }
 
         /// <summary>
         /// The atom that follows the name in the first element called <paramref name="name"/>: <c>512</c> for <c>(memory 512)</c>.
@@ -43,7 +55,26 @@ namespace XenPS.Core.Parsing
         public string? ChildValue(string name)
         {
             var child = Child(name);
-            return child != null && child.Items.Count > 1 ? child.Items[1].Value : null;
+            return child != null && child.items.Length > 1 ? child.items[1].Value : null;
+        }
+
+        /// <summary>The first list item from <paramref name="start"/> on, or null.</summary>
+        internal SxpNode? FirstList(int start)
+        {
+            for (var i = start; i < items.Length; i++)
+            {
+                if (!items[i].IsAtom) return items[i];
+            }
+            return null;
+        }
+
+        private int IndexOfChild(string name, int start)
+        {
+            for (var i = start; i < items.Length; i++)
+            {
+                if (string.Equals(items[i].Name, name, StringComparison.Ordinal)) return i;
+            }
+            return -1;
         }
 
         /// <summary>The node as one line of SXP; atoms that need it are single-quoted.</summary>
@@ -62,10 +93,10 @@ namespace XenPS.Core.Parsing
                 return;
             }
             sb.Append('(');
-            for (var i = 0; i < Items.Count; i++)
+            for (var i = 0; i < items.Length; i++)
             {
                 if (i > 0) sb.Append(' ');
-                Items[i].Write(sb);
+                items[i].Write(sb);
             }
             sb.Append(')');
         }

@@ -5,8 +5,6 @@ namespace XenPS.Core.Parsing
     /// <summary>Reads <c>xm list --long</c>: one <c>(domain ...)</c> S-expression per domain, concatenated.</summary>
     public static class XmDomainParser
     {
-        private static readonly string[] DiskDevices = { "vbd", "tap", "tap2" };
-
         /// <summary>
         /// Every <c>(domain ...)</c> block as a <see cref="XenDomain"/> (Toolstack Xm). VCpus is <c>online_vcpus</c> (what
         /// <c>xm list</c> shows), else <c>vcpus</c>; MaxMemoryMB is <c>maxmem</c>, else <c>memory</c>; a block without
@@ -21,11 +19,17 @@ namespace XenPS.Core.Parsing
         {
             if (xmListLongText is null) throw new ArgumentNullException(nameof(xmListLongText));
             if (computerName is null) throw new ArgumentNullException(nameof(computerName));
-            var nodes = SxpReader.Parse(xmListLongText);
-            var domains = nodes.Where(n => n.Name == "domain").Select(n => ToDomain(n, computerName)).ToList();
-            if (domains.Count == 0 && nodes.Count > 0)
+            // Each block becomes its domain as soon as it is read, so that its tree is garbage before the next is read.
+            SxpNode? first = null;
+            var domains = new List<XenDomain>();
+            foreach (var node in SxpReader.ReadEach(xmListLongText))
             {
-                throw new XenParseException($"The text is not xm list --long output: it holds no (domain ...) block. It starts with: {nodes[0]}");
+                first ??= node;
+                if (node.Name == "domain") domains.Add(ToDomain(node, computerName));
+            }
+            if (domains.Count == 0 && first != null)
+            {
+                throw new XenParseException($"The text is not xm list --long output: it holds no (domain ...) block. It starts with: {first}");
             }
             return domains;
         }
@@ -52,10 +56,30 @@ namespace XenPS.Core.Parsing
             var flags = domain.ChildValue("state") ?? "";
             var memory = Numbers.Long(domain.ChildValue("memory"));
             var image = ImageOptions(domain.Child("image"));
-            var devices = domain.Children("device")
-                .Select(d => d.Items.Skip(1).FirstOrDefault(item => !item.IsAtom))
-                .OfType<SxpNode>()
-                .ToList();
+            var disks = new List<XenDisk>();
+            var vifs = new List<XenVif>();
+            var pciDevices = new List<string>();
+            foreach (var device in domain.Children("device"))
+            {
+                // (device (vbd ...)): the device's kind names its one list.
+                var kind = device.FirstList(1);
+                if (kind is null) continue;
+                switch (kind.Name)
+                {
+                    case "vbd":
+                    case "tap":
+                    case "tap2":
+                        disks.Add(ToDisk(kind));
+                        break;
+                    case "vif":
+                        vifs.Add(ToVif(kind));
+                        break;
+                    case "pci":
+                        pciDevices.AddRange(PciAddresses(kind));
+                        break;
+                }
+            }
+            AddImageCdrom(image, disks);
             return new XenDomain
             {
                 Name = name,
@@ -76,9 +100,9 @@ namespace XenPS.Core.Parsing
                     _ => XenDomainType.Unknown,
                 },
                 Uuid = domain.ChildValue("uuid"),
-                Disks = devices.Where(d => Array.IndexOf(DiskDevices, d.Name) >= 0).Select(ToDisk).Concat(ImageCdrom(image)).ToList(),
-                Vifs = devices.Where(d => d.Name == "vif").Select(ToVif).ToList(),
-                PciDevices = devices.Where(d => d.Name == "pci").SelectMany(PciAddresses).ToList(),
+                Disks = disks,
+                Vifs = vifs,
+                PciDevices = pciDevices,
             };
         }
 
@@ -86,7 +110,7 @@ namespace XenPS.Core.Parsing
         /// The options list inside <c>(image ...)</c>, named by the kind of image: <c>hvm</c> (<c>vmx</c> in Xen 3.0.0) for
         /// HVM, <c>linux</c> for PV.
         /// </summary>
-        private static SxpNode? ImageOptions(SxpNode? image) => image?.Items.Skip(1).FirstOrDefault(item => !item.IsAtom);
+        private static SxpNode? ImageOptions(SxpNode? image) => image?.FirstList(1);
 
         /// <summary>
         /// The cdrom that Xen 3.0.0 to 3.0.2 configured as an HVM image option, <c>(image (hvm ... (cdrom /path/boot.iso)))</c>,
@@ -94,17 +118,17 @@ namespace XenPS.Core.Parsing
         /// secondary master (hdc), read-only. The device model opens the path itself, so there is no backend; an empty
         /// value is an empty drive.
         /// </summary>
-        private static IEnumerable<XenDisk> ImageCdrom(SxpNode? options)
+        private static void AddImageCdrom(SxpNode? options, List<XenDisk> disks)
         {
-            if (options is null || (options.Name != "hvm" && options.Name != "vmx") || options.Child("cdrom") is null) yield break;
+            if (options is null || (options.Name != "hvm" && options.Name != "vmx") || options.Child("cdrom") is null) return;
             var path = options.ChildValue("cdrom");
-            yield return new XenDisk
+            disks.Add(new XenDisk
             {
                 Path = string.IsNullOrEmpty(path) ? null : path,
                 Target = "hdc",
                 Mode = "r",
                 IsCdrom = true,
-            };
+            });
         }
 
         private static XenDisk ToDisk(SxpNode device)

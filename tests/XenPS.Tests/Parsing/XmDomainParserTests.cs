@@ -314,5 +314,32 @@ namespace XenPS.Tests.Parsing
 
         internal static (string Backend, string? Path, string Target, string Mode, bool IsCdrom) Describe(XenDisk disk) =>
             (disk.Backend, disk.Path, disk.Target, disk.Mode, disk.IsCdrom);
+
+        [Fact]
+        public void AListingCutShortIsRejectedEvenAfterWholeDomains()
+        {
+            var text = ReferenceSamples.Read("xm-list-long.xen-4.0.1-debian-ganeti.sxp");
+            var cut = text.Substring(0, text.IndexOf("(device", text.LastIndexOf("(domain", System.StringComparison.Ordinal), System.StringComparison.Ordinal));
+
+            var e = Assert.Throws<SxpParseException>(() => XmDomainParser.Parse(cut, "dom0-a"));
+
+            Assert.Contains("never closed", e.Message);
+            Assert.Equal(cut.Take(cut.LastIndexOf("(domain", System.StringComparison.Ordinal)).Count(c => c == '\n') + 1, e.Line);
+        }
+
+        [Fact]
+        public void DevicesOfEveryKindKeepTheirOrderWithinTheirKind()
+        {
+            var domain = Assert.Single(XmDomainParser.Parse(
+                "(domain (name a) (device (vif (mac m1))) (device (vbd (dev xvda) (uname phy:/dev/a)))" +
+                " (device (tap (dev xvdb) (uname tap:aio:/b))) (device (vif (mac m2))) (device (console (location 2)))" +
+                " (device (tap2 (dev xvdc) (uname tap2:tapdisk:vhd:/c))) (device) (device name-only)" +
+                " (device (pci (dev (domain 0x0000) (bus 0x01) (slot 0x00) (func 0x0)))))", "dom0-a"));
+
+            Assert.Equal(new[] { "xvda", "xvdb", "xvdc" }, domain.Disks.Select(d => d.Target));
+            Assert.Equal(new[] { "/dev/a", "/b", "/c" }, domain.Disks.Select(d => d.Path));
+            Assert.Equal(new[] { "m1", "m2" }, domain.Vifs.Select(v => v.Mac));
+            Assert.Equal(new[] { "0000:01:00.0" }, domain.PciDevices);
+        }
     }
 }
