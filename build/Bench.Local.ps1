@@ -1,14 +1,14 @@
 <#
 .SYNOPSIS
-    The benchmarks that need no lab: Import-Module in a new pwsh against a bare pwsh start (fresh processes, in turns),
-    and the parsers of xl list + xl list -l and of xm list --long on 1000 domains (tests/XenPS.Bench, BenchmarkDotNet,
-    in process, with its MemoryDiagnoser). Writes the rows of the Bench table to ResultPath.
+    The benchmarks that need no lab: Import-Module in a new pwsh against a bare pwsh start and against importing an empty
+    module (fresh processes, in turns), and the parsers of xl list + xl list -l and of xm list --long on 1000 domains
+    (tests/XenPS.Bench, BenchmarkDotNet, in process, with its MemoryDiagnoser). Writes the rows of the Bench table to ResultPath.
 #>
 param(
     [Parameter(Mandatory)][string] $ModulePath,
     [Parameter(Mandatory)][string] $ResultPath,
     [ValidateSet('Debug', 'Release')][string] $Configuration = 'Release',
-    [ValidateRange(3, 100)][int] $StartRuns = 7
+    [ValidateRange(3, 100)][int] $StartRuns = 11
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'BenchCommon.psm1')
@@ -23,21 +23,32 @@ function Measure-Pwsh([string] $Command) {
     $watch.Elapsed.TotalMilliseconds
 }
 
-Write-Host "Import-Module in a new pwsh against a bare pwsh start ($StartRuns runs each, in turns)"
+Write-Host "Import-Module in a new pwsh against a bare pwsh start and against importing an empty module ($StartRuns runs each, in turns)"
+# An empty module (a manifest and nothing else): what PowerShell itself spends on any Import-Module in a new process,
+# finding and compiling the command and reading a manifest; what XenPS costs beyond it is XenPS's own.
+$emptyModule = Join-Path ([IO.Path]::GetTempPath()) "xenps-bench-empty-$PID/Empty"
+New-Item -ItemType Directory -Force -Path $emptyModule | Out-Null
+New-ModuleManifest -Path (Join-Path $emptyModule 'Empty.psd1') -ModuleVersion 1.0.0
 Push-Location $root
 try {
     Measure-Pwsh 'exit' | Out-Null
-    $import, $bare = @(), @()
+    $import, $bare, $empty = @(), @(), @()
     for ($i = 0; $i -lt $StartRuns; $i++) {
         $import += Measure-Pwsh "Import-Module '$($ModulePath -replace "'", "''")'"
         $bare += Measure-Pwsh 'exit'
+        $empty += Measure-Pwsh "Import-Module '$(Join-Path $emptyModule 'Empty.psd1')'"
     }
 }
-finally { Pop-Location }
-$import, $bare = (Get-BenchStats $import), (Get-BenchStats $bare)
+finally {
+    Pop-Location
+    Remove-Item -Recurse -Force (Split-Path $emptyModule)
+}
+$import, $bare, $empty = (Get-BenchStats $import), (Get-BenchStats $bare), (Get-BenchStats $empty)
 $rows.Add((New-BenchRow -What "Import-Module in a new pwsh (median of $StartRuns)" -XenPS $import -Plain $bare -PlainWay "bare pwsh -NoProfile -Command 'exit'" `
             -Unit 'ms' -Target '<= plain + 80 ms' -Limit ($bare.median + 80) `
-            -Notes @(('Import-Module costs {0:N0} ms over a bare start' -f ($import.median - $bare.median)))))
+            -Notes @(('Import-Module costs {0:N0} ms over a bare start' -f ($import.median - $bare.median)),
+                ('importing an empty module (a manifest alone) costs {0:N0} ms over a bare start (median {1:N0} ms, {2:N0}-{3:N0}): PowerShell''s own part; XenPS''s own is {4:N0} ms' -f
+                    ($empty.median - $bare.median), $empty.median, $empty.min, $empty.max, ($import.median - $empty.median)))))
 
 Write-Host 'The parsers on 1000 domains (BenchmarkDotNet)'
 $project = Join-Path $root 'tests/XenPS.Bench/XenPS.Bench.csproj'
