@@ -97,6 +97,7 @@ namespace XenPS
         /// </summary>
         protected IReadOnlyList<HostOutcome<T>> RunOnEach<TTarget, T>(IReadOnlyList<TTarget> targets, Func<TTarget, CancellationToken, Task<T>> work)
         {
+            ReservePoolThreads(targets.Count);
             Task<T>[] tasks;
             using (RemoteTrace.Listen(traced.Enqueue)) tasks = targets.Select(t => Task.Run(() => work(t, CancellationToken))).ToArray();
             try
@@ -116,6 +117,28 @@ namespace XenPS
                 ? new HostOutcome<T>(t.Result, null)
                 : new HostOutcome<T>(default!, t.Exception?.GetBaseException() ?? new OperationCanceledException())).ToList();
         }
+
+        /// <summary>
+        /// Raises the thread pool's minimum so that each of <paramref name="hosts"/> can hold a pool thread at once. SSH.NET blocks a pool
+        /// thread while it waits on the server (the key exchange of a connect, the opening of a channel); once the minimum (the number of
+        /// cores) is busy the pool adds about one thread each half second, so sixteen hosts on two cores would connect in waves: opening
+        /// 16 sessions to hosts 40 ms away took 2.1-2.9 s with the default minimum and 1.6 s with this one, against 0.5 s for one.
+        /// The minimum is only ever raised, under a lock, as calls in other runspaces may be fanning out at the same time.
+        /// </summary>
+        private static void ReservePoolThreads(int hosts)
+        {
+            lock (PoolLock)
+            {
+                ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+                var wanted = Math.Min(MaxReservedPoolThreads, Environment.ProcessorCount + hosts);
+                if (workers < wanted) ThreadPool.SetMinThreads(wanted, completionPorts);
+            }
+        }
+
+        /// <summary>The most pool threads <see cref="ReservePoolThreads"/> asks for: hosts beyond it share the threads the pool adds itself.</summary>
+        private const int MaxReservedPoolThreads = 256;
+
+        private static readonly object PoolLock = new object();
 
         /// <summary>
         /// Whether <paramref name="exception"/>, raised by work on one host, is that host's failure, to be written as its error

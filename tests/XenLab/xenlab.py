@@ -259,6 +259,7 @@ def _build(labdir, lab, loaded):
                         access.trusted_root_keys(entry["name"], loaded["hosts"], root_keys),
                         access.known_hosts(targets) if targets else "")
     write_lab(labdir, lab)
+    labhost.compile_simulator()
     _build_network(lab)
     processes = [(entry, labhost.launch(labdir, lab["name"], entry["name"])) for entry in _machines(lab)]
     for entry, process in processes:

@@ -7,6 +7,7 @@ directory (LABDIR/hosts/NAME/root) above. Everything the host owns
 the machine's own files are never touched. The host's sshd is the process
 that holds the namespaces; `exec` enters them through its pid.
 """
+import compileall
 import ctypes
 import json
 import os
@@ -130,7 +131,20 @@ def _like_machine(path, machine_path):
 
 
 def _wrapper(tool):
-    return '#!/bin/sh\nexec /usr/bin/python3 -B %s %s "$@"\n' % (shlex.quote(XENSIM), tool)
+    """/usr/sbin/TOOL of a host. A lab test calls the simulated tools thousands of times, each a Python process of its own,
+    so the start-up is kept short: -S skips site (the simulator uses the standard library only), -I keeps the caller's
+    PYTHON* variables and the current directory out, and the script is __main__.py itself (running the package's
+    directory would load runpy and importlib.util first). -B: no host writes bytecode into its own overlay; they all read
+    what compile_simulator wrote beside the source before they started."""
+    return '#!/bin/sh\nexec /usr/bin/python3 -I -S -B %s %s "$@"\n' % (shlex.quote(os.path.join(XENSIM, "__main__.py")), tool)
+
+
+def compile_simulator():
+    """Writes the simulator's bytecode into xensim/__pycache__, on the machine, before any host starts: the hosts see it
+    through their overlay's lower layer. Without it every call of a simulated tool compiles each module it imports, which
+    costs more than the call's own work. Bytecode that cannot be written (a read-only copy of the lab) only makes the
+    calls slower, so a failure here is not the start's."""
+    compileall.compile_dir(XENSIM, maxlevels=0, quiet=2)
 
 
 def prepare(labdir, host, etc_hosts, users, accounts, keys, root_trusts, root_known_hosts):

@@ -1,16 +1,22 @@
-"""Dispatch: the first argument names the tool (xm, xl, xend) or init-state."""
-import argparse
-import json
+"""Dispatch: the first argument names the tool (xm, xl, xend) or init-state.
+
+Every call of a simulated tool is a process of its own, and a lab host runs thousands of `xl list`: only the module of the
+tool asked for is imported, so that a listing does not load the code of migrations, saves or xend.
+"""
+import importlib
 import os
 import sys
-
-from xensim import guestnet, paths, state, xend, xl, xm, xmmigrate
 
 USAGE = "usage: xensim {xm|xl|xend} ARGS... | xensim init-state --profile FILE --root DIR [--host NAME] | xensim xc_restore FD DOMID SIZE | xensim guest-service ADDRESS:PORT...\n"
 
 
 def init_state(args):
     """Write a host's state.json from a lab profile (XENSIM_ROOT-style root directory)."""
+    import argparse
+    import json
+
+    from xensim import paths, state
+
     parser = argparse.ArgumentParser(prog="xensim init-state")
     parser.add_argument("--profile", required=True)
     parser.add_argument("--root", required=True)
@@ -34,15 +40,18 @@ def init_state(args):
     return 0
 
 
-TOOLS = {"xm": xm.main, "xl": xl.main, "xend": xend.main, "init-state": init_state, "xc_restore": xmmigrate.xc_restore,
-         "guest-service": guestnet.serve}
+# Each tool: the module that holds it, and its function there.
+TOOLS = {"xm": ("xensim.xm", "main"), "xl": ("xensim.xl", "main"), "xend": ("xensim.xend", "main"),
+         "init-state": (__name__, "init_state"), "xc_restore": ("xensim.xmmigrate", "xc_restore"),
+         "guest-service": ("xensim.guestnet", "serve")}
 
 
 def main(argv):
     if not argv or argv[0] not in TOOLS:
         sys.stderr.write(USAGE)
         return 2
+    module, function = TOOLS[argv[0]]
     try:
-        return TOOLS[argv[0]](argv[1:])
+        return getattr(importlib.import_module(module), function)(argv[1:])
     except BrokenPipeError:
         return 1

@@ -4,16 +4,16 @@ The state holds the host facts (Xen version, memory, CPU, info overrides)
 and the domains. Every field has a default, so a profile only names what
 matters to it; see tests/XenLab/README.md for the profile schema.
 """
-import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import re
 import time
-import uuid
 
 from xensim import infokeys, paths
+
+# hashlib and uuid are imported where the profile's ids are made, not here: every call of a simulated tool loads this
+# module, and a listing needs neither (hashlib's OpenSSL backend alone costs milliseconds at each start).
 
 DOM0 = "Domain-0"
 UNLIMITED_MAXMEM = 16777215
@@ -74,16 +74,27 @@ def save(state, root=None):
     os.replace(temporary, target)
 
 
-@contextlib.contextmanager
-def updating():
-    """The state, loaded under an exclusive lock (state.json.lock) so that concurrent
-    changes on one host do not overwrite each other; saved when the block ends
-    without an exception."""
-    with open(paths.path(paths.STATE_FILE) + ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        state = load()
-        yield state
-        save(state)
+class updating:
+    """`with updating() as state:` the state, loaded under an exclusive lock (state.json.lock) so that concurrent
+    changes on one host do not overwrite each other; saved when the block ends without an exception. A class rather
+    than contextlib.contextmanager, whose import a listing would pay for at every start."""
+
+    def __enter__(self):
+        self._lock = open(paths.path(paths.STATE_FILE) + ".lock", "a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+            self._state = load()
+        except BaseException:
+            self._lock.close()
+            raise
+        return self._state
+
+    def __exit__(self, kind, value, traceback):
+        try:
+            if kind is None:
+                save(self._state)
+        finally:
+            self._lock.close()
 
 
 def version_at_least(state, major, minor):
@@ -92,10 +103,14 @@ def version_at_least(state, major, minor):
 
 
 def stable_hex(*parts):
+    import hashlib
+
     return hashlib.sha256("/".join(str(p) for p in parts).encode()).hexdigest()
 
 
 def stable_uuid(*parts):
+    import uuid
+
     return str(uuid.UUID(stable_hex(*parts)[:32]))
 
 

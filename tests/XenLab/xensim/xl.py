@@ -10,8 +10,11 @@ import struct
 import sys
 import time
 
-from xensim import hostinfo, paths, savefile, state as hoststate, xlcfg, xlmigrate, yajl
+from xensim import paths, state as hoststate, yajl
 from xensim.state import DOM0, version_at_least
+
+# hostinfo, savefile, xlcfg and xlmigrate are imported by the commands that use them: each xl call is a process of its own,
+# and `xl list`, by far the most frequent, needs none of them.
 
 ERROR_INVAL = -6
 NO_CONFIGURATION = ("libxl: error: libxl_domain.c:2335:retrieve_domain_configuration_lock_acquired: "
@@ -244,6 +247,8 @@ def _has_configuration(dom):
 
 def xl_destroy(args):
     """xl destroy [-f] DOMAIN (xl_vmcontrol.c destroy_domain)."""
+    from xensim import xlmigrate
+
     options, params = _options(args, "f", [])
     if len(params) != 1:
         sys.stderr.write("'xl destroy' requires at least 1 argument.\n\n")
@@ -265,6 +270,8 @@ def xl_destroy(args):
 
 def xl_resume(args):
     """xl resume DOMAIN (Xen 4.18 on: libxl_domain_resume with suspend_cancel): a guest shut down for suspend runs again."""
+    from xensim import xlmigrate
+
     _, params = _options(args, "", [])
     if len(params) != 1:
         sys.stderr.write("'xl resume' requires at least 1 argument.\n\n")
@@ -280,6 +287,8 @@ def xl_resume(args):
 def xl_create(args):
     """xl create [-n] [-p] [-q] [-f FILE] [FILE] [KEY=VALUE...] (xl_vmcontrol.c main_create, create_domain,
     parse_config_data): -n prints the parsed configuration as JSON and creates nothing."""
+    from xensim import xlcfg, xlmigrate
+
     config_file = None
     if args and not args[0].startswith("-") and "=" not in args[0]:
         config_file, args = args[0], args[1:]
@@ -334,6 +343,8 @@ def xl_create(args):
 
 
 def xl_info(args):
+    from xensim import hostinfo
+
     options, params = _options(args, "n", ["numa"])
     if options:
         sys.stderr.write("xl info -n is not simulated in XenLab\n")
@@ -391,6 +402,8 @@ def _required(args_count, command, required, help_text):
 def xl_save(args):
     """xl save [-c] [-p] [-D] DOMAIN CHECKPOINTFILE (xl_saverestore.c main_save, save_domain): without -c or -p the domain
     is destroyed once its state is written (savefile.xl_save)."""
+    from xensim import savefile
+
     options, params = _options(args, "cpD", [])
     flags = {k for k, _ in options}
     if flags & {"-h", "--help"}:
@@ -421,6 +434,8 @@ def xl_restore(args):
     """xl restore [-p] [-e] [-d] [-F] [-c] [-V] [-A] CHECKPOINTFILE (xl_saverestore.c main_restore, xl_vmcontrol.c
     create_domain): xl's memory check, libxl's name and disk checks, then the domain runs (savefile.xl_restore). The
     monitoring daemon that real xl leaves (unless -e) is not simulated."""
+    from xensim import savefile
+
     options, params = _options(args, "FcpdeVA", ["vncviewer", "vncviewer-autopass"])
     flags = {k for k, _ in options}
     if flags & {"-h", "--help"}:
@@ -458,6 +473,8 @@ MIGRATE_HELP = (
 
 def xl_migrate(args, verbosity):
     """xl migrate [-s SSHCOMMAND] [--debug] DOMAIN HOST: the sender side (xlmigrate.migrate)."""
+    from xensim import xlmigrate
+
     options, params = _options(args, "FC:s:epD", ["debug", "live"])
     if any(k in ("-h", "--help") for k, _ in options):
         sys.stdout.write(MIGRATE_HELP)
@@ -483,6 +500,8 @@ def xl_migrate(args, verbosity):
 
 def xl_migrate_receive(args, verbosity):
     """xl migrate-receive: the receiver side, run by the sender through ssh (xlmigrate.receive)."""
+    from xensim import xlmigrate
+
     _, params = _options(args, "Fedrp", ["colo", "coloft-script=", "userspace-colo-proxy"])
     if params:
         sys.stderr.write("Usage: xl [-vf] migrate-receive  - for internal use only\n")

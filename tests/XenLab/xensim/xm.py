@@ -10,9 +10,12 @@ import socket
 import sys
 import time
 
-from xensim import hostinfo, paths, savefile, state as hoststate, xlcfg, xmmigrate
+from xensim import paths, state as hoststate
 from xensim.sxp import prettyprint, py2_float
 from xensim.state import DOM0
+
+# hostinfo, savefile, xlcfg and xmmigrate are imported by the commands that use them: each xm call is a process of its own,
+# and `xm list`, by far the most frequent, needs none of them.
 
 ERROR_INVALID_DOMAIN = 3
 DEFAULT_RELOCATION_PORT = 8002
@@ -243,6 +246,8 @@ def xm_list(args):
 
 
 def xm_info(args):
+    from xensim import hostinfo
+
     if args:
         err("xm info %s is not simulated in XenLab" % args[0])
         raise XmExit(1)
@@ -253,6 +258,8 @@ def xm_info(args):
 
 def xm_migrate(args):
     """xm migrate [-l|--live] [-p PORT|--port=PORT] DOMAIN HOST, checked as XendDomain.domain_migrate does."""
+    from xensim import xmmigrate
+
     try:
         options, params = _parse(args, "hlp:", ["help", "live", "port="])
     except getopt.GetoptError as e:
@@ -325,6 +332,8 @@ def config_sxp(dom):
 def xm_create(args):
     """xm create [-q] [-n] [-p] [-f FILE] [FILE] [VAR=VALUE...] (create.py main, opts.py load_defconfig): XenLab reads the
     file's assignments as literals (xm runs it as Python); -n prints the (vm ...) configuration and creates nothing."""
+    from xensim import xlcfg
+
     options, params = _parse(args, "f:nqp", ["defconfig=", "dryrun", "quiet", "paused"])
     flags = {k for k, _ in options}
     config_file = next((v for k, v in options if k in ("-f", "--defconfig")), None)
@@ -422,6 +431,8 @@ def _arg_check(args, command, low, high):
 def xm_save(args):
     """xm save [-c|--checkpoint] DOMAIN FILE (main.py xm_save, XendDomain.domain_save): the domain must run; without -c it
     is destroyed once its state is written (savefile.xm_save)."""
+    from xensim import savefile
+
     _arg_check(args, "save", 2, 3)
     try:
         options, params = getopt.gnu_getopt(args, "c", ["checkpoint"])
@@ -455,6 +466,8 @@ def xm_save(args):
 def xm_restore(args):
     """xm restore [-p|--paused] FILE (main.py xm_restore, XendDomain.domain_restore, XendCheckpoint.restore): a domain of
     the name refuses it, then xend's memory and disk checks (savefile.xm_restore)."""
+    from xensim import savefile
+
     _arg_check(args, "restore", 1, 2)
     try:
         options, params = getopt.gnu_getopt(args, "p", ["paused"])
