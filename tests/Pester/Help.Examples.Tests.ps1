@@ -6,26 +6,32 @@
     lines after one belong to the command while it is incomplete (a trailing '|', backtick or open brace) or while they
     are indented; every other line up to the next command is the output the command shows.
 
-    Each page runs in a PowerShell process of its own (HelpExampleRunner.ps1), in a world a user of the site would
-    have: HOME is a folder whose ~/.ssh/config is the lab's ssh_config, so 'dom0-a' means the lab's dom0-a; sessions
-    are opened by the examples themselves. Pages run in the order listed, so a page that changes the hosts comes after
-    the pages that read them.
+    Each page runs in a PowerShell process of its own (HelpExampleRunner.ps1), and so does each example that shows
+    what a PowerShell just opened shows ($OwnPowerShell), in a world a user of the site would have: HOME is a folder
+    whose ~/.ssh/config is the lab's ssh_config, so 'dom0-a' means the lab's dom0-a (the examples of New-XenSession
+    write the ~/.ssh/config they show); 'ssh' is OpenSSH reading that folder's ~/.ssh/config; sessions are opened by
+    the examples themselves. Pages run in the order listed, so a page that changes the hosts comes after the pages
+    that read them; a page setup and an example setup give a page or an example the state it describes.
 
     Output is compared as the console shows it (Out-String -Width 120), after these rules, on both sides:
       1. trailing spaces of each line are dropped, and so are the blank lines before and after a command's output;
       2. a host key fingerprint (SHA256: and 43 base64 characters), new with every lab, reads SHA256:<fingerprint>;
-      3. the UTC time in the name of a backup of xend-config.sxp (.xenps-YYYYMMDD-HHMMSS.bak) reads .xenps-<time>.bak;
+      3. the UTC time in the name of a backup of xend-config.sxp (.xenps-YYYYMMDD-HHMMSS.bak, and -N before .bak for the
+         Nth backup within one second) reads .xenps-<time>.bak;
       4. what a bandwidth measurement found: in the Bandwidth check's detail the seconds and the rate ('in 0.87 s: 295.2
          MiB/s') read 'in <seconds> s: <rate> MiB/s' and the estimate ('take about 3 s to send') 'take about <seconds> s
          to send'; the EstimatedDuration of a Format-List reads <duration>.
 #>
 BeforeDiscovery {
     $pageNames = 'Get-XenDomain', 'Get-XenHost', 'Get-XenSession', 'Get-XendRelocation', 'Remove-XenSession', 'Test-XenMigrationReadiness', 'Set-XendRelocation',
-        'Start-XenLab', 'Stop-XenLab'
+        'Start-XenLab', 'Stop-XenLab', 'New-XenSession'
     # Examples that are not run, with the reason.
     $script:NotRun = @{
         'Remove-XenSession/Example 3' = 'PowerShell prompts for the password of xenadmin'
         'Start-XenLab/Example 2'      = 'a part of a Pester test file (its BeforeAll and AfterAll), not commands typed at a prompt'
+        'New-XenSession/Example 3'    = 'PowerShell prompts for the passphrase of the key'
+        'New-XenSession/Example 4'    = 'PowerShell prompts for the password of root'
+        'New-XenSession/Example 5'    = "runs the repository's build script, in a clone of its sources"
     }
 
     function Split-HelpExample([string] $Text) {
@@ -94,16 +100,45 @@ BeforeAll {
         'Get-XenDomain'      = { Set-Content -LiteralPath (Join-Path $UserHome 'guests.csv') -Value 'Name,ComputerName', 'com-xp1,dom0-a', 'mail,dom0-b' }
         'Get-XendRelocation' = { Invoke-LabHost $Lab dom0-d 'sh', '-c', 'rm /etc/xen/xend-config.sxp && xend restart' | Out-Null }
         'Set-XendRelocation' = { Reset-XendConfig dom0-a; Reset-XendConfig dom0-b }
+        # The user's own files, as the examples name them: the lab's key under the names they give it, the lab's
+        # known_hosts, and a copy of its ssh_config. Each example writes the ~/.ssh/config it shows or assumes.
+        'New-XenSession'     = {
+            $ssh = Join-Path $UserHome '.ssh'
+            foreach ($name in 'id_ed25519', 'xen_ed25519') { Copy-Item -LiteralPath $Lab.keys.id_ed25519 -Destination (Join-Path $ssh $name) }
+            Copy-Item -LiteralPath $Lab.known_hosts -Destination (Join-Path $ssh 'known_hosts')
+            New-Item -ItemType Directory -Path (Join-Path $UserHome 'lab') | Out-Null
+            Copy-Item -LiteralPath $Lab.ssh_config -Destination (Join-Path $UserHome 'lab/ssh_config')
+        }
     }
+    # The examples that show what a PowerShell just opened shows (session Ids from 1, no session open yet).
+    $script:OwnPowerShell = @('New-XenSession/Example 7')
     # What an example assumes of the site, run before it (see HelpExampleRunner.ps1) with $Lab and $UserHome.
     $script:ExampleSetup = @{
         # The lab that Stop-XenLab stops by its folder, started by another PowerShell (this page's runner).
         'Stop-XenLab/Example 2' = { Import-Module $ModulePath; Start-XenLab -Name demo | Out-Null }
+        'New-XenSession/Example 1' = {
+            $address = @{}; $Lab.hosts | ForEach-Object { $address[$_.name] = $_.address }
+            Set-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value 'Host dom0-a dom0-b', '    User root',
+                '    IdentityFile ~/.ssh/xen_ed25519', 'Host dom0-a', "    HostName $($address['dom0-a'])", 'Host dom0-b', "    HostName $($address['dom0-b'])"
+        }
+        # A freshly installed host: a name of its own, and no line of known_hosts for it.
+        'New-XenSession/Example 2' = {
+            $xen3 = ($Lab.hosts | Where-Object name -EQ xen3).address
+            Add-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value 'Host xen3.example.com', "    HostName $xen3"
+            $knownHosts = Join-Path $UserHome '.ssh/known_hosts'
+            Set-Content -LiteralPath $knownHosts -Value (Get-Content -LiteralPath $knownHosts | Where-Object { ($_ -split ' ')[0] -notin 'xen3', $xen3 })
+        }
+        # xen5 serves as the bastion of dom0-d: every lab host allows TCP forwarding.
+        'New-XenSession/Example 6' = {
+            $address = @{}; $Lab.hosts | ForEach-Object { $address[$_.name] = $_.address }
+            Set-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value 'Host bastion', "    HostName $($address['xen5'])",
+                '    User xenadmin', 'Host dom0-d', "    HostName $($address['dom0-d'])", '    ProxyJump bastion'
+        }
     }
 
     function ConvertTo-ComparableText([string] $Text) {
         $lines = ($Text -split '\r?\n' | ForEach-Object TrimEnd) -join "`n"
-        $lines.Trim("`n") -replace 'SHA256:[A-Za-z0-9+/]{43}', 'SHA256:<fingerprint>' -replace '\.xenps-\d{8}-\d{6}\.bak', '.xenps-<time>.bak' `
+        $lines.Trim("`n") -replace 'SHA256:[A-Za-z0-9+/]{43}', 'SHA256:<fingerprint>' -replace '\.xenps-\d{8}-\d{6}(-\d+)?\.bak', '.xenps-<time>.bak' `
             -replace 'over ssh in \d+\.\d\d s: \d+\.\d MiB/s', 'over ssh in <seconds> s: <rate> MiB/s' -replace 'take about \d+ s to send', 'take about <seconds> s to send' `
             -replace '(?m)^(EstimatedDuration : )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>'
     }
@@ -127,22 +162,29 @@ Describe 'The list of examples not run' {
 Describe 'Help examples of <Page>' -ForEach $Pages {
     BeforeAll {
         if ($PageSetup.ContainsKey($Page)) { & $PageSetup[$Page] }
-        $examplesPath = Join-Path $Lab.dir "$Page.examples.json"
-        $resultPath = Join-Path $Lab.dir "$Page.results.json"
-        $toRun = foreach ($example in $Examples) {
-            $setup = $ExampleSetup["$Page/$(($example.Title -split ':')[0])"]
-            @{ Title = $example.Title; Commands = $example.Commands; Setup = if ($setup) { "$setup" } }
+        # The examples run in one PowerShell, in order; an example of $OwnPowerShell starts a new one, which the examples
+        # after it go on in.
+        $batches = [System.Collections.Generic.List[object]]::new()
+        foreach ($example in $Examples) {
+            $key = "$Page/$(($example.Title -split ':')[0])"
+            if ($batches.Count -eq 0 -or $OwnPowerShell -contains $key) { $batches.Add([System.Collections.Generic.List[object]]::new()) }
+            $setup = $ExampleSetup[$key]
+            $batches[-1].Add(@{ Title = $example.Title; Commands = $example.Commands; Setup = if ($setup) { "$setup" } })
         }
-        ConvertTo-Json -InputObject @($toRun) -Depth 4 | Set-Content -LiteralPath $examplesPath
         $savedHome, $savedPath = $env:HOME, $env:PATH
         $env:HOME = $UserHome
         $env:PATH = $UserBin + [System.IO.Path]::PathSeparator + $env:PATH
         try {
-            Invoke-ChildPwsh -File $Runner -ArgumentList '-ModulePath', $env:XENPS_MODULE, '-ExamplesPath', $examplesPath, '-WorkingDirectory', $UserHome, '-ResultPath', $resultPath, '-LabPath', (Join-Path $Lab.dir 'lab.json') | Out-Null
+            $script:Results = for ($i = 0; $i -lt $batches.Count; $i++) {
+                $examplesPath = Join-Path $Lab.dir "$Page.$i.examples.json"
+                $resultPath = Join-Path $Lab.dir "$Page.$i.results.json"
+                ConvertTo-Json -InputObject @($batches[$i]) -Depth 4 | Set-Content -LiteralPath $examplesPath
+                Invoke-ChildPwsh -File $Runner -ArgumentList '-ModulePath', $env:XENPS_MODULE, '-ExamplesPath', $examplesPath, '-WorkingDirectory', $UserHome, '-ResultPath', $resultPath, '-LabPath', (Join-Path $Lab.dir 'lab.json') | Out-Null
+                Get-Content -Raw $resultPath | ConvertFrom-Json
+            }
         } finally {
             $env:HOME, $env:PATH = $savedHome, $savedPath
         }
-        $script:Results = Get-Content -Raw $resultPath | ConvertFrom-Json
     }
 
     It '<Title>' -ForEach $Examples {
