@@ -20,15 +20,21 @@
          Nth backup within one second) reads .xenps-<time>.bak;
       4. what a bandwidth measurement found: in the Bandwidth check's detail the seconds and the rate ('in 0.87 s: 295.2
          MiB/s') read 'in <seconds> s: <rate> MiB/s' and the estimate ('take about 3 s to send') 'take about <seconds> s
-         to send'; the EstimatedDuration of a Format-List reads <duration>.
+         to send'; the EstimatedDuration of a Format-List reads <duration>;
+      5. the times of a migration: a StartTime at the start of a table row (yyyy-MM-dd HH:mm:ss) reads <time>, and so
+         does the value of a StartTime line of a list; seconds at the end of a table row ('   1.6 s', the history's
+         Duration) read ' <seconds> s';
+      6. the process id in a line of libxl ('helper [21270]', 'process [21270]') reads [<pid>].
 #>
 BeforeDiscovery {
     $pageNames = 'Get-XenDomain', 'Get-XenHost', 'Get-XenSession', 'Get-XendRelocation', 'Remove-XenSession', 'Test-XenMigrationReadiness', 'Set-XendRelocation',
-        'Start-XenLab', 'Stop-XenLab', 'New-XenSession'
+        'Get-XenMigrationHistory', 'Start-XenLab', 'Stop-XenLab', 'New-XenSession'
     # Examples that are not run, with the reason.
     $script:NotRun = @{
         'Remove-XenSession/Example 3' = 'PowerShell prompts for the password of xenadmin'
         'Start-XenLab/Example 2'      = 'a part of a Pester test file (its BeforeAll and AfterAll), not commands typed at a prompt'
+        'Get-XenMigrationHistory/Example 3' = 'needs a PowerShell that was killed while its migration ran'
+        'Get-XenMigrationHistory/Example 4' = "copies a file from a Windows share of another workstation"
         'New-XenSession/Example 3'    = 'PowerShell prompts for the passphrase of the key'
         'New-XenSession/Example 4'    = 'PowerShell prompts for the password of root'
         'New-XenSession/Example 5'    = "runs the repository's build script, in a clone of its sources"
@@ -116,6 +122,15 @@ BeforeAll {
     $script:ExampleSetup = @{
         # The lab that Stop-XenLab stops by its folder, started by another PowerShell (this page's runner).
         'Stop-XenLab/Example 2' = { Import-Module $ModulePath; Start-XenLab -Name demo | Out-Null }
+        # The migrations the page lists, made from this computer: web01 to xen4 and back, and big to xen4, which lacks
+        # the memory for it (the readiness check that would have refused it skipped).
+        'Get-XenMigrationHistory/Example 1' = {
+            Import-Module $ModulePath
+            Move-XenDomain -Name web01 -ComputerName xen3 -Destination xen4 -Confirm:$false | Out-Null
+            Move-XenDomain -Name big -ComputerName xen3 -Destination xen4 -SkipReadinessCheck -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+            Move-XenDomain -Name web01 -ComputerName xen4 -Destination xen3 -Confirm:$false | Out-Null
+            Get-XenSession | Remove-XenSession
+        }
         'New-XenSession/Example 1' = {
             $address = @{}; $Lab.hosts | ForEach-Object { $address[$_.name] = $_.address }
             Set-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value 'Host dom0-a dom0-b', '    User root',
@@ -140,7 +155,9 @@ BeforeAll {
         $lines = ($Text -split '\r?\n' | ForEach-Object TrimEnd) -join "`n"
         $lines.Trim("`n") -replace 'SHA256:[A-Za-z0-9+/]{43}', 'SHA256:<fingerprint>' -replace '\.xenps-\d{8}-\d{6}(-\d+)?\.bak', '.xenps-<time>.bak' `
             -replace 'over ssh in \d+\.\d\d s: \d+\.\d MiB/s', 'over ssh in <seconds> s: <rate> MiB/s' -replace 'take about \d+ s to send', 'take about <seconds> s to send' `
-            -replace '(?m)^(EstimatedDuration : )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>'
+            -replace '(?m)^(EstimatedDuration : )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>' `
+            -replace '(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ', '<time> ' -replace '(?m)^(StartTime\s+: ).+$', '$1<time>' `
+            -replace '(?m)\s+\d+\.\d s$', ' <seconds> s' -replace '(?<=(helper|process) )\[\d+\]', '[<pid>]'
     }
 }
 
@@ -171,8 +188,10 @@ Describe 'Help examples of <Page>' -ForEach $Pages {
             $setup = $ExampleSetup[$key]
             $batches[-1].Add(@{ Title = $example.Title; Commands = $example.Commands; Setup = if ($setup) { "$setup" } })
         }
-        $savedHome, $savedPath = $env:HOME, $env:PATH
+        $savedHome, $savedPath, $savedData = $env:HOME, $env:PATH, $env:XDG_DATA_HOME
         $env:HOME = $UserHome
+        # The user's data folder, with the migration journal, is the one in that HOME.
+        $env:XDG_DATA_HOME = Join-Path $UserHome '.local/share'
         $env:PATH = $UserBin + [System.IO.Path]::PathSeparator + $env:PATH
         try {
             $script:Results = for ($i = 0; $i -lt $batches.Count; $i++) {
@@ -183,7 +202,7 @@ Describe 'Help examples of <Page>' -ForEach $Pages {
                 Get-Content -Raw $resultPath | ConvertFrom-Json
             }
         } finally {
-            $env:HOME, $env:PATH = $savedHome, $savedPath
+            $env:HOME, $env:PATH, $env:XDG_DATA_HOME = $savedHome, $savedPath, $savedData
         }
     }
 
