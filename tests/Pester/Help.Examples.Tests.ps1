@@ -32,7 +32,7 @@ BeforeDiscovery {
     # Examples that are not run, with the reason.
     $script:NotRun = @{
         'Remove-XenSession/Example 3' = 'PowerShell prompts for the password of xenadmin'
-        'Start-XenLab/Example 2'      = 'a part of a Pester test file (its BeforeAll and AfterAll), not commands typed at a prompt'
+        'Start-XenLab/Example 2'      = 'a Pester file, not commands typed at a prompt: Start-XenLab.Tests.ps1 runs it with Invoke-Pester'
         'Get-XenMigrationHistory/Example 3' = 'needs a PowerShell that was killed while its migration ran'
         'Get-XenMigrationHistory/Example 4' = "copies a file from a Windows share of another workstation"
         'New-XenSession/Example 3'    = 'PowerShell prompts for the passphrase of the key'

@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module $env:XENPS_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
     $script:ModuleLab = Join-Path (Split-Path $env:XENPS_MODULE) 'lab'
 }
 
@@ -30,6 +31,26 @@ Describe 'Start-XenLab and Stop-XenLab' {
         }
         $lab.Directory | Should -Not -Exist
         ip -o link show | Select-String 'pstart' | Should -BeNullOrEmpty
+    }
+
+    It 'runs the pool acceptance test of its help page as a Pester file, every test passing' {
+        $page = Get-Content -Raw (Join-Path $PSScriptRoot '../../docs/en-US/Start-XenLab.md')
+        $example = [regex]::Match($page, '(?ms)^### Example 2: [^\n]*\n```powershell\n(.*?)\n```').Groups[1].Value
+        $example | Should -BeLike "Describe *"
+        $poolTest = Join-Path $TestDrive 'Pool.Tests.ps1'
+        Set-Content -LiteralPath $poolTest -Value $example
+        $runner = Join-Path $TestDrive 'run-pool.ps1'
+        Set-Content -LiteralPath $runner -Value @"
+Import-Module '$((Get-Module Pester).Path)'
+Import-Module '$env:XENPS_MODULE'
+`$run = Invoke-Pester -Path '$poolTest' -PassThru -Output None
+'{0} {1} {2}' -f `$run.PassedCount, (`$run.FailedCount + `$run.FailedBlocksCount + `$run.FailedContainersCount), `$run.TotalCount
+"@
+        $counts = @(Invoke-ChildPwsh -File $runner)[-1]
+        $its = [regex]::Matches($example, "(?m)^\s+It '").Count
+        $its | Should -BeGreaterThan 0
+        $counts | Should -Be "$its 0 $its"
+        ip -o link show | Select-String 'runbook' | Should -BeNullOrEmpty
     }
 
     It 'starts nothing with -WhatIf' {
