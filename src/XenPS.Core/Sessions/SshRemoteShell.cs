@@ -14,8 +14,9 @@ namespace XenPS.Core.Sessions
     public sealed class SshRemoteShell : IRemoteShell, IDisposable
     {
         /// <summary>
-        /// Commands that run at once on one connection, and so shells (channels) open; more wait for a free channel. Below sshd's default MaxSessions (10), leaving room for
-        /// stopped commands that still run on the host (OpenSSH does not deliver signals to root sessions, so a cancelled command runs to its end).
+        /// Commands that run at once on one connection, and so shells (channels) kept open; more wait for a free channel. Below sshd's
+        /// default MaxSessions (10), leaving room for stopped commands that still run on the host (OpenSSH does not deliver signals to
+        /// root sessions, so a cancelled command runs to its end).
         /// </summary>
         private const int MaxConcurrentCommands = 8;
 
@@ -275,7 +276,17 @@ namespace XenPS.Core.Sessions
                     sendFailure = e;
                     channel.Dispose();
                 }
-                var ends = await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+                FramedText[] ends;
+                try
+                {
+                    ends = await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    registration.Dispose();
+                    channel.Dispose();
+                    throw new ShellChannelLostException(e);
+                }
                 registration.Dispose();
                 var (text, errors) = (ends[0], ends[1]);
                 var stopped = stopping is not null;
@@ -507,11 +518,11 @@ namespace XenPS.Core.Sessions
         /// <param name="What">The command as messages name it.</param>
         private readonly record struct Limits(TimeSpan? Timeout, long MaxOutputBytes, string What);
 
-        /// <summary>The channel of the shell that ran a command closed before the command's end was read.</summary>
+        /// <summary>The channel of the shell that ran a command closed, or garbled the command's end line, before its end was read.</summary>
         private sealed class ShellChannelLostException : Exception
         {
             public ShellChannelLostException(Exception? cause)
-                : base("the channel of the shell that ran it closed" + (cause is null ? "" : $": {cause.Message}"), cause)
+                : base("the shell that ran it was lost" + (cause is null ? "" : $": {cause.Message}"), cause)
             {
             }
         }

@@ -120,6 +120,19 @@ namespace XenPS.Tests.Remote
             Assert.Equal("partial out", Utf8.GetString(content.ToArray()));
         }
 
+        [Fact]
+        public void MarkersSplitAcrossReadsAreFound()
+        {
+            var frame = new OutputFrame("n0nce");
+            var content = new List<byte>();
+            var stream = new OneByteAtATime(Utf8.GetBytes("stray n0nn0nce\nout\nn0nce\n x\nn0nce 42\nnext"));
+
+            var end = frame.Read(stream, (b, o, c) => content.AddRange(b.Skip(o).Take(c)));
+
+            Assert.Equal(new FrameEnd(true, 42), end);
+            Assert.Equal("out\nn0nce\n x", Utf8.GetString(content.ToArray()));
+        }
+
         [Theory]
         [InlineData("")]
         [InlineData("a;b")]
@@ -136,6 +149,12 @@ namespace XenPS.Tests.Remote
             var frame = new OutputFrame("n0nce");
 
             Assert.Throws<IOException>(() => frame.Read(new MemoryStream(Utf8.GetBytes("n0nce\nout\nn0nce x\n")), (b, o, c) => { }));
+        }
+
+        /// <summary>A stream that gives one byte a read, as a slow channel may.</summary>
+        private sealed class OneByteAtATime(byte[] bytes) : MemoryStream(bytes)
+        {
+            public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
         }
 
         private (string Stdout, string Stderr, int ExitCode) Run(string command)
