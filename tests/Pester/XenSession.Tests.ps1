@@ -11,6 +11,17 @@ BeforeAll {
         [pscredential]::new($User, (ConvertTo-SecureString $Secret -AsPlainText -Force))
     }
 
+    # The shells that sessions keep open on a lab host between commands: processes run as plain `sh` under its sshd.
+    function Get-KeptShell([int] $SshdPid) {
+        foreach ($id in @(& pgrep -f '^sh$')) {
+            $ancestor = [int]$id
+            while ($ancestor -gt 1 -and $ancestor -ne $SshdPid) {
+                $ancestor = [int]((Get-Content -Raw -ErrorAction SilentlyContinue "/proc/$ancestor/stat") -replace '^.*\) \S+ (\d+) .*$', '$1')
+            }
+            if ($ancestor -eq $SshdPid) { [int]$id }
+        }
+    }
+
     # Connects by address with nothing from ssh_config: only what the test passes counts.
     function Connect-ByAddress {
         param([hashtable] $Parameters)
@@ -187,6 +198,19 @@ Describe 'New-XenSession' {
             & pkill -P $XmHost.sshd_pid
             (Get-XenDomain -Session $session -Name db01).Name | Should -Be 'db01'
             $session.State | Should -Be 'Opened'
+            Remove-XenSession $session
+        }
+
+        It 'runs the next command on a new shell when the shells the session kept open ended on the host' {
+            $session = New-XenSession -ComputerName xm-host -SshConfigPath $Config
+            $ended = @(Get-KeptShell $XmHost.sshd_pid)
+            $ended.Count | Should -BeGreaterThan 0
+            & kill $ended
+            (Get-XenDomain -Session $session -Name db01).Name | Should -Be 'db01'
+            $session.State | Should -Be 'Opened'
+            $kept = @(Get-KeptShell $XmHost.sshd_pid)
+            $kept.Count | Should -BeGreaterThan 0
+            $kept | Where-Object { $_ -in $ended } | Should -BeNullOrEmpty
             Remove-XenSession $session
         }
     }

@@ -24,28 +24,26 @@ namespace XenPS.Core.Remote
         public bool Exceeded => Volatile.Read(ref exceeded) != 0;
 
         /// <summary>
-        /// Reads <paramref name="stream"/> to its end on a thread of its own (its reads block) and returns the text kept: all of it
-        /// within the budget, or what arrived before the budget ran out.
+        /// Reads one command's part of <paramref name="stream"/> (<see cref="OutputFrame.Read"/>) on a thread of its own (its reads
+        /// block) and returns the text kept: all of it within the budget, or what arrived before the budget ran out.
         /// </summary>
-        public Task<string> ReadAsync(Stream stream, Encoding encoding) =>
-            Task.Factory.StartNew(() => Read(stream, encoding), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        public Task<FramedText> ReadAsync(Stream stream, Encoding encoding, OutputFrame frame) =>
+            Task.Factory.StartNew(() => Read(stream, encoding, frame), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        /// <summary>Reads <paramref name="stream"/> to its end on the calling thread; see <see cref="ReadAsync"/>.</summary>
-        public string Read(Stream stream, Encoding encoding)
+        /// <summary>Reads one command's part of <paramref name="stream"/> on the calling thread; see <see cref="ReadAsync"/>.</summary>
+        public FramedText Read(Stream stream, Encoding encoding, OutputFrame frame)
         {
             var decoder = encoding.GetDecoder();
-            var bytes = new byte[ChunkSize];
             var chars = new char[encoding.GetMaxCharCount(ChunkSize)];
             var text = new StringBuilder();
-            int count;
-            while ((count = stream.Read(bytes, 0, bytes.Length)) > 0)
+            var end = frame.Read(stream, (bytes, offset, count) =>
             {
-                if (Exceeded || !Take(count)) continue;
-                var decoded = decoder.GetChars(bytes, 0, count, chars, 0, false);
-                text.Append(chars, 0, decoded);
-            }
-            if (!Exceeded) text.Append(chars, 0, decoder.GetChars(bytes, 0, 0, chars, 0, true));
-            return text.ToString();
+                if (Exceeded || !Take(count)) return;
+                if (chars.Length < encoding.GetMaxCharCount(count)) chars = new char[encoding.GetMaxCharCount(count)];
+                text.Append(chars, 0, decoder.GetChars(bytes, offset, count, chars, 0, false));
+            });
+            if (!Exceeded) text.Append(chars, 0, decoder.GetChars(Array.Empty<byte>(), 0, 0, chars, 0, true));
+            return new FramedText(text.ToString(), end);
         }
 
         private bool Take(int count)
@@ -55,4 +53,7 @@ namespace XenPS.Core.Remote
             return false;
         }
     }
+
+    /// <summary>The text one stream carried for a framed command, and how its frame ended.</summary>
+    internal sealed record FramedText(string Text, FrameEnd End);
 }

@@ -1,7 +1,7 @@
 namespace XenPS.Core.Remote
 {
     /// <summary>What one remote command printed and how it ended.</summary>
-    /// <param name="ExitCode">The command's exit status; -1 when it ended without one (killed by a signal).</param>
+    /// <param name="ExitCode">The command's exit status as sh gives it (128 + the signal's number when a signal killed it); -1 when it has none.</param>
     /// <param name="Stdout">What it printed on its standard output.</param>
     /// <param name="Stderr">What it printed on its standard error.</param>
     public sealed record RemoteResult(int ExitCode, string Stdout, string Stderr);

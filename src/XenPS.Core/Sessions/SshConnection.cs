@@ -4,11 +4,14 @@ namespace XenPS.Core.Sessions
 {
     /// <summary>
     /// The SSH client of a session's host and, when it is reached through jump hosts, the chain it runs over: per hop, the hop's
-    /// client and the port forwarded on it (127.0.0.1, a port the system picks) to the next hop or the host.
+    /// client and the port forwarded on it (127.0.0.1, a port the system picks) to the next hop or the host; and the shells on the
+    /// host that wait for a command (<see cref="ShellChannel"/>), which live and die with the connection.
     /// </summary>
     internal sealed class SshConnection : IDisposable
     {
         private readonly IReadOnlyList<JumpLink> links;
+        private readonly Stack<ShellChannel> idle = new Stack<ShellChannel>();
+        private bool closed;
 
         public SshConnection(SshClient client, IReadOnlyList<JumpLink> links)
         {
@@ -22,10 +25,54 @@ namespace XenPS.Core.Sessions
         /// <summary>True while the host's client and every hop are connected.</summary>
         public bool IsUp => IsConnected(Client) && links.All(l => l.IsUp);
 
-        /// <summary>Closes the host's client, then the hops from the last to the first.</summary>
+        /// <summary>
+        /// A shell that waits for a command, taken out of the idle ones; null when none is left open. A shell whose channel closed while
+        /// it waited is dropped.
+        /// </summary>
+        public ShellChannel? TakeIdle()
+        {
+            while (true)
+            {
+                ShellChannel channel;
+                lock (idle)
+                {
+                    if (idle.Count == 0) return null;
+                    channel = idle.Pop();
+                }
+                if (channel.IsOpen) return channel;
+                channel.Dispose();
+            }
+        }
+
+        /// <summary>Puts back a shell whose command has ended, for the next command; once the connection is closed, closes it.</summary>
+        public void Return(ShellChannel channel)
+        {
+            lock (idle)
+            {
+                if (!closed)
+                {
+                    idle.Push(channel);
+                    return;
+                }
+            }
+            channel.Dispose();
+        }
+
+        /// <summary>
+        /// Closes the host's client, then the idle shells (with the client gone, their channels close without waiting for the server),
+        /// then the hops from the last to the first.
+        /// </summary>
         public void Dispose()
         {
+            List<ShellChannel> shells;
+            lock (idle)
+            {
+                closed = true;
+                shells = idle.ToList();
+                idle.Clear();
+            }
             Client.Dispose();
+            shells.ForEach(s => s.Dispose());
             Close(links);
         }
 

@@ -7,14 +7,16 @@ namespace XenPS.Core.Sessions
 {
     /// <summary>
     /// One SSH connection to a dom0 over SSH.NET, directly or through jump hosts. Host keys (of the jump hosts too) are checked against
-    /// known_hosts; commands run through <c>sh -c</c> (and <c>sudo -n</c> when the session uses sudo); several commands may run at once,
-    /// each on its own channel.
+    /// known_hosts; commands run through <c>sh -c</c> (and <c>sudo -n</c> when the session uses sudo), sent to a shell that stays open on
+    /// a channel of its own between commands (<see cref="ShellChannel"/>), so that a command costs one round trip; several commands may
+    /// run at once, each on its own shell.
     /// </summary>
     public sealed class SshRemoteShell : IRemoteShell, IDisposable
     {
         /// <summary>
-        /// Commands that run at once on one connection; more wait for a free channel. Below sshd's default MaxSessions (10), leaving room for
-        /// stopped commands that still run on the host (OpenSSH does not deliver signals to root sessions, so a cancelled command runs to its end).
+        /// Commands that run at once on one connection, and so shells (channels) kept open; more wait for a free channel. Below sshd's
+        /// default MaxSessions (10), leaving room for stopped commands that still run on the host (OpenSSH does not deliver signals to
+        /// root sessions, so a cancelled command runs to its end).
         /// </summary>
         private const int MaxConcurrentCommands = 8;
 
@@ -149,7 +151,7 @@ namespace XenPS.Core.Sessions
             {
                 try
                 {
-                    var result = await ExecuteAsync(connection.Client, commandLine, limits, cancellationToken).ConfigureAwait(false);
+                    var result = await ExecuteAsync(connection, commandLine, limits, cancellationToken).ConfigureAwait(false);
                     if (sudo && AsksForSudoPassword(result))
                     {
                         throw new SudoPasswordRequiredException(ComputerName, UserName);
@@ -168,7 +170,7 @@ namespace XenPS.Core.Sessions
                             $"The SSH connection to {Endpoint} was lost while a command ran ({e.Message}); whether the command completed is not known. " +
                             "Check the host's state, then run the command again.", e);
                     }
-                    connection = await ReconnectAsync(connection, cancellationToken).ConfigureAwait(false);
+                    if (!connection.IsUp) connection = await ReconnectAsync(connection, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
@@ -206,60 +208,103 @@ namespace XenPS.Core.Sessions
 
         private static string EndpointOf(ConnectionTarget target) => $"{target.HostName}:{target.Port}";
 
-        private async Task<RemoteResult> ExecuteAsync(SshClient client, string commandLine, Limits limits, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs <paramref name="commandLine"/> on a shell of the connection that waits for a command, else on a new one. A waiting shell
+        /// that turns out to have ended before the command started is dropped and the next one tried.
+        /// </summary>
+        private async Task<RemoteResult> ExecuteAsync(SshConnection connection, string commandLine, Limits limits, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var waiting = connection.TakeIdle();
+                var channel = waiting ?? await OpenChannelAsync(connection.Client).ConfigureAwait(false);
+                if (await RunOnChannelAsync(connection, channel, commandLine, limits, cancellationToken).ConfigureAwait(false) is RemoteResult result) return result;
+                if (waiting is null)
+                {
+                    throw new XenSessionException(XenSessionErrorId.ChannelOpenFailed,
+                        $"{Endpoint} ended the shell (sh) that XenPS runs commands in before it ran a command. Check that the account's login shell can run sh.");
+                }
+            }
+        }
+
+        /// <summary>Opens a channel with a shell on it, off the caller's thread: opening blocks until the server has answered.</summary>
+        private async Task<ShellChannel> OpenChannelAsync(SshClient client)
+        {
+            try
+            {
+                return await Task.Factory.StartNew(() => ShellChannel.Open(client, Utf8), CancellationToken.None,
+                    TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false);
+            }
+            catch (SshException e) when (!(e is SshConnectionException) && !(e is SshOperationTimeoutException))
+            {
+                throw new XenSessionException(XenSessionErrorId.ChannelOpenFailed,
+                    $"{Endpoint} could not run a command: {e.Message} When no channel could be opened, the host's sshd limits the sessions of one " +
+                    "connection (MaxSessions) and stopped commands may still run there: wait for them to end, or raise MaxSessions.", e);
+            }
+        }
+
+        /// <summary>
+        /// Sends the command to <paramref name="channel"/> and reads its output as it arrives, within the output limit, so that nothing is
+        /// buffered whole. Returns its result and puts the shell back for the next command; returns null when the shell had ended before
+        /// the command started, so that it surely did not run. A command stopped by its time or output limit, or by Ctrl+C, closes the
+        /// shell's channel; the command itself may go on running on the host.
+        /// </summary>
+        private async Task<RemoteResult?> RunOnChannelAsync(SshConnection connection, ShellChannel channel, string commandLine, Limits limits,
+            CancellationToken cancellationToken)
         {
             using (var timeout = new CancellationTokenSource())
             using (var overflow = new CancellationTokenSource())
             using (var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, overflow.Token))
             {
                 if (limits.Timeout is { } l) timeout.CancelAfter(l);
-                var stop = new CancellationTokenSource();
-                var command = client.CreateCommand(commandLine, Utf8);
-                // Stopping a command blocks while SSH.NET waits on the server (about 1.5 s when the server ignores the signal, as OpenSSH
-                // does for root): give it a thread of its own, never the thread that cancels nor a pool thread.
-                Task? stopping = null;
-                var registration = watch.Token.Register(() => stopping = OnOwnThread(stop.Cancel));
+                var frame = OutputFrame.New();
                 var output = new BoundedOutput(limits.MaxOutputBytes, overflow.Cancel);
-                Task<string>? stdout = null;
+                var stdout = output.ReadAsync(channel.Output, Utf8, frame);
+                var stderr = output.ReadAsync(channel.Errors, Utf8, frame);
+                // Closing the channel blocks while SSH.NET waits on the server (up to a second when a stopped command still runs there):
+                // give it a thread of its own, never the thread that cancels nor a pool thread.
+                Task? stopping = null;
+                var registration = watch.Token.Register(() => stopping = OnOwnThread(channel.Dispose));
+                Exception? sendFailure = null;
                 try
                 {
-                    // Opening the channel also blocks until the server answers: keep that off the caller's thread. The output is read as it
-                    // arrives, within the output limit, so that nothing is buffered whole; every end of the command closes both streams.
-                    var execution = await Task.Factory.StartNew(() => command.ExecuteAsync(stop.Token), CancellationToken.None,
+                    await Task.Factory.StartNew(() => channel.Send(frame.Wrap(commandLine), Utf8), CancellationToken.None,
                         TaskCreationOptions.DenyChildAttach, TaskScheduler.Default).ConfigureAwait(false);
-                    stdout = output.ReadAsync(command.OutputStream, Utf8);
-                    var stderr = output.ReadAsync(command.ExtendedOutputStream, Utf8);
-                    try
-                    {
-                        await execution.ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-                    }
-                    if (output.Exceeded) throw OutputLimit(limits, stdout.Result);
-                    return new RemoteResult(command.ExitStatus ?? -1, stdout.Result, stderr.Result);
                 }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                catch (Exception e) when (!(e is OperationCanceledException))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var partial = stdout is { Status: TaskStatus.RanToCompletion } ? stdout.Result : "";
-                    if (output.Exceeded) throw OutputLimit(limits, partial);
-                    throw new RemoteCommandStoppedException(XenSessionErrorId.CommandTimeout, ComputerName, limits.What,
-                        CommandLimits.DescribeTime(limits.Timeout!.Value), partial);
+                    sendFailure = e;
+                    channel.Dispose();
                 }
-                catch (SshException e) when (!(e is SshConnectionException) && !(e is SshOperationTimeoutException))
+                FramedText[] ends;
+                try
                 {
-                    throw new XenSessionException(XenSessionErrorId.ChannelOpenFailed,
-                        $"{Endpoint} could not run a command: {e.Message} When no channel could be opened, the host's sshd limits the sessions of one " +
-                        "connection (MaxSessions) and stopped commands may still run there: wait for them to end, or raise MaxSessions.", e);
+                    ends = await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
                 }
-                finally
+                catch (IOException e)
                 {
                     registration.Dispose();
-                    if (stopping is null) Release(command, stop);
-                    else _ = stopping.ContinueWith(_ => Release(command, stop), CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
+                    channel.Dispose();
+                    throw new ShellChannelLostException(e);
                 }
+                registration.Dispose();
+                var (text, errors) = (ends[0], ends[1]);
+                var stopped = stopping is not null;
+                if (text.End.ExitStatus is int exitCode && errors.End.ExitStatus is not null && !output.Exceeded)
+                {
+                    if (!stopped) connection.Return(channel);
+                    return new RemoteResult(exitCode, text.Text, errors.Text);
+                }
+                if (!stopped) channel.Dispose();
+                if (output.Exceeded) throw OutputLimit(limits, text.Text);
+                if (stopped)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new RemoteCommandStoppedException(XenSessionErrorId.CommandTimeout, ComputerName, limits.What,
+                        CommandLimits.DescribeTime(limits.Timeout!.Value), text.Text);
+                }
+                if (connection.IsUp && !text.End.Started) return null;
+                throw new ShellChannelLostException(sendFailure);
             }
         }
 
@@ -269,12 +314,6 @@ namespace XenPS.Core.Sessions
 
         private static Task OnOwnThread(Action action) =>
             Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        private static void Release(SshCommand command, CancellationTokenSource stop)
-        {
-            command.Dispose();
-            stop.Dispose();
-        }
 
         private async Task<SshConnection> ConnectedAsync(CancellationToken cancellationToken)
         {
@@ -468,7 +507,7 @@ namespace XenPS.Core.Sessions
         }
 
         private static bool IsConnectionLoss(Exception e) =>
-            e is SshConnectionException || e is SocketException || e is SshOperationTimeoutException || e is ObjectDisposedException;
+            e is SshConnectionException || e is SocketException || e is SshOperationTimeoutException || e is ObjectDisposedException || e is ShellChannelLostException;
 
         private XenSessionException Closed() =>
             new XenSessionException(XenSessionErrorId.SessionClosed, $"The session to {ComputerName} is closed. Open a new one with New-XenSession.");
@@ -478,6 +517,15 @@ namespace XenPS.Core.Sessions
         /// <param name="MaxOutputBytes">Most bytes the command may print, standard output and error together.</param>
         /// <param name="What">The command as messages name it.</param>
         private readonly record struct Limits(TimeSpan? Timeout, long MaxOutputBytes, string What);
+
+        /// <summary>The channel of the shell that ran a command closed, or garbled the command's end line, before its end was read.</summary>
+        private sealed class ShellChannelLostException : Exception
+        {
+            public ShellChannelLostException(Exception? cause)
+                : base("the shell that ran it was lost" + (cause is null ? "" : $": {cause.Message}"), cause)
+            {
+            }
+        }
 
         /// <summary>Decides on the key offered during key exchange; a refusal is kept to be thrown once Connect has failed.</summary>
         private sealed class HostKeyVerifier

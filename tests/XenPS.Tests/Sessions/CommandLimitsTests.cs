@@ -13,6 +13,9 @@ namespace XenPS.Tests.Sessions
     {
         private static readonly Encoding Utf8 = new UTF8Encoding(false);
 
+        /// <summary>The frame the processes below print the start line of, as the host's shell does before a command.</summary>
+        private static readonly OutputFrame Frame = new OutputFrame("n0nce");
+
         [Fact]
         public void ACommandsOwnLimitWinsOverItsSessionsWhichWinsOverTheDefault()
         {
@@ -48,7 +51,7 @@ namespace XenPS.Tests.Sessions
         [Fact]
         public void AnEndlessOutputStopsAtTheLimitAndTheRestIsDropped()
         {
-            using var process = Start("yes", "0123456789abcdef");
+            using var process = Start("sh", "-c", "echo n0nce; exec yes 0123456789abcdef");
             var stops = 0;
             var output = new BoundedOutput(1024 * 1024, () =>
             {
@@ -56,7 +59,7 @@ namespace XenPS.Tests.Sessions
                 process.Kill();
             });
 
-            var text = output.Read(process.StandardOutput.BaseStream, Utf8);
+            var text = output.Read(process.StandardOutput.BaseStream, Utf8, Frame).Text;
 
             Assert.True(output.Exceeded);
             Assert.Equal(1, stops);
@@ -68,23 +71,24 @@ namespace XenPS.Tests.Sessions
         public void OutputWithinTheLimitIsReadWholeWithMultiByteCharactersAcrossChunks()
         {
             var expected = string.Concat(Enumerable.Repeat("é€𝄞", 40000));
-            using var process = Start("sh", "-c", "yes 'é€𝄞' | head -n 40000 | tr -d '\\n'");
+            using var process = Start("sh", "-c", "echo n0nce; yes 'é€𝄞' | head -n 40000 | tr -d '\\n'; printf '\\nn0nce 0\\n'");
             var output = new BoundedOutput(1024 * 1024, () => throw new InvalidOperationException("the limit was not reached"));
 
-            var text = output.Read(process.StandardOutput.BaseStream, Utf8);
+            var framed = output.Read(process.StandardOutput.BaseStream, Utf8, Frame);
 
             Assert.False(output.Exceeded);
-            Assert.Equal(expected, text);
+            Assert.Equal(expected, framed.Text);
+            Assert.Equal(0, framed.End.ExitStatus);
         }
 
         [Fact]
         public async Task StandardOutputAndErrorShareOneBudget()
         {
-            using var process = Start("sh", "-c", "head -c 600000 /dev/zero; head -c 600000 /dev/zero >&2");
+            using var process = Start("sh", "-c", "echo n0nce; echo n0nce >&2; head -c 600000 /dev/zero; head -c 600000 /dev/zero >&2");
             var output = new BoundedOutput(1000000, () => { });
 
-            var stderr = output.ReadAsync(process.StandardError.BaseStream, Utf8);
-            output.Read(process.StandardOutput.BaseStream, Utf8);
+            var stderr = output.ReadAsync(process.StandardError.BaseStream, Utf8, Frame);
+            output.Read(process.StandardOutput.BaseStream, Utf8, Frame);
             await stderr;
 
             Assert.True(output.Exceeded);
