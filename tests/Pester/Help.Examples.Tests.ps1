@@ -28,7 +28,9 @@
       7. a row of the MigrationResult view: after its Status, the Duration and the MB/s ('Succeeded    0.3 s  101.6
          Destination') read 'Succeeded <seconds> s <rate> Destination';
       8. the guest's downtime: the value of a GuestDowntime or GuestDowntimeResolution line of a list reads <duration>;
-      9. a state file of -SaveTo: the UTC time and the random part of its name ('tiny-20261207-151910-785de15d.xenps-save')
+      9. a journal's line of a migration whose PowerShell ended: the process id and the computer name ('process 4711 on
+         ADMIN-PC, which started it') read 'process <pid> on <computer>, which started it';
+     10. a state file of -SaveTo: the UTC time and the random part of its name ('tiny-20261207-151910-785de15d.xenps-save')
          read 'tiny-<time>-<id>.xenps-save', and how long a guest was stopped ('stopped for about 2 s') 'stopped for
          about <seconds> s'.
 #>
@@ -39,7 +41,6 @@ BeforeDiscovery {
     $script:NotRun = @{
         'Remove-XenSession/Example 3' = 'PowerShell prompts for the password of xenadmin'
         'Start-XenLab/Example 2'      = 'a part of a Pester test file (its BeforeAll and AfterAll), not commands typed at a prompt'
-        'Get-XenMigrationHistory/Example 3' = 'needs a PowerShell that was killed while its migration ran'
         'Get-XenMigrationHistory/Example 4' = "copies a file from a Windows share of another workstation"
         'New-XenSession/Example 3'    = 'PowerShell prompts for the passphrase of the key'
         'New-XenSession/Example 4'    = 'PowerShell prompts for the password of root'
@@ -160,6 +161,24 @@ BeforeAll {
         }
         # tiny runs on xen-a again, where the example finds it.
         'Move-XenDomain/Example 8' = { Invoke-LabHost $Lab xen-b 'xl', 'migrate', 'tiny', 'xen-a' | Out-Null }
+        # A PowerShell killed while its migration ran: web01 moves from xen3 to xen4 over links slowed so that the copy takes
+        # seconds, and the PowerShell that started it is killed once the journal has the migration's start line. The
+        # migration goes on on xen3, at full speed again, and ends there.
+        'Get-XenMigrationHistory/Example 3' = {
+            $journal = Join-Path $env:XDG_DATA_HOME 'XenPS/migrations.jsonl'
+            $before = @(Get-Content -LiteralPath $journal).Count
+            $script = Join-Path $UserHome 'killed-move.ps1'
+            Set-Content -LiteralPath $script -Value "Import-Module '$ModulePath'", 'Move-XenDomain -Name web01 -ComputerName xen3 -Destination xen4 -Confirm:$false'
+            Set-LabLinkRate $Lab 16mbit
+            try {
+                $child = Start-ChildPwsh $script
+                for ($i = 0; $i -lt 600 -and @(Get-Content -LiteralPath $journal).Count -eq $before; $i++) { Start-Sleep -Milliseconds 100 }
+                $child.Kill()
+                $child.WaitForExit()
+            } finally { Set-LabLinkRate $Lab none }
+            for ($i = 0; $i -lt 600 -and -not ((Invoke-LabHost $Lab xen4 'xl', 'list') -match '^web01\s'); $i++) { Start-Sleep -Milliseconds 100 }
+            for ($i = 0; $i -lt 600 -and ((Invoke-LabHost $Lab xen3 'xl', 'list') -match '^web01'); $i++) { Start-Sleep -Milliseconds 100 }
+        }
         'New-XenSession/Example 1' = {
             $address = @{}; $Lab.hosts | ForEach-Object { $address[$_.name] = $_.address }
             Set-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value 'Host dom0-a dom0-b', '    User root',
@@ -189,7 +208,8 @@ BeforeAll {
             -replace '(?m)\s+\d+\.\d s$', ' <seconds> s' -replace '(?<=(helper|process) )\[\d+\]', '[<pid>]' `
             -replace '(?m)(?<= (Succeeded|Failed|Unknown))\s+\d+\.\d s\s+([\d,]+\.\d)?\s+(?=(Destination|Source|Both|Neither|Unknown)$)', ' <seconds> s <rate> ' `
             -replace '(?m)^(GuestDowntime(Resolution)?\s+: )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>' `
-            -replace '(?<=\w)-\d{8}-\d{6}-[0-9a-f]{8}\.xenps-save', '-<time>-<id>.xenps-save' -replace 'stopped for about \d+ s', 'stopped for about <seconds> s'
+            -replace '(?<=\w)-\d{8}-\d{6}-[0-9a-f]{8}\.xenps-save', '-<time>-<id>.xenps-save' -replace 'stopped for about \d+ s', 'stopped for about <seconds> s' `
+            -replace 'process \d+ on [^\s,]+, which started it', 'process <pid> on <computer>, which started it'
     }
 }
 
