@@ -24,16 +24,23 @@
       5. the times of a migration: a StartTime at the start of a table row (yyyy-MM-dd HH:mm:ss) reads <time>, and so
          does the value of a StartTime line of a list; seconds at the end of a table row ('   1.6 s', the history's
          Duration) read ' <seconds> s';
-      6. the process id in a line of libxl ('helper [21270]', 'process [21270]') reads [<pid>].
+      6. the process id in a line of libxl ('helper [21270]', 'process [21270]') reads [<pid>];
+      7. a row of the MigrationResult view: after its Status, the Duration and the MB/s ('Succeeded    0.3 s  101.6
+         Destination') read 'Succeeded <seconds> s <rate> Destination';
+      8. the guest's downtime: the value of a GuestDowntime or GuestDowntimeResolution line of a list reads <duration>;
+      9. a journal's line of a migration whose PowerShell ended: the process id and the computer name ('process 4711 on
+         ADMIN-PC, which started it') read 'process <pid> on <computer>, which started it';
+     10. a state file of -SaveTo: the UTC time and the random part of its name ('tiny-20261207-151910-785de15d.xenps-save')
+         read 'tiny-<time>-<id>.xenps-save', and how long a guest was stopped ('stopped for about 2 s') 'stopped for
+         about <seconds> s'.
 #>
 BeforeDiscovery {
     $pageNames = 'Get-XenDomain', 'Get-XenHost', 'Get-XenSession', 'Get-XendRelocation', 'Remove-XenSession', 'Test-XenMigrationReadiness', 'Set-XendRelocation',
-        'Get-XenMigrationHistory', 'Start-XenLab', 'Stop-XenLab', 'New-XenSession'
+        'Get-XenMigrationHistory', 'Start-XenLab', 'Stop-XenLab', 'New-XenSession', 'Move-XenDomain'
     # Examples that are not run, with the reason.
     $script:NotRun = @{
         'Remove-XenSession/Example 3' = 'PowerShell prompts for the password of xenadmin'
         'Start-XenLab/Example 2'      = 'a Pester file, not commands typed at a prompt: Start-XenLab.Tests.ps1 runs it with Invoke-Pester'
-        'Get-XenMigrationHistory/Example 3' = 'needs a PowerShell that was killed while its migration ran'
         'Get-XenMigrationHistory/Example 4' = "copies a file from a Windows share of another workstation"
         'New-XenSession/Example 3'    = 'PowerShell prompts for the passphrase of the key'
         'New-XenSession/Example 4'    = 'PowerShell prompts for the password of root'
@@ -80,19 +87,23 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
+    function New-UserHome($Lab, [string[]] $SshConfig = @()) {
+        <# The user's folder in the lab's folder: ~/.ssh/config is the lab's ssh_config and then SshConfig. #>
+        $userHome = Join-Path $Lab.dir 'home'
+        New-Item -ItemType Directory -Path (Join-Path $userHome '.ssh') | Out-Null
+        Set-Content -LiteralPath (Join-Path $userHome '.ssh/config') -Value (@(Get-Content -Raw $Lab.ssh_config) + $SshConfig)
+        # OpenSSH reads ~/.ssh/config from the home folder of the user's passwd entry, not from HOME: this ssh, first in
+        # the examples' PATH, gives the user whose home is this folder the ssh that reads that user's files.
+        $bin = Join-Path $userHome 'bin'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        Set-Content -LiteralPath (Join-Path $bin 'ssh') -Value '#!/bin/sh', 'exec /usr/bin/ssh -F "$HOME/.ssh/config" "$@"'
+        chmod +x (Join-Path $bin 'ssh')
+        $userHome
+    }
     $script:Lab = Start-TestLab -Name hlpex -LabProfile help-examples
-    $script:UserHome = Join-Path $Lab.dir 'home'
-    New-Item -ItemType Directory -Path (Join-Path $UserHome '.ssh') | Out-Null
     # dom0-c is a dom0 whose sshd is down: nothing listens where the user's ssh_config sends it.
-    Set-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value (Get-Content -Raw $Lab.ssh_config),
-        'Host dom0-c', '    HostName 127.0.0.1', '    Port 9', "    IdentityFile $($Lab.keys.id_ed25519)"
+    $script:UserHome = New-UserHome $Lab 'Host dom0-c', '    HostName 127.0.0.1', '    Port 9', "    IdentityFile $($Lab.keys.id_ed25519)"
     $script:Runner = Join-Path $PSScriptRoot 'HelpExampleRunner.ps1'
-    # OpenSSH reads ~/.ssh/config from the home folder of the user's passwd entry, not from HOME: this ssh, first in
-    # the examples' PATH, gives the user whose home is UserHome the ssh that reads that user's files.
-    $script:UserBin = Join-Path $UserHome 'bin'
-    New-Item -ItemType Directory -Path $UserBin | Out-Null
-    Set-Content -LiteralPath (Join-Path $UserBin 'ssh') -Value '#!/bin/sh', 'exec /usr/bin/ssh -F "$HOME/.ssh/config" "$@"'
-    chmod +x (Join-Path $UserBin 'ssh')
     # The xend-config.sxp each xm host started with, for the pages that find a host as the lab started it.
     foreach ($name in 'dom0-a', 'dom0-b') {
         Invoke-LabHost $Lab $name 'cp', '-p', '/etc/xen/xend-config.sxp', '/root/xend-config.sxp.original' | Out-Null
@@ -101,6 +112,9 @@ BeforeAll {
         Invoke-LabHost $Lab $HostName 'sh', '-c', 'cp -p /root/xend-config.sxp.original /etc/xen/xend-config.sxp && rm -f /etc/xen/*.xenps-*.bak && xend restart' | Out-Null
     }
 
+    # The pages that run against a lab of their own, started only for them: the site of the Move-XenDomain examples
+    # has hosts and guests of its own, and its migrations change the hosts the other pages show.
+    $script:OwnLab = @{ 'Move-XenDomain' = @{ Name = 'hlpmv'; Profile = 'help-move' } }
     # What a page assumes of the site besides the lab profile.
     $script:PageSetup = @{
         'Get-XenDomain'      = { Set-Content -LiteralPath (Join-Path $UserHome 'guests.csv') -Value 'Name,ComputerName', 'com-xp1,dom0-a', 'mail,dom0-b' }
@@ -131,6 +145,40 @@ BeforeAll {
             Move-XenDomain -Name web01 -ComputerName xen4 -Destination xen3 -Confirm:$false | Out-Null
             Get-XenSession | Remove-XenSession
         }
+        # The receiver on xen-b dies while tiny's memory travels: the lab's links are slowed so that the copy takes
+        # seconds, and a watcher kills xl migrate-receive once xen-b lists tiny--incoming, then lifts the limit again
+        # for the retry.
+        'Move-XenDomain/Example 7' = {
+            Set-LabLinkRate $Lab 32mbit
+            Start-ThreadJob -ArgumentList $Lab, (Get-Module TestLab).Path -ScriptBlock {
+                param($Lab, $TestLab)
+                Import-Module $TestLab
+                try {
+                    for ($i = 0; $i -lt 600 -and -not ((Invoke-LabHost $Lab xen-b 'xl', 'list') -match '^tiny--incoming\s'); $i++) { Start-Sleep -Milliseconds 100 }
+                    Send-LabSignal $Lab xen-b KILL 'xl', 'migrate-receive'
+                } finally { Set-LabLinkRate $Lab none }
+            } | Out-Null
+        }
+        # tiny runs on xen-a again, where the example finds it.
+        'Move-XenDomain/Example 8' = { Invoke-LabHost $Lab xen-b 'xl', 'migrate', 'tiny', 'xen-a' | Out-Null }
+        # A PowerShell killed while its migration ran: web01 moves from xen3 to xen4 over links slowed so that the copy takes
+        # seconds, and the PowerShell that started it is killed once the journal has the migration's start line. The
+        # migration goes on on xen3, at full speed again, and ends there.
+        'Get-XenMigrationHistory/Example 3' = {
+            $journal = Join-Path $env:XDG_DATA_HOME 'XenPS/migrations.jsonl'
+            $before = @(Get-Content -LiteralPath $journal).Count
+            $script = Join-Path $UserHome 'killed-move.ps1'
+            Set-Content -LiteralPath $script -Value "Import-Module '$ModulePath'", 'Move-XenDomain -Name web01 -ComputerName xen3 -Destination xen4 -Confirm:$false'
+            Set-LabLinkRate $Lab 16mbit
+            try {
+                $child = Start-ChildPwsh $script
+                for ($i = 0; $i -lt 600 -and @(Get-Content -LiteralPath $journal).Count -eq $before; $i++) { Start-Sleep -Milliseconds 100 }
+                $child.Kill()
+                $child.WaitForExit()
+            } finally { Set-LabLinkRate $Lab none }
+            for ($i = 0; $i -lt 600 -and -not ((Invoke-LabHost $Lab xen4 'xl', 'list') -match '^web01\s'); $i++) { Start-Sleep -Milliseconds 100 }
+            for ($i = 0; $i -lt 600 -and ((Invoke-LabHost $Lab xen3 'xl', 'list') -match '^web01'); $i++) { Start-Sleep -Milliseconds 100 }
+        }
         'New-XenSession/Example 1' = {
             $address = @{}; $Lab.hosts | ForEach-Object { $address[$_.name] = $_.address }
             Set-Content -LiteralPath (Join-Path $UserHome '.ssh/config') -Value 'Host dom0-a dom0-b', '    User root',
@@ -157,7 +205,11 @@ BeforeAll {
             -replace 'over ssh in \d+\.\d\d s: \d+\.\d MiB/s', 'over ssh in <seconds> s: <rate> MiB/s' -replace 'take about \d+ s to send', 'take about <seconds> s to send' `
             -replace '(?m)^(EstimatedDuration : )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>' `
             -replace '(?m)^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ', '<time> ' -replace '(?m)^(StartTime\s+: ).+$', '$1<time>' `
-            -replace '(?m)\s+\d+\.\d s$', ' <seconds> s' -replace '(?<=(helper|process) )\[\d+\]', '[<pid>]'
+            -replace '(?m)\s+\d+\.\d s$', ' <seconds> s' -replace '(?<=(helper|process) )\[\d+\]', '[<pid>]' `
+            -replace '(?m)(?<= (Succeeded|Failed|Unknown))\s+\d+\.\d s\s+([\d,]+\.\d)?\s+(?=(Destination|Source|Both|Neither|Unknown)$)', ' <seconds> s <rate> ' `
+            -replace '(?m)^(GuestDowntime(Resolution)?\s+: )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>' `
+            -replace '(?<=\w)-\d{8}-\d{6}-[0-9a-f]{8}\.xenps-save', '-<time>-<id>.xenps-save' -replace 'stopped for about \d+ s', 'stopped for about <seconds> s' `
+            -replace 'process \d+ on [^\s,]+, which started it', 'process <pid> on <computer>, which started it'
     }
 }
 
@@ -178,6 +230,12 @@ Describe 'The list of examples not run' {
 
 Describe 'Help examples of <Page>' -ForEach $Pages {
     BeforeAll {
+        # A page of $OwnLab runs against a lab of its own, started for it, with a user's folder of its own.
+        $script:PageLab, $script:PageHome = $Lab, $UserHome
+        if ($OwnLab.ContainsKey($Page)) {
+            $script:PageLab = Start-TestLab -Name $OwnLab[$Page].Name -LabProfile $OwnLab[$Page].Profile
+            $script:PageHome = New-UserHome $PageLab
+        }
         if ($PageSetup.ContainsKey($Page)) { & $PageSetup[$Page] }
         # The examples run in one PowerShell, in order; an example of $OwnPowerShell starts a new one, which the examples
         # after it go on in.
@@ -189,20 +247,27 @@ Describe 'Help examples of <Page>' -ForEach $Pages {
             $batches[-1].Add(@{ Title = $example.Title; Commands = $example.Commands; Setup = if ($setup) { "$setup" } })
         }
         $savedHome, $savedPath, $savedData = $env:HOME, $env:PATH, $env:XDG_DATA_HOME
-        $env:HOME = $UserHome
+        $env:HOME = $PageHome
         # The user's data folder, with the migration journal, is the one in that HOME.
-        $env:XDG_DATA_HOME = Join-Path $UserHome '.local/share'
-        $env:PATH = $UserBin + [System.IO.Path]::PathSeparator + $env:PATH
+        $env:XDG_DATA_HOME = Join-Path $PageHome '.local/share'
+        $env:PATH = (Join-Path $PageHome 'bin') + [System.IO.Path]::PathSeparator + $env:PATH
         try {
             $script:Results = for ($i = 0; $i -lt $batches.Count; $i++) {
-                $examplesPath = Join-Path $Lab.dir "$Page.$i.examples.json"
-                $resultPath = Join-Path $Lab.dir "$Page.$i.results.json"
+                $examplesPath = Join-Path $PageLab.dir "$Page.$i.examples.json"
+                $resultPath = Join-Path $PageLab.dir "$Page.$i.results.json"
                 ConvertTo-Json -InputObject @($batches[$i]) -Depth 4 | Set-Content -LiteralPath $examplesPath
-                Invoke-ChildPwsh -File $Runner -ArgumentList '-ModulePath', $env:XENPS_MODULE, '-ExamplesPath', $examplesPath, '-WorkingDirectory', $UserHome, '-ResultPath', $resultPath, '-LabPath', (Join-Path $Lab.dir 'lab.json') | Out-Null
+                Invoke-ChildPwsh -File $Runner -ArgumentList '-ModulePath', $env:XENPS_MODULE, '-ExamplesPath', $examplesPath, '-WorkingDirectory', $PageHome, '-ResultPath', $resultPath, '-LabPath', (Join-Path $PageLab.dir 'lab.json') | Out-Null
                 Get-Content -Raw $resultPath | ConvertFrom-Json
             }
         } finally {
             $env:HOME, $env:PATH, $env:XDG_DATA_HOME = $savedHome, $savedPath, $savedData
+        }
+    }
+
+    AfterAll {
+        if ($OwnLab.ContainsKey($Page)) {
+            Stop-TestLab $PageLab
+            Remove-Item -LiteralPath $PageLab.dir -Recurse -Force
         }
     }
 

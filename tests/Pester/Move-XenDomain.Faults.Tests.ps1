@@ -3,35 +3,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestLab.psm1') -Force
     $script:LabScript = Join-Path $PSScriptRoot '../XenLab/xenlab.py'
 
-    $script:Signaller = @'
-import os, signal, sys
-# Signals the lab processes of this host (same network namespace) whose arguments hold the given words in a row,
-# leaving out shells (the migration job's own sh carries the command as its arguments); prints their pids.
-sig, words = getattr(signal, "SIG" + sys.argv[1]), sys.argv[2:]
-own = os.readlink("/proc/self/ns/net")
-hits = []
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        if int(pid) == os.getpid() or os.readlink("/proc/%s/ns/net" % pid) != own:
-            continue
-        with open("/proc/%s/cmdline" % pid, "rb") as f:
-            argv = f.read().decode(errors="replace").split("\0")
-    except OSError:
-        continue
-    if os.path.basename(argv[0]) in ("sh", "dash", "bash"):
-        continue
-    if any(argv[i:i + len(words)] == words for i in range(len(argv))):
-        os.kill(int(pid), sig)
-        hits.append(pid)
-print(" ".join(hits))
-sys.exit(0 if hits else 1)
-'@
-
-    function Send-LabSignal($Lab, [string] $HostName, [string] $Signal, [string[]] $Words) {
-        <# Sends a signal to the lab processes of one host that run the given words (their pids come back). #>
-        Invoke-LabHost $Lab $HostName (@('/usr/bin/python3', '-I', '-S', '-c', $Signaller, $Signal) + $Words)
-    }
-
     function Wait-LabRow($Lab, [string] $HostName, [string] $Pattern) {
         <# Waits until the host's domain list has a row matching the pattern. #>
         $tool = if ($HostName -like 'xl-*') { 'xl' } else { 'xm' }
@@ -85,14 +56,14 @@ sys.exit(0 if hits else 1)
     function Start-FaultLab([string] $Name, [string] $LabProfile, [string[]] $HostName, [string] $Rate = '16mbit') {
         <# A lab whose links are slow enough for a fault to strike while a migration is under way. #>
         $lab = Start-TestLab -Name $Name -LabProfile $LabProfile
-        & /usr/bin/python3 $LabScript shape --dir $lab.dir --rate $Rate | Out-Null
+        Set-LabLinkRate $lab $Rate
         New-XenSession -ComputerName $HostName -SshConfigPath $lab.ssh_config | Out-Null
         $lab
     }
 
     function Set-FaultLabRate($Lab, [string] $Rate) {
         <# Reshapes every link of the lab; 'none' lets a retry after the fault, which needs no slow link, run at full speed. #>
-        & /usr/bin/python3 $LabScript shape --dir $Lab.dir --rate $Rate | Out-Null
+        Set-LabLinkRate $Lab $Rate
     }
 
     function Stop-FaultLab($Lab) {

@@ -41,6 +41,43 @@ function Invoke-LabHost {
     return $output
 }
 
+$script:Signaller = @'
+import os, signal, sys
+# Signals the lab processes of this host (same network namespace) whose arguments hold the given words in a row,
+# leaving out shells (the migration job's own sh carries the command as its arguments); prints their pids.
+sig, words = getattr(signal, "SIG" + sys.argv[1]), sys.argv[2:]
+own = os.readlink("/proc/self/ns/net")
+hits = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if int(pid) == os.getpid() or os.readlink("/proc/%s/ns/net" % pid) != own:
+            continue
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            argv = f.read().decode(errors="replace").split("\0")
+    except OSError:
+        continue
+    if os.path.basename(argv[0]) in ("sh", "dash", "bash"):
+        continue
+    if any(argv[i:i + len(words)] == words for i in range(len(argv))):
+        os.kill(int(pid), sig)
+        hits.append(pid)
+print(" ".join(hits))
+sys.exit(0 if hits else 1)
+'@
+
+function Send-LabSignal {
+    <# Sends a signal to the lab processes of one host that run the given words (their pids come back). #>
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $HostName, [Parameter(Mandatory)][string] $Signal, [Parameter(Mandatory)][string[]] $Words)
+    Invoke-LabHost $Lab $HostName (@('/usr/bin/python3', '-I', '-S', '-c', $script:Signaller, $Signal) + $Words)
+}
+
+function Set-LabLinkRate {
+    <# Limits every link of the lab to the rate (tc's notation, such as 16mbit), or lifts the limit with 'none'. #>
+    param([Parameter(Mandatory)] $Lab, [Parameter(Mandatory)][string] $Rate)
+    & $script:Python $script:LabScript shape --dir $Lab.dir --rate $Rate | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "The links of lab '$($Lab.name)' could not be shaped to $Rate (exit code $LASTEXITCODE)." }
+}
+
 $script:ConnectionProbe = @'
 import socket, sys
 s = socket.socket()
@@ -173,4 +210,4 @@ function Start-ChildPwsh {
     [System.Diagnostics.Process]::Start($info)
 }
 
-Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Connect-TestLab, Invoke-LabHost, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh, Start-ChildPwsh
+Export-ModuleMember -Function Start-TestLab, Stop-TestLab, Connect-TestLab, Invoke-LabHost, Send-LabSignal, Set-LabLinkRate, Start-LabHostCommand, Receive-LabHostCommand, Invoke-LabHostCommand, Test-LabConnection, Get-LabProfile, Get-LabHost, New-TestFile, Invoke-ChildPwsh, Start-ChildPwsh

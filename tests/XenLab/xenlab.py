@@ -106,6 +106,7 @@ def _new_lab(labdir, name, profile_path, loaded):
             "xen_version": "%(major)d.%(minor)d%(extra)s" % entry["xen"],
             "bridges": entry.get("bridges", []),
             "storage": entry.get("storage", []),
+            "ssh_ports": entry.get("ssh_ports", []),
             "xend_running": bool(entry.get("xend_running", True)) and "xm" in entry["toolstacks"],
             "network": home,
             "internal_address": address if behind else None,

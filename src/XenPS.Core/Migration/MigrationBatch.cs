@@ -51,9 +51,33 @@ namespace XenPS.Core.Migration
         /// </summary>
         public Task RunAsync(Action<MigrationEvent> emit, CancellationToken cancellationToken)
         {
-            var gate = new SemaphoreSlim(throttleLimit);
             var recorder = Journal is null ? null : new MigrationJournalRecorder(Journal);
-            return Task.WhenAll(requests.Select((request, index) => Task.Run(() => RunOneAsync(index, request, gate, recorder, emit, cancellationToken))));
+            return Task.Run(() => RunInOrderAsync(recorder, emit, cancellationToken));
+        }
+
+        /// <summary>
+        /// Takes a place under the throttle for each request in turn and only then starts its worker, so that the migrations
+        /// start in the order of the requests (the plan's order, the largest guest first; one after the other in that order
+        /// with a limit of 1). Workers that each waited for a place would take them in whatever order the thread pool ran them.
+        /// </summary>
+        private async Task RunInOrderAsync(MigrationJournalRecorder? recorder, Action<MigrationEvent> emit, CancellationToken cancellationToken)
+        {
+            var gate = new SemaphoreSlim(throttleLimit);
+            var running = new List<Task>();
+            try
+            {
+                for (var index = 0; index < requests.Count; index++)
+                {
+                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    var (i, request) = (index, requests[index]);
+                    running.Add(Task.Run(() => RunOneAsync(i, request, gate, recorder, emit, cancellationToken)));
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller stopped watching: the migrations that had no place yet are not started.
+            }
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -68,6 +92,7 @@ namespace XenPS.Core.Migration
             return events.GetConsumingEnumerable(cancellationToken);
         }
 
+        /// <summary>Runs one migration, which holds a place of <paramref name="gate"/> and gives it back when it ends.</summary>
         private async Task RunOneAsync(int index, MigrationRequest request, SemaphoreSlim gate, MigrationJournalRecorder? recorder, Action<MigrationEvent> emit,
             CancellationToken cancellationToken)
         {
@@ -85,7 +110,6 @@ namespace XenPS.Core.Migration
             }
             try
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
                     if (recorder != null)

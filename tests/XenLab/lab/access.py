@@ -136,12 +136,15 @@ FORWARDED_PREFIX = "fwd-"
 
 
 def known_hosts(hosts):
-    """One plain line per name and per address (migration address included) of every host."""
+    """One plain line per name and per address (migration address included) of every host, and one
+    [NAME]:PORT line for each of them per further port its sshd listens on (ssh looks a host up so
+    on any port but 22)."""
     lines = []
     for host in hosts:
         for name in (host["name"], host["address"], host.get("migration_address")):
             if name:
                 lines.append("%s %s" % (name, host["host_key"]))
+                lines.extend("[%s]:%d %s" % (name, port, host["host_key"]) for port in host.get("ssh_ports", []))
     return "\n".join(lines) + "\n"
 
 

@@ -29,7 +29,7 @@ MNT_DETACH = 2
 OPAQUE_DIRS = ("etc/xen", "var/lib/xen", "var/log/xen", "root/.ssh", "home")
 
 SSHD_CONFIG = """# XenLab host {name}
-Port 22
+{ports}
 {listen}
 HostKey /etc/ssh/ssh_host_ed25519_key
 PidFile {pid_file}
@@ -152,7 +152,7 @@ def prepare(labdir, host, etc_hosts, users, accounts, keys, root_trusts, root_kn
     pairs of its /etc/hosts; `keys` are authorized for every user, `root_trusts` (root keys of other
     hosts) for root only; `root_known_hosts` (the host keys of the hosts in root_ssh_to) becomes root's
     known_hosts when not empty. A host without toolstacks (a bastion) gets only the files of a login host.
-    sshd listens on every address in `listen` (default the host's address)."""
+    sshd listens on every address in `listen` (default the host's address), on port 22 and each of `ssh_ports`."""
     name = host["name"]
     root = upper_dir(labdir, name)
     for directory in OPAQUE_DIRS:
@@ -175,8 +175,9 @@ def prepare(labdir, host, etc_hosts, users, accounts, keys, root_trusts, root_kn
     if host.get("xend_config_text") is not None:
         _write(os.path.join(root, paths.XEND_CONFIG.lstrip("/")), host["xend_config_text"])
     listen = "\n".join("ListenAddress %s" % address for address in host.get("listen", [host["address"]]))
+    ports = "\n".join("Port %d" % port for port in [22] + host.get("ssh_ports", []))
     _write(os.path.join(etc, "ssh", "sshd_config"), SSHD_CONFIG.format(
-        name=name, listen=listen, pid_file=os.path.join(host_dir(labdir, name), "sshd.pid")))
+        name=name, ports=ports, listen=listen, pid_file=os.path.join(host_dir(labdir, name), "sshd.pid")))
     for directory in ("root", "root/.ssh"):
         os.chmod(os.path.join(root, directory), 0o700)
     _write(os.path.join(root, "root", ".ssh", "authorized_keys"), keys + root_trusts, mode=0o600)

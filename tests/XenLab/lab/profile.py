@@ -228,6 +228,13 @@ def _root_ssh_to(host, names, where):
                        % (where, ", ".join(sorted(names))))
 
 
+def _ssh_ports(host, where):
+    ports = host.get("ssh_ports", [])
+    if not isinstance(ports, list) or any(type(p) is not int or not 0 < p < 65536 or p == 22 for p in ports) \
+            or len(set(ports)) != len(ports):
+        raise LabError("%s: ssh_ports must list distinct TCP ports other than 22, on which sshd listens as well" % where)
+
+
 def load(path):
     """The profile (its extends chain applied) as {name, shares, hosts}; each host
     carries its simulator state."""
@@ -261,6 +268,7 @@ def load(path):
                                % (where, entry["path"], entry["share"]))
             _files(entry, where)
         _root_ssh_to(host, names, where)
+        _ssh_ports(host, where)
         try:
             host["state"] = hoststate.from_profile(host)
         except hoststate.ProfileError as e:

@@ -51,6 +51,29 @@ namespace XenPS.Tests.Migration
         }
 
         [Fact]
+        public void WithALimitOfOneTheMigrationsRunOneAfterTheOtherInTheOrderOfTheRequests()
+        {
+            // The plan of several destinations lists the largest guest first, and -ThrottleLimit 1 moves the guests one
+            // after the other: in that order, whatever order the thread pool runs the workers in.
+            var domains = Enumerable.Range(1, 8).Select(i => "ev" + i).ToArray();
+            for (var run = 0; run < 40; run++)
+            {
+                var started = new ConcurrentQueue<string>();
+                var batch = new MigrationBatch(Requests(domains), 1, async (request, progress, log, ct) =>
+                {
+                    started.Enqueue(request.Domain);
+                    await Task.Yield();
+                    return Succeeded(request);
+                });
+
+                var events = RunAll(batch);
+
+                Assert.Equal(domains, started);
+                Assert.Equal(domains, events.OfType<MigrationResultEvent>().Select(e => e.Result.Domain));
+            }
+        }
+
+        [Fact]
         public void AnExceptionOfOneMigrationBecomesAnErrorEventAndTheOthersStillComplete()
         {
             var broken = new XenParseException("xl list -l printed no JSON.");
