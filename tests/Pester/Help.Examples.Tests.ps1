@@ -172,12 +172,17 @@ BeforeAll {
             Set-LabLinkRate $Lab 16mbit
             try {
                 $child = Start-ChildPwsh $script
-                for ($i = 0; $i -lt 600 -and @(Get-Content -LiteralPath $journal).Count -eq $before; $i++) { Start-Sleep -Milliseconds 100 }
+                # Killed once the journal has the start line and xen4 receives web01: killed before xl migrate started,
+                # the PowerShell would leave no migration going on, and web01 would never arrive.
+                for ($i = 0; $i -lt 600 -and -not (@(Get-Content -LiteralPath $journal).Count -gt $before -and
+                        (Invoke-LabHost $Lab xen4 'xl', 'list') -match '^web01--incoming\s'); $i++) { Start-Sleep -Milliseconds 100 }
                 $child.Kill()
                 $child.WaitForExit()
+                if ($i -eq 600) { throw 'The migration of web01 to xen4 never got under way.' }
             } finally { Set-LabLinkRate $Lab none }
-            for ($i = 0; $i -lt 600 -and -not ((Invoke-LabHost $Lab xen4 'xl', 'list') -match '^web01\s'); $i++) { Start-Sleep -Milliseconds 100 }
-            for ($i = 0; $i -lt 600 -and ((Invoke-LabHost $Lab xen3 'xl', 'list') -match '^web01'); $i++) { Start-Sleep -Milliseconds 100 }
+            for ($i = 0; $i -lt 300 -and -not ((Invoke-LabHost $Lab xen4 'xl', 'list') -match '^web01\s'); $i++) { Start-Sleep -Milliseconds 100 }
+            for ($i = 0; $i -lt 300 -and ((Invoke-LabHost $Lab xen3 'xl', 'list') -match '^web01'); $i++) { Start-Sleep -Milliseconds 100 }
+            if ($i -eq 300) { throw 'web01 did not arrive on xen4 alone after its PowerShell was killed.' }
         }
         'New-XenSession/Example 1' = {
             $address = @{}; $Lab.hosts | ForEach-Object { $address[$_.name] = $_.address }
