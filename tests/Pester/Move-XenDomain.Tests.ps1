@@ -238,7 +238,7 @@ Describe 'Move-XenDomain -SkipCheck: dom0-b lacks sse4a, which dom0-a gives its 
 Describe 'Move-XenDomain evacuating a host' {
     BeforeAll {
         $script:Lab = Start-TestLab -Name pmovevac -LabProfile migrate-evacuate
-        & /usr/bin/python3 $LabScript shape --dir $Lab.dir --rate 48mbit | Out-Null
+        & /usr/bin/python3 $LabScript shape --dir $Lab.dir --rate 96mbit | Out-Null
         New-XenSession -ComputerName dom0-a, dom0-b -SshConfigPath $Lab.ssh_config | Out-Null
     }
     AfterAll {
