@@ -428,23 +428,29 @@ def _arg_check(args, command, low, high):
         raise XmExit(1)
 
 
+def _flag_and_params(args, command, flag, count):
+    """The options of xm save and xm restore: one flag (-c/--checkpoint, -p/--paused) and `count` parameters, refused
+    as main.py refuses them (getopt's message or "Wrong number of parameters", then the command's usage)."""
+    try:
+        options, params = getopt.gnu_getopt(args, flag[0], [flag])
+    except getopt.GetoptError as e:
+        err(e.msg)
+        _usage(command)
+        raise XmExit(1)
+    if len(params) != count:
+        err("Wrong number of parameters")
+        _usage(command)
+        raise XmExit(1)
+    return any(k in ("-" + flag[0], "--" + flag) for k, _ in options), params
+
+
 def xm_save(args):
     """xm save [-c|--checkpoint] DOMAIN FILE (main.py xm_save, XendDomain.domain_save): the domain must run; without -c it
     is destroyed once its state is written (savefile.xm_save)."""
     from xensim import savefile
 
     _arg_check(args, "save", 2, 3)
-    try:
-        options, params = getopt.gnu_getopt(args, "c", ["checkpoint"])
-    except getopt.GetoptError as e:
-        err(e.msg)
-        _usage("save")
-        raise XmExit(1)
-    checkpoint = any(k in ("-c", "--checkpoint") for k, _ in options)
-    if len(params) != 2:
-        err("Wrong number of parameters")
-        _usage("save")
-        raise XmExit(1)
+    checkpoint, params = _flag_and_params(args, "save", "checkpoint", 2)
     savefile_path = os.path.abspath(params[1])
     if not os.access(os.path.dirname(paths.path(savefile_path)), os.W_OK):
         err("xm save: Unable to create file %s" % savefile_path)
@@ -469,17 +475,7 @@ def xm_restore(args):
     from xensim import savefile
 
     _arg_check(args, "restore", 1, 2)
-    try:
-        options, params = getopt.gnu_getopt(args, "p", ["paused"])
-    except getopt.GetoptError as e:
-        err(e.msg)
-        _usage("restore")
-        raise XmExit(1)
-    paused = any(k in ("-p", "--paused") for k, _ in options)
-    if len(params) != 1:
-        err("Wrong number of parameters")
-        _usage("restore")
-        raise XmExit(1)
+    paused, params = _flag_and_params(args, "restore", "paused", 1)
     savefile_path = os.path.abspath(params[0])
     if not os.access(paths.path(savefile_path), os.R_OK):
         err("xm restore: Unable to read file %s" % savefile_path)
