@@ -61,11 +61,6 @@ BeforeAll {
         $lab
     }
 
-    function Set-FaultLabRate($Lab, [string] $Rate) {
-        <# Reshapes every link of the lab; 'none' lets a retry after the fault, which needs no slow link, run at full speed. #>
-        Set-LabLinkRate $Lab $Rate
-    }
-
     function Stop-FaultLab($Lab) {
         Get-XenSession | Remove-XenSession
         Stop-TestLab $Lab
@@ -132,7 +127,7 @@ Describe 'Move-XenDomain when the receiver is killed, and with the leftover it l
     }
 
     It 'removes the leftover with -RemoveLeftover, and the retry succeeds' {
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
         $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -RemoveLeftover -Confirm:$false -Verbose 4>&1
         $verbose = $result | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $migration = $result | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
@@ -168,7 +163,7 @@ Describe 'Move-XenDomain when the sender crashes' {
 
     It 'migrates once the guest is resumed as the message says' {
         Invoke-LabHost $Lab xl-a @('xl', 'resume', 'tiny') | Out-Null
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
         $result = Move-XenDomain -Name tiny -ComputerName xl-a -Destination xl-b -Confirm:$false
         $result.Status | Should -Be 'Succeeded'
         $result.DestinationState | Should -Be 'Blocked'
@@ -190,7 +185,7 @@ Describe 'Move-XenDomain when xend is killed on the destination while it receive
     It 'fails with the guest running on the source and says that the destination could not be listed' {
         Invoke-LabHost $Lab dom0-b @('sh', '-c', 'kill -KILL "$(cat /var/run/xend.pid)"') | Out-Null
         # Once xend is gone the transfer ends, and what the slow link still holds need not crawl.
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
         $move = Receive-Move $Move
 
         $move.Result.Status | Should -Be 'Failed'
@@ -211,7 +206,7 @@ Describe 'Move-XenDomain when xend is killed on the destination while it receive
     }
 
     It 'removes the leftover with -RemoveLeftover, and the retry succeeds' {
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
         $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-a -Destination dom0-b -RemoveLeftover -Confirm:$false
         $result.Status | Should -Be 'Succeeded'
         $result.DestinationState | Should -Be 'Blocked'
@@ -234,7 +229,7 @@ Describe 'Move-XenDomain with a timeout shorter than the migration' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'MigrationOutcomeUnknown,*'
         Get-LockState $Lab dom0-a | Should -BeIn 'running', 'rc 0'
 
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
         Wait-OnlyOn com-xp1 dom0-b
         Get-RunningHost $Lab com-xp1 'dom0-a', 'dom0-b' | Should -Be 'dom0-b'
         Get-LockState $Lab dom0-a | Should -Be 'rc 0'
@@ -279,7 +274,7 @@ Describe "Move-XenDomain when the migration job's shell is killed on the source"
         $session | Should -Match '^\d+$'
         Invoke-LabHost $Lab dom0-a @('kill', '-KILL', $session) | Out-Null
         # The slow link only had to keep the transfer going until the shell was killed; the rest need not crawl.
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
         $move = Receive-Move $job
 
         $move.Result.Status | Should -Be 'Unknown'
@@ -295,7 +290,7 @@ Describe "Move-XenDomain when the migration job's shell is killed on the source"
         $lock = "/var/run/xenps/$LockName"
         Invoke-LabHost $Lab dom0-b @('sh', '-c', 'mkdir -p "$1" && echo xenps-test > "$1/owner" && echo 4194303 > "$1/pid"', 'sh', $lock) | Out-Null
         Set-XendRelocation -ComputerName dom0-a -Enabled -HostsAllow '^dom0-b$' -Restart -Confirm:$false -WarningAction SilentlyContinue | Out-Null
-        Set-FaultLabRate $Lab none
+        Set-LabLinkRate $Lab none
 
         $result = Move-XenDomain -Name com-xp1 -ComputerName dom0-b -Destination dom0-a -SkipReadinessCheck -Confirm:$false -ErrorAction Stop
 
