@@ -33,6 +33,8 @@
      10. a state file of -SaveTo: the UTC time and the random part of its name ('tiny-20261207-151910-785de15d.xenps-save')
          read 'tiny-<time>-<id>.xenps-save', and how long a guest was stopped ('stopped for about 2 s') 'stopped for
          about <seconds> s'.
+     11. xl's stream header: the length of the domain's configuration in it, which grows by a digit with the domid
+         ('new xl format (info 0x3/0x0/1090)'), reads 'new xl format (info 0x3/0x0/<length>)'.
 #>
 BeforeDiscovery {
     $pageNames = 'Get-XenDomain', 'Get-XenHost', 'Get-XenSession', 'Get-XendRelocation', 'Remove-XenSession', 'Test-XenMigrationReadiness', 'Set-XendRelocation',
@@ -214,7 +216,8 @@ BeforeAll {
             -replace '(?m)(?<= (Succeeded|Failed|Unknown))\s+\d+\.\d s\s+([\d,]+\.\d)?\s+(?=(Destination|Source|Both|Neither|Unknown)$)', ' <seconds> s <rate> ' `
             -replace '(?m)^(GuestDowntime(Resolution)?\s+: )\d\d:\d\d:\d\d(\.\d{7})?$', '$1<duration>' `
             -replace '(?<=\w)-\d{8}-\d{6}-[0-9a-f]{8}\.xenps-save', '-<time>-<id>.xenps-save' -replace 'stopped for about \d+ s', 'stopped for about <seconds> s' `
-            -replace 'process \d+ on [^\s,]+, which started it', 'process <pid> on <computer>, which started it'
+            -replace 'process \d+ on [^\s,]+, which started it', 'process <pid> on <computer>, which started it' `
+            -replace '(?<=new xl format \(info 0x\d+/0x\d+/)\d+\)', '<length>)'
     }
 }
 
